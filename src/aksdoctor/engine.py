@@ -1,0 +1,189 @@
+"""The engine: walk a runbook's decision tree over Evidence and return a Diagnosis.
+
+Probes of a runbook do not depend on each other's answers (they read the memoized Evidence), so the
+engine starts them all at once on daemon threads and then follows the tree, waiting only for the
+probes on the path. A probe that is not on the path costs a little I/O, never time on the path; a
+probe still running at the deadline never keeps the process alive.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import datetime, timezone
+from typing import Any
+
+from .errors import DataUnavailable, NotFound, SourceUnavailable, UsageError
+from .model import UNKNOWN, Cause, Diagnosis, Fact, Fix, Outcome, Skipped, SourceInfo, Status, Step
+from .probes.registry import ProbeSpec
+from .runbook import CauseTemplate, Runbook, fill
+from .sources.evidence import Evidence
+
+
+class Engine:
+    """Runs runbooks; knows the probe registry and every runbook (for hand-overs)."""
+
+    def __init__(self, probes: dict[str, ProbeSpec], runbooks: dict[str, Runbook]) -> None:
+        self.probes = probes
+        self.runbooks = runbooks
+
+    def run(self, runbook_id: str, ev: Evidence, *, source: SourceInfo, deadline: float | None = None) -> Diagnosis:
+        """Diagnose ev.target with one runbook."""
+        if runbook_id not in self.runbooks:
+            raise UsageError(f"unknown runbook {runbook_id!r}", hint=f"runbooks: {', '.join(sorted(self.runbooks))}")
+        started = datetime.now(timezone.utc)
+        t0 = time.perf_counter()
+        deadline = deadline if deadline is not None else time.monotonic() + ev.options.timeout
+        walk = self._walk(self.runbooks[runbook_id], ev, deadline=deadline)
+        diagnosis = Diagnosis(
+            runbook=runbook_id,
+            target=ev.target,
+            source=source,
+            status=walk.status,
+            causes=walk.causes,
+            trace=walk.trace,
+            skipped=_unique(walk.skipped),
+            notes=list(dict.fromkeys(walk.notes)),
+            evidence=walk.evidence,
+            started_at=started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            duration_ms=int((time.perf_counter() - t0) * 1000),
+            title=self.runbooks[runbook_id].title,
+        )
+        return diagnosis
+
+    def _walk(self, book: Runbook, ev: Evidence, *, deadline: float) -> _Walk:
+        futures = {pid: _spawn(_run_probe, self.probes[pid], ev) for pid in book.probe_ids}
+        walk = _Walk()
+        facts: dict[str, Any] = _base_facts(ev)
+        evidence: list[Fact] = []
+        name = book.start
+        for _ in range(len(book.nodes) + 1):
+            node = book.nodes[name]
+            outcome, ms = _result(futures[node.probe], node.probe, deadline)
+            walk.trace.append(Step(node.probe, outcome.answer, ms, node=node.name, question=node.question))
+            walk.skipped.extend(outcome.skipped)
+            walk.notes.extend(_notes(outcome.facts))
+            facts.update({k: v for k, v in outcome.facts.items() if v is not None and k != "notes"})
+            evidence.extend(_facts(node.probe, outcome))
+            walk.evidence = evidence
+            dest = node.on.get(outcome.answer) or ("inconclusive" if outcome.answer == UNKNOWN else "")
+            if not dest:
+                walk.skipped.append(Skipped(node.probe, f"runbook {book.id} has no branch for answer {outcome.answer!r}"))
+                dest = "inconclusive"
+            if dest in book.nodes:
+                name = dest
+                continue
+            self._leaf(book, dest, ev, facts, evidence, walk, deadline)
+            return walk
+        raise AssertionError("runbook walk did not end")  # validation rejects cycles
+
+    def _leaf(
+        self, book: Runbook, dest: str, ev: Evidence, facts: dict[str, Any], evidence: list[Fact], walk: _Walk,
+        deadline: float,
+    ) -> None:
+        if dest == "healthy":
+            walk.status = Status.HEALTHY
+            return
+        if dest == "inconclusive":
+            walk.status = Status.INCONCLUSIVE
+            return
+        template = book.causes[dest[len("cause/"):]]
+        cause = build_cause(template, facts, evidence)
+        walk.status = Status.PROBLEM
+        walk.causes.append(cause)
+        if template.handover:
+            nested = self._walk(self.runbooks[template.handover], facts.get("handover_evidence") or ev, deadline=deadline)
+            cause.nested.extend(nested.causes)
+            walk.trace.extend(nested.trace)
+            walk.skipped.extend(nested.skipped)
+
+
+class _Walk:
+    def __init__(self) -> None:
+        self.status = Status.INCONCLUSIVE
+        self.causes: list[Cause] = []
+        self.trace: list[Step] = []
+        self.skipped: list[Skipped] = []
+        self.notes: list[str] = []
+        self.evidence: list[Fact] = []
+
+
+def build_cause(template: CauseTemplate, facts: dict[str, Any], evidence: list[Fact]) -> Cause:
+    """A Cause from its template and the facts and evidence gathered on the path."""
+    fixes = [
+        Fix(fill(f.command, facts, shell=True), fill(f.explain, facts, shell=False))
+        for f in template.fix
+        if not f.when or facts.get(f.when)
+    ]
+    return Cause(
+        id=template.id,
+        title=fill(template.title, facts, shell=False),
+        confidence=str(facts.get("confidence") or template.confidence),
+        summary=fill(template.summary, facts, shell=False),
+        evidence=list(evidence),
+        fix=fixes,
+        docs=template.docs,
+    )
+
+
+def _run_probe(spec: ProbeSpec, ev: Evidence) -> tuple[Outcome, int]:
+    t0 = time.perf_counter()
+    try:
+        outcome = spec.fn(ev)
+    except (SourceUnavailable, UsageError):
+        raise
+    except DataUnavailable as exc:
+        outcome = Outcome.unknown(skipped=[Skipped(spec.id, f"could not {exc.what}: {exc.reason}", exc.grant)])
+    except NotFound as exc:
+        outcome = Outcome.unknown(skipped=[Skipped(spec.id, f"{exc.what} not found")])
+    except Exception as exc:  # noqa: BLE001 - one probe never sinks a run; the failure shows in the report
+        outcome = Outcome.unknown(skipped=[Skipped(spec.id, f"probe failed: {type(exc).__name__}: {exc}")])
+    return outcome, int((time.perf_counter() - t0) * 1000)
+
+
+def _result(future: Future[tuple[Outcome, int]], probe_id: str, deadline: float) -> tuple[Outcome, int]:
+    try:
+        return future.result(timeout=max(0.0, deadline - time.monotonic()))
+    except FutureTimeout:
+        return Outcome.unknown(skipped=[Skipped(probe_id, "timed out before the --timeout deadline")]), 0
+
+
+def _spawn(fn: Any, *args: Any) -> Future[Any]:
+    future: Future[Any] = Future()
+
+    def runner() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            future.set_exception(exc)
+
+    threading.Thread(target=runner, daemon=True, name=f"probe-{getattr(args[0], 'id', '')}").start()
+    return future
+
+
+def _base_facts(ev: Evidence) -> dict[str, Any]:
+    return {"namespace": ev.target.namespace, "name": ev.target.name, "pod": ev.target.name}
+
+
+def _facts(probe_id: str, outcome: Outcome) -> list[Fact]:
+    out = []
+    for item in outcome.evidence:
+        text, source = (item, "") if isinstance(item, str) else item
+        out.append(Fact(probe_id, text, source))
+    return out
+
+
+def _notes(facts: dict[str, Any]) -> list[str]:
+    notes = facts.get("notes") or []
+    return [notes] if isinstance(notes, str) else list(notes)
+
+
+def _unique(skipped: list[Skipped]) -> list[Skipped]:
+    return list(dict.fromkeys(skipped))
+
+
+__all__ = ["Engine", "build_cause"]

@@ -1,0 +1,307 @@
+"""Runbooks as data: load runbooks/<id>.yaml, validate it against the registered probes, fill templates."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shlex
+import string
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import RunbookError
+from .model import UNKNOWN
+
+LEAVES = ("healthy", "inconclusive")
+CONFIDENCES = ("high", "medium", "low")
+_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+_NODE_KEYS = {"probe", "on", "question"}
+_CAUSE_KEYS = {"title", "summary", "fix", "docs", "confidence", "handover"}
+_TOP_KEYS = {"id", "title", "description", "target", "start", "nodes", "causes"}
+
+
+@dataclass(frozen=True)
+class FixTemplate:
+    """A fix command template; `when` names a fact that must be set for the fix to apply."""
+
+    command: str
+    explain: str = ""
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class CauseTemplate:
+    """A leaf cause: texts with {fact} placeholders, fixes, a doc link, an optional hand-over runbook."""
+
+    id: str
+    title: str
+    summary: str
+    fix: tuple[FixTemplate, ...]
+    docs: str
+    confidence: str = "high"
+    handover: str = ""
+
+
+@dataclass(frozen=True)
+class Node:
+    """A decision node: ask a probe, go where its answer leads."""
+
+    name: str
+    probe: str
+    on: dict[str, str]
+    question: str = ""
+
+
+@dataclass
+class Runbook:
+    """One symptom's decision tree."""
+
+    id: str
+    title: str
+    description: str
+    target: str
+    start: str
+    nodes: dict[str, Node]
+    causes: dict[str, CauseTemplate]
+    path: str = ""
+    probe_ids: tuple[str, ...] = field(default=())
+
+
+def load_runbook(path: Path | str, probes: dict[str, Any], *, known_runbooks: frozenset[str] | None = None) -> Runbook:
+    """Read and validate one runbook file; RunbookError names the file, node and reason."""
+    path = Path(path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_RunbookLoader)  # noqa: S506 - a SafeLoader
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise RunbookError(f"{path}: cannot read runbook ({exc})") from None
+    return parse_runbook(data, probes, source=str(path), stem=path.stem, known_runbooks=known_runbooks)
+
+
+def parse_runbook(
+    data: Any, probes: dict[str, Any], *, source: str, stem: str, known_runbooks: frozenset[str] | None = None
+) -> Runbook:
+    """Validate a runbook document (already parsed) and build it."""
+    v = _Validator(source)
+    v.check(isinstance(data, dict), "", "a runbook is a mapping with id, title, start, nodes, causes")
+    v.check(not (set(data) - _TOP_KEYS), "", f"unknown keys {sorted(set(data) - _TOP_KEYS)}")
+    for key in ("id", "title", "start", "nodes", "causes"):
+        v.check(key in data, "", f"missing {key!r}")
+    v.check(data["id"] == stem, "", f"id {data['id']!r} must equal the file name {stem!r}")
+    v.check(isinstance(data["nodes"], dict) and data["nodes"], "", "nodes must be a non-empty mapping")
+    v.check(isinstance(data["causes"], dict), "", "causes must be a mapping")
+    causes = {cid: _cause(v, cid, raw) for cid, raw in data["causes"].items()}
+    nodes = {name: _node(v, name, raw, probes) for name, raw in data["nodes"].items()}
+    v.check(data["start"] in nodes, "", f"start {data['start']!r} is not a node")
+    for node in nodes.values():
+        _check_branches(v, node, nodes, causes, probes, known_runbooks)
+    for cause in causes.values():
+        if cause.handover and known_runbooks is not None:
+            v.check(cause.handover in known_runbooks, f"cause {cause.id}", f"hands over to unknown runbook {cause.handover!r}")
+    reachable = _reachable(data["start"], nodes)
+    cycle = _cycle(data["start"], nodes)
+    v.check(not cycle, "", f"the tree has a cycle: {' -> '.join(cycle)}")
+    unreachable = sorted(set(nodes) - reachable)
+    v.check(not unreachable, "", f"nodes not reachable from start: {unreachable}")
+    used = {dest[len("cause/"):] for n in nodes.values() for dest in n.on.values() if dest.startswith("cause/")}
+    unused = sorted(set(causes) - used)
+    v.check(not unused, "", f"causes no branch leads to: {unused}")
+    return Runbook(
+        id=data["id"],
+        title=str(data["title"]),
+        description=str(data.get("description", "")).strip(),
+        target=str(data.get("target", "Pod")),
+        start=data["start"],
+        nodes=nodes,
+        causes=causes,
+        path=source,
+        probe_ids=tuple(dict.fromkeys(n.probe for n in nodes.values())),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def runbook_files() -> dict[str, Path]:
+    """The shipped runbooks by id (runbooks/*.yaml, packaged as aksdoctor.runbooks)."""
+    root = resources.files("aksdoctor.runbooks")
+    return {Path(str(p)).stem: Path(str(p)) for p in root.iterdir() if str(p).endswith(".yaml")}
+
+
+def load_all(probes: dict[str, Any]) -> dict[str, Runbook]:
+    """Every shipped runbook, validated."""
+    files = runbook_files()
+    known = frozenset(files)
+    return {rid: load_runbook(path, probes, known_runbooks=known) for rid, path in sorted(files.items())}
+
+
+def fill(template: str, facts: dict[str, Any], *, shell: bool) -> str:
+    """Put facts into a template; in shell commands every value is shell-quoted.
+
+    A placeholder with no fact stays visible as <name>, so a person sees what to fill in.
+    """
+    out = []
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        out.append(literal)
+        if name is None:
+            continue
+        value = facts.get(name)
+        if value is None or value == "" or value == []:
+            out.append(f"<{name}>")
+        elif isinstance(value, (list, tuple)):
+            text = ", ".join(str(v) for v in value)
+            out.append(" ".join(shlex.quote(str(v)) for v in value) if shell else text)
+        else:
+            out.append(shlex.quote(str(value)) if shell else str(value))
+    return "".join(out)
+
+
+def template_fields(template: str) -> list[str]:
+    """Placeholder names used in a template."""
+    return [name for _lit, name, _s, _c in string.Formatter().parse(template) if name]
+
+
+class _RunbookLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: `on`, `yes`, `no` stay strings (they are branch names here)."""
+
+
+_RunbookLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_RunbookLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+class _Validator:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def check(self, ok: Any, where: str, reason: str) -> None:
+        if not ok:
+            at = f" {where}:" if where else ""
+            raise RunbookError(f"{self.source}:{at} {reason}")
+
+
+def _cause(v: _Validator, cid: str, raw: Any) -> CauseTemplate:
+    where = f"cause {cid}"
+    v.check(isinstance(cid, str) and _ID.match(cid), where, "cause ids are lower-case words joined by '-'")
+    v.check(isinstance(raw, dict), where, "a cause is a mapping with title, summary, fix, docs")
+    v.check(not (set(raw) - _CAUSE_KEYS), where, f"unknown keys {sorted(set(raw) - _CAUSE_KEYS)}")
+    for key in ("title", "summary", "fix", "docs"):
+        v.check(key in raw, where, f"missing {key!r}")
+    v.check(isinstance(raw["fix"], list) and raw["fix"], where, "fix must be a non-empty list")
+    v.check(str(raw["docs"]).startswith("https://"), where, "docs must be an https link")
+    confidence = raw.get("confidence", "high")
+    v.check(confidence in CONFIDENCES, where, f"confidence must be one of {CONFIDENCES}")
+    fixes = []
+    for item in raw["fix"]:
+        if isinstance(item, str):
+            item = {"command": item}
+        v.check(isinstance(item, dict) and isinstance(item.get("command"), str), where, "each fix needs a command")
+        v.check(not (set(item) - {"command", "explain", "when"}), where, f"unknown fix keys {sorted(set(item))}")
+        fixes.append(FixTemplate(item["command"], str(item.get("explain", "")), str(item.get("when", ""))))
+    for text in (raw["title"], raw["summary"], *(f.command for f in fixes)):
+        try:
+            template_fields(str(text))
+        except ValueError as exc:
+            v.check(False, where, f"bad template {text!r}: {exc}")
+    return CauseTemplate(
+        id=cid,
+        title=str(raw["title"]),
+        summary=" ".join(str(raw["summary"]).split()),
+        fix=tuple(fixes),
+        docs=str(raw["docs"]),
+        confidence=confidence,
+        handover=str(raw.get("handover", "")),
+    )
+
+
+def _node(v: _Validator, name: str, raw: Any, probes: dict[str, Any]) -> Node:
+    where = f"node {name}"
+    v.check(isinstance(raw, dict), where, "a node is a mapping with probe and on")
+    v.check(not (set(raw) - _NODE_KEYS), where, f"unknown keys {sorted(set(raw) - _NODE_KEYS)}")
+    v.check(raw.get("probe") in probes, where, f"unknown probe {raw.get('probe')!r}")
+    on = raw.get("on")
+    v.check(isinstance(on, dict) and on, where, "on must map answers to destinations")
+    branches = {_answer(k): str(dest) for k, dest in on.items()}
+    question = str(raw.get("question") or probes[raw["probe"]].question)
+    return Node(name=name, probe=raw["probe"], on=branches, question=question)
+
+
+def _check_branches(
+    v: _Validator,
+    node: Node,
+    nodes: dict[str, Node],
+    causes: dict[str, CauseTemplate],
+    probes: dict[str, Any],
+    known_runbooks: frozenset[str] | None,
+) -> None:
+    where = f"node {node.name}"
+    outcomes = set(probes[node.probe].outcomes)
+    extra = sorted(set(node.on) - outcomes)
+    v.check(not extra, where, f"probe {node.probe} never answers {extra} (it answers {sorted(outcomes)})")
+    missing = sorted(outcomes - set(node.on) - {UNKNOWN})
+    v.check(not missing, where, f"no branch for answers {missing} of probe {node.probe}")
+    for answer, dest in node.on.items():
+        if dest in LEAVES or dest in nodes:
+            continue
+        if dest.startswith("cause/"):
+            v.check(dest[len("cause/"):] in causes, where, f"answer {answer!r} leads to undefined {dest}")
+            continue
+        v.check(False, where, f"answer {answer!r} leads to {dest!r}: not a node, cause/<id>, healthy or inconclusive")
+
+
+def _reachable(start: str, nodes: dict[str, Node]) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in nodes:
+            continue
+        seen.add(name)
+        todo.extend(d for d in nodes[name].on.values() if d in nodes)
+    return seen
+
+
+def _cycle(start: str, nodes: dict[str, Node]) -> list[str]:
+    path: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str) -> list[str]:
+        if name in path:
+            return [*path[path.index(name):], name]
+        if name in done or name not in nodes:
+            return []
+        path.append(name)
+        for dest in nodes[name].on.values():
+            if found := visit(dest):
+                return found
+        path.pop()
+        done.add(name)
+        return []
+
+    return visit(start)
+
+
+def _answer(key: Any) -> str:
+    if key is True:
+        return "yes"
+    if key is False:
+        return "no"
+    return str(key)
+
+
+__all__ = [
+    "CauseTemplate",
+    "FixTemplate",
+    "Node",
+    "Runbook",
+    "fill",
+    "load_all",
+    "load_runbook",
+    "parse_runbook",
+    "runbook_files",
+    "template_fields",
+]

@@ -1,0 +1,285 @@
+"""Azure reads through the real azure-mgmt and data-plane SDK clients; live or replayed from a bundle.
+
+Every method returns ARM-shaped JSON (what `az ... -o json` prints and what a bundle records), so probes
+do not care which mode they run in. Every SDK error becomes a typed aksdoctor error here.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..errors import ApiError, AzureNotConfigured, Forbidden, NotCaptured, NotFound
+
+T = TypeVar("T")
+
+ACR_AUDIENCE = "https://containerregistry.azure.net"
+
+
+class AzureReader:
+    """Read-only access to the ARM and data-plane APIs aksdoctor needs."""
+
+    def __init__(
+        self,
+        credential: Any,
+        *,
+        transport_factory: Callable[[], Any],
+        mode: str,
+        context: dict[str, str] | None = None,
+        retry_total: int = 2,
+    ) -> None:
+        self._credential = credential
+        self._transport_factory = transport_factory
+        self._retry_total = retry_total
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+        self.mode = mode
+        self.context = dict(context or {})
+        self.calls = 0
+
+    # ---- ARM: Microsoft.ContainerService -------------------------------------------------------
+    def managed_cluster(self, subscription: str, resource_group: str, name: str) -> dict[str, Any]:
+        """GET the managed cluster."""
+        client = self._client("containerservice", subscription)
+        what = f"managed cluster {name} in resource group {resource_group}"
+        scope = _rg_scope(subscription, resource_group)
+        return self._call(
+            what,
+            lambda: _arm(client.managed_clusters.get(resource_group, name)),
+            action="Microsoft.ContainerService/managedClusters/read",
+            scope=scope,
+        )
+
+    def managed_clusters(self, subscription: str) -> list[dict[str, Any]]:
+        """List the managed clusters of a subscription."""
+        client = self._client("containerservice", subscription)
+        return self._call(
+            f"managed clusters in subscription {subscription}",
+            lambda: [_arm(m) for m in client.managed_clusters.list()],
+            action="Microsoft.ContainerService/managedClusters/read",
+            scope=f"/subscriptions/{subscription}",
+        )
+
+    # ---- ARM: Microsoft.ContainerRegistry -----------------------------------------------------
+    def registries(self, subscription: str) -> list[dict[str, Any]]:
+        """List the container registries of a subscription."""
+        client = self._client("containerregistry", subscription)
+        return self._call(
+            f"container registries in subscription {subscription}",
+            lambda: [_arm(r) for r in client.registries.list()],
+            action="Microsoft.ContainerRegistry/registries/read",
+            scope=f"/subscriptions/{subscription}",
+        )
+
+    # ---- ARM: Microsoft.Authorization ---------------------------------------------------------
+    def role_assignments(self, scope: str, principal_id: str) -> list[dict[str, Any]]:
+        """Role assignments of one principal at, above and below a scope.
+
+        `principalId eq` returns assignments at, above and below the scope
+        (https://learn.microsoft.com/rest/api/authorization/role-assignments/list-for-scope); callers
+        keep only the ones whose scope contains the resource, and filter by principal themselves.
+        """
+        client = self._client("authorization", _subscription_of(scope))
+        flt = f"principalId eq '{principal_id}'"
+        found = self._call(
+            f"role assignments on {scope}",
+            lambda: [_arm(a) for a in client.role_assignments.list_for_scope(scope, filter=flt)],
+            action="Microsoft.Authorization/roleAssignments/read",
+            scope=scope,
+        )
+        return [a for a in found if _prop(a, "principalId", "").lower() == principal_id.lower()]
+
+    def role_definition(self, role_definition_id: str) -> dict[str, Any]:
+        """GET a role definition by its full id."""
+        client = self._client("authorization", _subscription_of(role_definition_id) or "-")
+        return self._call(
+            f"role definition {role_definition_id.rsplit('/', 1)[-1]}",
+            lambda: _arm(client.role_definitions.get_by_id(role_definition_id)),
+            action="Microsoft.Authorization/roleDefinitions/read",
+            scope=role_definition_id.split("/providers/Microsoft.Authorization", 1)[0] or "/",
+        )
+
+    # ---- ACR data plane ------------------------------------------------------------------------
+    def acr_tags(self, login_server: str, repository: str) -> list[str]:
+        """Tag names of a repository; NotFound(kind='repository') when the registry does not know it."""
+        from azure.containerregistry import ContainerRegistryClient
+
+        client = ContainerRegistryClient(
+            endpoint=f"https://{login_server}",
+            credential=self._credential,
+            audience=ACR_AUDIENCE,
+            transport=self._transport_factory(),
+            retry_total=self._retry_total,
+        )
+        what = f"tags of repository {repository} in {login_server}"
+        try:
+            return self._call(
+                what,
+                lambda: [t.name for t in client.list_tag_properties(repository)],
+                action="Microsoft.ContainerRegistry/registries/pull/read (or AcrPull) for the caller",
+                scope=login_server,
+            )
+        except NotFound:
+            raise NotFound(f"repository {repository} in {login_server}", kind="repository", name=repository) from None
+
+    # ---- plumbing ------------------------------------------------------------------------------
+    def _client(self, kind: str, subscription: str) -> Any:
+        key = (kind, subscription)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._build(kind, subscription)
+            return self._clients[key]
+
+    def _build(self, kind: str, subscription: str) -> Any:
+        kwargs = {"transport": self._transport_factory(), "retry_total": self._retry_total}
+        if kind == "containerservice":
+            from azure.mgmt.containerservice import ContainerServiceClient
+
+            return ContainerServiceClient(self._credential, subscription, **kwargs)
+        if kind == "containerregistry":
+            from azure.mgmt.containerregistry import ContainerRegistryManagementClient
+
+            return ContainerRegistryManagementClient(self._credential, subscription, **kwargs)
+        if kind == "authorization":
+            from azure.mgmt.authorization import AuthorizationManagementClient
+
+            return AuthorizationManagementClient(self._credential, subscription, **kwargs)
+        raise ValueError(kind)
+
+    def _call(self, what: str, fn: Callable[[], T], *, action: str, scope: str) -> T:
+        from azure.core.exceptions import (
+            ClientAuthenticationError,
+            HttpResponseError,
+            ResourceNotFoundError,
+            ServiceRequestError,
+            ServiceResponseError,
+        )
+
+        from .azure_transport import NoRecording
+
+        self.calls += 1
+        try:
+            return fn()
+        except NoRecording:
+            raise NotCaptured(what, reason="the bundle holds no recorded Azure response for it") from None
+        except ResourceNotFoundError:
+            raise NotFound(what) from None
+        except ClientAuthenticationError as exc:
+            if getattr(exc, "status_code", None) == 403:
+                raise _forbidden(what, exc, action=action, scope=scope) from None
+            raise AzureNotConfigured(
+                what,
+                reason=f"Azure sign-in failed: {_first_line(exc)}",
+                grant="sign in with `az login` (or set up a managed / workload identity) and retry",
+            ) from None
+        except HttpResponseError as exc:
+            if exc.status_code == 403:
+                raise _forbidden(what, exc, action=action, scope=scope) from None
+            if exc.status_code == 404:
+                raise NotFound(what) from None
+            raise ApiError(what, reason=f"Azure answered {exc.status_code}: {_first_line(exc)}") from None
+        except (ServiceRequestError, ServiceResponseError) as exc:
+            raise ApiError(what, reason=f"cannot reach Azure: {_first_line(exc)}") from None
+
+
+def live_azure(*, timeout: float = 20.0, context: dict[str, str] | None = None) -> AzureReader:
+    """An AzureReader on DefaultAzureCredential (az login, managed identity, workload identity, env)."""
+    from azure.core.pipeline.transport import RequestsTransport
+    from azure.identity import DefaultAzureCredential
+
+    from .azure_transport import ReadOnlyTransport
+
+    credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+
+    def transport() -> Any:
+        return ReadOnlyTransport(RequestsTransport(connection_timeout=min(timeout, 10.0), read_timeout=timeout))
+
+    return AzureReader(credential, transport_factory=transport, mode="live", context=context)
+
+
+def replay_azure(transport: Any, *, context: dict[str, str] | None = None) -> AzureReader:
+    """An AzureReader answering from a bundle's recorded responses (no network, no real token)."""
+    from .azure_transport import ReadOnlyTransport
+
+    return AzureReader(
+        StaticCredential(),
+        transport_factory=lambda: ReadOnlyTransport(transport),
+        mode="bundle",
+        context=context,
+        retry_total=0,
+    )
+
+
+class StaticCredential:
+    """A token credential that never talks to Entra ID: used for replay and tests."""
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        """A fixed opaque token, valid for an hour."""
+        from azure.core.credentials import AccessToken
+
+        return AccessToken("aksdoctor-replay-token", int(time.time()) + 3600)
+
+    def get_token_info(self, *scopes: str, options: Any = None) -> Any:
+        """Same as get_token, in the newer protocol."""
+        from azure.core.credentials import AccessTokenInfo
+
+        return AccessTokenInfo("aksdoctor-replay-token", int(time.time()) + 3600)
+
+
+def parse_resource_id(resource_id: str) -> dict[str, str]:
+    """Split an ARM id into subscription, resource_group, provider, type and name (last segment)."""
+    parts = [p for p in resource_id.split("/") if p]
+    out: dict[str, str] = {}
+    low = [p.lower() for p in parts]
+    if "subscriptions" in low:
+        out["subscription"] = parts[low.index("subscriptions") + 1]
+    if "resourcegroups" in low:
+        out["resource_group"] = parts[low.index("resourcegroups") + 1]
+    if "providers" in low:
+        i = len(low) - 1 - low[::-1].index("providers")
+        out["provider"] = parts[i + 1] if i + 1 < len(parts) else ""
+        out["type"] = parts[i + 2] if i + 2 < len(parts) else ""
+    if parts:
+        out["name"] = parts[-1]
+    return out
+
+
+def _arm(model: Any) -> dict[str, Any]:
+    if hasattr(model, "as_dict") and not hasattr(model, "serialize"):
+        return model.as_dict()
+    return model.serialize(keep_readonly=True)
+
+
+def _prop(obj: dict[str, Any], key: str, default: Any = None) -> Any:
+    return (obj.get("properties") or {}).get(key, default)
+
+
+def _rg_scope(subscription: str, resource_group: str) -> str:
+    return f"/subscriptions/{subscription}/resourceGroups/{resource_group}"
+
+
+def _subscription_of(resource_id: str) -> str:
+    match = re.search(r"/subscriptions/([^/]+)", resource_id, re.IGNORECASE)
+    return match.group(1) if match else ""
+
+
+def _first_line(exc: BaseException) -> str:
+    error = getattr(exc, "error", None)
+    code = getattr(error, "code", None)
+    message = getattr(error, "message", None) or getattr(exc, "message", None) or str(exc)
+    text = str(message).strip().splitlines()[0] if str(message).strip() else type(exc).__name__
+    return f"{code}: {text}" if code and code not in text else text
+
+
+def _forbidden(what: str, exc: BaseException, *, action: str, scope: str) -> Forbidden:
+    return Forbidden(
+        what,
+        reason=f"403 {_first_line(exc)}",
+        grant=f"the signed-in Azure identity needs {action} on {scope} (the built-in Reader role has it)",
+    )
+
+
+__all__ = ["AzureReader", "StaticCredential", "live_azure", "parse_resource_id", "replay_azure"]

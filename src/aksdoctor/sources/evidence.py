@@ -1,0 +1,218 @@
+"""Evidence: the one object probes read. Memoized, thread-safe reads over a Kubernetes and an Azure source.
+
+Two probes that ask for the same thing share one request; a read that failed fails the same way for
+every probe that asks (a 403 is not retried).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
+
+from ..errors import AzureNotConfigured, DataUnavailable, NotFound
+from ..model import Target
+from .kube import KubeReader
+from .resources import resource
+from .selectors import dig
+
+T = TypeVar("T")
+
+_PROVIDER_ID = re.compile(
+    r"^azure:///subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/", re.IGNORECASE
+)
+
+
+@dataclass
+class Options:
+    """What the user asked for beyond the target: Azure coordinates and runbook knobs."""
+
+    subscription: str | None = None
+    resource_group: str | None = None
+    cluster: str | None = None
+    timeout: float = 60.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Evidence:
+    """What probes read: the target, the options, and memoized reads of the cluster and Azure."""
+
+    def __init__(self, *, kube: KubeReader, azure: Any | None, target: Target, options: Options | None = None) -> None:
+        self.kube = kube
+        self.azure = azure
+        self.target = target
+        self.options = options or Options()
+        self._memo: dict[tuple[Any, ...], Future[Any]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def mode(self) -> str:
+        """'live' or 'bundle'."""
+        return self.kube.mode
+
+    # ---- memo ----------------------------------------------------------------------------------
+    def memo(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
+        """Run `load` once per key, whichever thread asks first; later callers get its result or error."""
+        with self._lock:
+            future = self._memo.get(key)
+            owner = future is None
+            if owner:
+                future = Future()
+                self._memo[key] = future
+        if owner:
+            try:
+                future.set_result(load())
+            except BaseException as exc:  # noqa: BLE001 - stored and re-raised to every caller
+                future.set_exception(exc)
+        return future.result()
+
+    # ---- Kubernetes ----------------------------------------------------------------------------
+    def get(self, key: str, name: str, namespace: str | None = None) -> dict[str, Any]:
+        """One object by resource key ('pods', 'nodes', ...)."""
+        return self.memo(("get", key, namespace, name), lambda: self.kube.get(resource(key), name, namespace))
+
+    def list(
+        self, key: str, namespace: str | None = None, *, labels: str | None = None, fields: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Objects of a resource, with selectors."""
+        return self.memo(
+            ("list", key, namespace, labels, fields, limit),
+            lambda: self.kube.list(resource(key), namespace, label_selector=labels, field_selector=fields, limit=limit),
+        )
+
+    def pod(self) -> dict[str, Any]:
+        """The target pod."""
+        return self.get("pods", self.target.name, self.target.namespace)
+
+    def events_for(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
+        """Events about one object, newest last: a field selector on its uid, never a cluster-wide list."""
+        meta = obj.get("metadata") or {}
+        uid = meta.get("uid")
+        selector = f"involvedObject.uid={uid}" if uid else f"involvedObject.name={meta.get('name')}"
+        events = self.list("events", meta.get("namespace"), fields=selector)
+        return sorted(events, key=event_time)
+
+    def node(self, name: str) -> dict[str, Any]:
+        """A node by name."""
+        return self.get("nodes", name)
+
+    def any_node(self) -> dict[str, Any]:
+        """One node of the cluster (for its providerID): a list with limit=1."""
+        nodes = self.list("nodes", limit=1)
+        if not nodes:
+            raise NotFound("nodes in the cluster", kind="Node")
+        return nodes[0]
+
+    # ---- Azure ---------------------------------------------------------------------------------
+    def require_azure(self, what: str) -> Any:
+        """The Azure reader, or AzureNotConfigured saying why there is none."""
+        if self.azure is None:
+            reason = (
+                "the bundle has no azure/ recordings"
+                if self.mode == "bundle"
+                else "Azure probes are off (--no-azure)"
+            )
+            raise AzureNotConfigured(what, reason=reason, grant="capture the bundle with Azure access, or run live")
+        return self.azure
+
+    def cluster_coordinates(self) -> dict[str, str]:
+        """Subscription, resource group and name of the managed cluster, from flags, the bundle, or providerID."""
+        return self.memo(("azure", "coordinates"), self._cluster_coordinates)
+
+    def managed_cluster(self) -> dict[str, Any]:
+        """The managed cluster (ARM JSON)."""
+        return self.memo(("azure", "managed_cluster"), self._managed_cluster)
+
+    def registries(self, subscription: str) -> list[dict[str, Any]]:
+        """Container registries of a subscription (ARM JSON)."""
+        azure = self.require_azure("container registries")
+        return self.memo(("azure", "registries", subscription.lower()), lambda: azure.registries(subscription))
+
+    def role_assignments(self, scope: str, principal_id: str) -> list[dict[str, Any]]:
+        """A principal's role assignments whose scope contains `scope` (at the resource or a parent)."""
+        azure = self.require_azure("role assignments")
+        found = self.memo(
+            ("azure", "role_assignments", scope.lower(), principal_id.lower()),
+            lambda: azure.role_assignments(scope, principal_id),
+        )
+        return [a for a in found if scope_contains(dig(a, "properties.scope", ""), scope)]
+
+    def role_definition(self, role_definition_id: str) -> dict[str, Any]:
+        """A role definition: the built-in table for well-known GUIDs, otherwise ARM."""
+        from .roles import builtin_role
+
+        guid = role_definition_id.rstrip("/").rsplit("/", 1)[-1].lower()
+        known = builtin_role(guid)
+        if known is not None:
+            return known
+        azure = self.require_azure("role definitions")
+        return self.memo(("azure", "role_definition", guid), lambda: azure.role_definition(role_definition_id))
+
+    def acr_tags(self, login_server: str, repository: str) -> list[str]:
+        """Tags of an ACR repository (data plane); NotFound when the repository does not exist."""
+        azure = self.require_azure("ACR tags")
+        return self.memo(
+            ("azure", "acr_tags", login_server.lower(), repository),
+            lambda: azure.acr_tags(login_server, repository),
+        )
+
+    def _cluster_coordinates(self) -> dict[str, str]:
+        opts = self.options
+        azure = self.require_azure("the AKS managed cluster")
+        ctx = azure.context
+        sub = opts.subscription or ctx.get("subscription")
+        rg = opts.resource_group or ctx.get("resourceGroup")
+        name = opts.cluster or ctx.get("cluster")
+        if sub and rg and name:
+            return {"subscription": sub, "resource_group": rg, "cluster": name}
+        node = self.any_node()
+        match = _PROVIDER_ID.match(dig(node, "spec.providerID", "") or "")
+        if not match:
+            raise AzureNotConfigured(
+                "the AKS managed cluster",
+                reason=f"node {dig(node, 'metadata.name')} has no Azure providerID (is this an AKS cluster?)",
+                grant="pass --subscription, --resource-group and --cluster",
+            )
+        sub = sub or match.group("sub")
+        node_rg = match.group("rg")
+        for cluster in azure.managed_clusters(sub):
+            if str(dig(cluster, "properties.nodeResourceGroup", "")).lower() == node_rg.lower():
+                from .azure import parse_resource_id
+
+                parsed = parse_resource_id(cluster.get("id", ""))
+                return {"subscription": sub, "resource_group": parsed.get("resource_group", ""), "cluster": cluster["name"]}
+        raise AzureNotConfigured(
+            "the AKS managed cluster",
+            reason=f"no managed cluster in subscription {sub} has node resource group {node_rg}",
+            grant="pass --subscription, --resource-group and --cluster",
+        )
+
+    def _managed_cluster(self) -> dict[str, Any]:
+        coords = self.cluster_coordinates()
+        azure = self.require_azure("the AKS managed cluster")
+        return azure.managed_cluster(coords["subscription"], coords["resource_group"], coords["cluster"])
+
+
+def event_time(event: dict[str, Any]) -> str:
+    """The time an event was last seen, as an ISO string that sorts."""
+    return str(
+        event.get("lastTimestamp")
+        or dig(event, "series.lastObservedTime")
+        or event.get("eventTime")
+        or event.get("firstTimestamp")
+        or dig(event, "metadata.creationTimestamp")
+        or ""
+    )
+
+
+def scope_contains(outer: str, inner: str) -> bool:
+    """Whether an ARM scope is `inner` or a parent of it (segment-aligned, case-insensitive)."""
+    outer_parts = [p.lower() for p in outer.split("/") if p]
+    inner_parts = [p.lower() for p in inner.split("/") if p]
+    return inner_parts[: len(outer_parts)] == outer_parts
+
+
+__all__ = ["DataUnavailable", "Evidence", "Options", "event_time", "scope_contains"]

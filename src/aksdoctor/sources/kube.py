@@ -1,0 +1,125 @@
+"""What every Kubernetes source offers, and the object clean-ups both sources share."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any, Protocol
+
+from .resources import Resource
+
+REDACTED = "<redacted>"
+DOCKER_CONFIG_KEYS = (".dockerconfigjson", ".dockercfg")
+
+
+class KubeReader(Protocol):
+    """Read-only Kubernetes access: get, list (selectors, pagination inside), logs."""
+
+    mode: str
+    context: str
+
+    def get(self, res: Resource, name: str, namespace: str | None = None) -> dict[str, Any]:
+        """One object; NotFound, Forbidden, NotCaptured or SourceUnavailable."""
+        ...
+
+    def list(
+        self,
+        res: Resource,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """All matching objects (at most `limit` when given)."""
+        ...
+
+    def logs(self, namespace: str, pod: str, container: str, *, previous: bool = False, tail: int = 200) -> str:
+        """The container's log tail."""
+        ...
+
+
+def normalize(obj: dict[str, Any]) -> dict[str, Any]:
+    """Make objects of both sources alike: events.k8s.io events in core/v1 shape, secrets without values."""
+    kind = obj.get("kind")
+    if kind == "Event" and str(obj.get("apiVersion", "")).startswith("events.k8s.io/"):
+        return normalize_event(obj)
+    if kind == "Secret":
+        return redact_secret(obj)
+    return obj
+
+
+def normalize_event(event: dict[str, Any]) -> dict[str, Any]:
+    """An events.k8s.io/v1 Event in the core/v1 field names probes read (involvedObject, message, count)."""
+    series = event.get("series") or {}
+    last = series.get("lastObservedTime") or event.get("deprecatedLastTimestamp") or event.get("eventTime")
+    return {
+        **event,
+        "apiVersion": "v1",
+        "involvedObject": event.get("regarding") or {},
+        "message": event.get("note", ""),
+        "count": series.get("count") or event.get("deprecatedCount") or 1,
+        "firstTimestamp": event.get("deprecatedFirstTimestamp") or event.get("eventTime"),
+        "lastTimestamp": last,
+        "source": event.get("deprecatedSource") or {"component": event.get("reportingController", "")},
+    }
+
+
+def redact_secret(secret: dict[str, Any]) -> dict[str, Any]:
+    """A Secret with every value replaced; docker configs keep their registry host names only.
+
+    Runbooks need the keys and, for pull secrets, which registry hosts have an entry: never a value
+    (README "No secret leaves"). This runs on every Secret as it is read, so nothing downstream sees one.
+    """
+    out = {k: v for k, v in secret.items() if k not in ("data", "stringData")}
+    meta = dict(secret.get("metadata") or {})
+    annotations = {
+        k: v for k, v in (meta.get("annotations") or {}).items() if k != "kubectl.kubernetes.io/last-applied-configuration"
+    }
+    meta["annotations"] = annotations
+    out["metadata"] = meta
+    data = {**(secret.get("data") or {}), **(secret.get("stringData") or {})}
+    out["data"] = {key: _redact_value(key, value, is_string=key in (secret.get("stringData") or {})) for key, value in data.items()}
+    return out
+
+
+def docker_config_hosts(secret: dict[str, Any]) -> list[str] | None:
+    """Registry hosts with an entry in a (redacted) pull secret; None when unreadable."""
+    data = secret.get("data") or {}
+    for key in DOCKER_CONFIG_KEYS:
+        if key in data:
+            parsed = _decode_docker_config(data[key])
+            if parsed is None:
+                return None
+            auths = parsed.get("auths", parsed) if key == ".dockerconfigjson" else parsed
+            return sorted(auths) if isinstance(auths, dict) else None
+    return None
+
+
+def _redact_value(key: str, value: Any, *, is_string: bool) -> str:
+    if key not in DOCKER_CONFIG_KEYS:
+        return REDACTED
+    parsed = _decode_docker_config(value, is_string=is_string)
+    if parsed is None:
+        return REDACTED
+    auths = parsed.get("auths", {}) if key == ".dockerconfigjson" else parsed
+    if not isinstance(auths, dict):
+        return REDACTED
+    hosts = {host: {"auth": REDACTED} for host in auths}
+    skeleton = {"auths": hosts} if key == ".dockerconfigjson" else hosts
+    return base64.b64encode(json.dumps(skeleton, sort_keys=True).encode()).decode()
+
+
+def _decode_docker_config(value: Any, *, is_string: bool = False) -> dict[str, Any] | None:
+    if not isinstance(value, str) or value == REDACTED:
+        return None
+    try:
+        text = value if is_string else base64.b64decode(value, validate=True).decode()
+        parsed = json.loads(text)
+    except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError, ValueError):
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+__all__ = ["REDACTED", "KubeReader", "docker_config_hosts", "normalize", "normalize_event", "redact_secret"]
