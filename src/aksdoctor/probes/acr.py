@@ -84,7 +84,12 @@ def kubelet_can_pull(ev: Evidence) -> Outcome:
     }
     src = f"role assignments of {kubelet['objectId']} on {registry_id} and its parents"
     if granting:
-        return Outcome.yes((f"the kubelet identity can pull: {'; '.join(granting)}", src), **facts)
+        note = (
+            "the kubelet identity may pull, yet the registry refused: a role granted in the last minutes takes a while "
+            f"to apply (then `kubectl delete pod {ev.target.name} -n {ev.target.namespace}` retries at once), or the nodes "
+            "run with another identity than the cluster's identityProfile says"
+        )
+        return Outcome.yes((f"the kubelet identity can pull: {'; '.join(granting)}", src), notes=[note], **facts)
     mode = " (ABAC repository permissions: only repository data roles count)" if abac else ""
     held = f"it holds {'; '.join(seen)}" if seen else "it holds no role there"
     return Outcome.no((f"the kubelet identity {kubelet['objectId']} has no role that allows pull from {registry['name']}{mode}; {held}", src), **facts)
@@ -117,7 +122,7 @@ def acr_registry(ev: Evidence) -> dict[str, Any]:
     """The ACR resource behind the failing image's host, found in the cluster's subscription."""
     failing = failing_container(ev)
     if failing is None or failing.ref is None or not failing.ref.is_acr:
-        raise AzureNotConfigured("the container registry", reason="the failing image is not on an ACR")
+        raise AzureNotConfigured("find the container registry", reason="the failing image is not on an ACR")
     host = failing.ref.registry.lower()
     sub = ev.cluster_coordinates()["subscription"]
     for registry in ev.registries(sub):
@@ -137,7 +142,7 @@ def kubelet_identity(ev: Evidence) -> dict[str, str]:
     identity = dig(cluster, "properties.identityProfile.kubeletidentity") or {}
     if not identity.get("objectId"):
         raise AzureNotConfigured(
-            "the kubelet identity",
+            "find the kubelet identity",
             reason=f"cluster {cluster.get('name')} has no managed kubelet identity (service principal cluster?)",
             grant="check the service principal's AcrPull role: az role assignment list --assignee <sp-app-id> --all",
         )

@@ -22,6 +22,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from collections.abc import Iterable
@@ -134,7 +135,11 @@ def _split_docker_domain(name: str) -> tuple[str, str]:
     maybe_domain, sep, maybe_remote = name.partition("/")
     if not sep:
         return DOCKER_HUB, _OFFICIAL_PREFIX + name
-    if maybe_domain == "localhost" or any(c in maybe_domain for c in ".:") or maybe_domain.lower() != maybe_domain:
+    if (
+        maybe_domain == "localhost"
+        or any(c in maybe_domain for c in ".:")
+        or maybe_domain.lower() != maybe_domain
+    ):
         domain, remote = maybe_domain, maybe_remote
     else:
         domain, remote = DOCKER_HUB, name
@@ -167,7 +172,9 @@ def parse_image(image: str) -> ImageRef:
     if len(image) > _INPUT_MAX:
         raise InvalidImageName(f"image reference is {len(image)} characters long")
     if _IDENTIFIER_RE.fullmatch(image):
-        raise InvalidImageName(f"invalid repository name ({image}), cannot specify 64-byte hexadecimal strings")
+        raise InvalidImageName(
+            f"invalid repository name ({image}), cannot specify 64-byte hexadecimal strings"
+        )
     domain, remainder = _split_docker_domain(image)
     remote = remainder.split(":", 1)[0]
     if remote.lower() != remote:
@@ -187,32 +194,24 @@ def parse_image(image: str) -> ImageRef:
 
 
 def guess_registry(image: str) -> str | None:
-    """The registry an image names, even when the reference is invalid; None when there is no telling.
+    """The registry an image names (lower case), even when the reference is invalid; None if unknowable.
 
     Same host rule as parse_image, without validating the rest ("MyAcr.azurecr.io/Web" ->
     "myacr.azurecr.io", "https://harbor.example.com/app:1" -> "harbor.example.com").
     """
-    if not isinstance(image, str):
+    if not isinstance(image, str) or not image.strip() or len(image) > _INPUT_MAX:
         return None
     image = image.strip()
-    if not image or len(image) > _INPUT_MAX or any(c.isspace() for c in image):
+    if any(c.isspace() for c in image):
         return None
-    try:
-        return parse_image(image).registry
-    except InvalidImageName:
-        pass
+    with contextlib.suppress(InvalidImageName):
+        return parse_image(image).registry.lower()
     scheme, sep, rest = image.partition("://")
     if sep and scheme.isalpha():  # "https://harbor.example.com/app:1" is invalid, but names a host
         image = rest
-    first, sep, _rest = image.partition("/")
-    if not sep:
-        return DOCKER_HUB
-    if not first:
+    if image.startswith("/"):
         return None
-    if first == "localhost" or any(c in first for c in ".:") or first.lower() != first:
-        first = first.lower()
-        return DOCKER_HUB if first == _LEGACY_DOCKER_HUB else first
-    return DOCKER_HUB
+    return _split_docker_domain(image)[0].lower()
 
 
 # --- suggestions ------------------------------------------------------------------------------------
@@ -234,7 +233,7 @@ def _version_key(name_numbers: list[int], candidate: str) -> tuple[int, int]:
     """(-leading numbers in common, distance at the first number that differs)."""
     numbers = _numbers(candidate)
     shared = 0
-    for mine, theirs in zip(name_numbers, numbers):
+    for mine, theirs in zip(name_numbers, numbers, strict=False):
         if mine != theirs:
             break
         shared += 1

@@ -97,7 +97,8 @@ RULES: tuple[tuple[PullErrorKind, re.Pattern[str]], ...] = (
     (
         K.PLATFORM,
         _rx(
-            r"no match for platform in manifest|image operating system \\?\"?[\w./-]{0,32}\\?\"? cannot be used"
+            r"no match for platform in manifest|image operating system \\?\"?[\w./-]{0,32}\\?\"? cannot be "
+            r"used"
             r"|no matching manifest for \S{1,64} in the manifest list|does not match the specified platform"
         ),
     ),
@@ -123,6 +124,7 @@ RULES: tuple[tuple[PullErrorKind, re.Pattern[str]], ...] = (
         _rx(
             r"no such host|server misbehaving|Temporary failure in name resolution|Name or service not known"
             r"|dial (?:tcp|udp)[46]?: lookup\b|\blookup \S{1,253} on \S{1,64}:53\b"
+            r"|(?:dial (?:tcp|udp)[46]? |->)\S{1,64}:53: "
         ),
     ),
     # Go crypto/tls and crypto/x509 errors: "tls: failed to verify certificate: x509: certificate signed
@@ -143,13 +145,14 @@ RULES: tuple[tuple[PullErrorKind, re.Pattern[str]], ...] = (
     # "dial tcp <ip>:443: i/o timeout" (SupportArticles Cause 4), "connect: connection timed out"
     # (kubernetes/kubeadm#2936), "net/http: TLS handshake timeout" (SupportArticles Cause 7),
     # "request canceled while waiting for connection (Client.Timeout exceeded ...)" (minikube#6352).
-    # An unreachable network path (no route, network unreachable) takes the same branch: routes/firewall.
+    # Windows WSAETIMEDOUT "connectex: ... did not properly respond after a period of time". An
+    # unreachable network path (no route, network unreachable) takes the same branch: routes/firewall.
     (
         K.TIMEOUT,
         _rx(
             r"i/o timeout|connection timed out|TLS handshake timeout|Client\.Timeout exceeded"
             r"|request canceled while waiting for connection|timeout awaiting response headers"
-            r"|no route to host|network is unreachable"
+            r"|no route to host|network is unreachable|did not properly respond after a period of time"
         ),
     ),
     # HTTP 403 (ACR: public access disabled / firewall, private DNS zone not linked; storage firewall
@@ -221,7 +224,9 @@ INFORMATIVENESS: tuple[PullErrorKind, ...] = (
 _RANK = {kind: i for i, kind in enumerate(INFORMATIVENESS)}
 
 # kubelet image_manager.go: 'Back-off pulling image "X"' and, since 1.32, ': <ErrName>: <previous error>'.
-_BACKOFF_RE = re.compile(r"\s*Back-off pulling image \\?\"([^\"\\\n]{0,2048})\\?\"(.*)", re.IGNORECASE | re.DOTALL)
+_BACKOFF_RE = re.compile(
+    r"\s*Back-off pulling image \\?\"([^\"\\\n]{0,2048})\\?\"(.*)", re.IGNORECASE | re.DOTALL
+)
 _ERROR_NAME_RE = re.compile(
     r"\s*:?\s*(?:(?:ErrImagePull|ImagePullBackOff|RegistryUnavailable|SignatureValidationFailed)\s*:\s*)?"
 )
@@ -252,7 +257,7 @@ _IMAGE_RES = tuple(
 
 _IPV4 = r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}"
 _IPV6 = r"\[[0-9A-Fa-f:.]{2,64}\]"
-_DIAL_IP_RE = re.compile(r"(?:dial (?:tcp|udp)[46]? |->)(" + _IPV4 + "|" + _IPV6 + r"):[0-9]{1,5}")
+_DIAL_IP_RE = re.compile(r"(?:dial (?:tcp|udp)[46]? |->)(" + _IPV4 + "|" + _IPV6 + r"):([0-9]{1,5})")
 _CLIENT_IP_RE = re.compile(r"client with IP (?:'|\\u0027|\\?\")([0-9A-Fa-f:.]{2,64})", re.IGNORECASE)
 _LOOKUP_RE = re.compile(
     r"\blookup ([A-Za-z0-9][A-Za-z0-9.-]{0,252})(?::| on (" + _IPV4 + "|" + _IPV6 + r"):53\b)"
@@ -313,8 +318,9 @@ def _is_private(ip: str | None) -> bool:
 def _ip(kind: PullErrorKind, part: str) -> str | None:
     if kind is K.IP_NOT_ALLOWED:
         found = [m.group(1) for m in _CLIENT_IP_RE.finditer(part)]
-    elif kind is K.DNS:
+    elif kind is K.DNS:  # the DNS server asked, from the lookup or else from the dial to port 53
         found = [m.group(2) for m in _LOOKUP_RE.finditer(part) if m.group(2)]
+        found = found or [m.group(1) for m in _DIAL_IP_RE.finditer(part) if m.group(2) == "53"]
     else:
         found = [m.group(1) for m in _DIAL_IP_RE.finditer(part)]
     for candidate in reversed(found):  # the innermost cause is the last one

@@ -44,7 +44,7 @@ class AzureReader:
     def managed_cluster(self, subscription: str, resource_group: str, name: str) -> dict[str, Any]:
         """GET the managed cluster."""
         client = self._client("containerservice", subscription)
-        what = f"managed cluster {name} in resource group {resource_group}"
+        what = f"read managed cluster {name} in resource group {resource_group}"
         scope = _rg_scope(subscription, resource_group)
         return self._call(
             what,
@@ -57,7 +57,7 @@ class AzureReader:
         """List the managed clusters of a subscription."""
         client = self._client("containerservice", subscription)
         return self._call(
-            f"managed clusters in subscription {subscription}",
+            f"list managed clusters in subscription {subscription}",
             lambda: [_arm(m) for m in client.managed_clusters.list()],
             action="Microsoft.ContainerService/managedClusters/read",
             scope=f"/subscriptions/{subscription}",
@@ -68,7 +68,7 @@ class AzureReader:
         """List the container registries of a subscription."""
         client = self._client("containerregistry", subscription)
         return self._call(
-            f"container registries in subscription {subscription}",
+            f"list container registries in subscription {subscription}",
             lambda: [_arm(r) for r in client.registries.list()],
             action="Microsoft.ContainerRegistry/registries/read",
             scope=f"/subscriptions/{subscription}",
@@ -85,7 +85,7 @@ class AzureReader:
         client = self._client("authorization", _subscription_of(scope))
         flt = f"principalId eq '{principal_id}'"
         found = self._call(
-            f"role assignments on {scope}",
+            f"read role assignments on {scope}",
             lambda: [_arm(a) for a in client.role_assignments.list_for_scope(scope, filter=flt)],
             action="Microsoft.Authorization/roleAssignments/read",
             scope=scope,
@@ -96,7 +96,7 @@ class AzureReader:
         """GET a role definition by its full id."""
         client = self._client("authorization", _subscription_of(role_definition_id) or "-")
         return self._call(
-            f"role definition {role_definition_id.rsplit('/', 1)[-1]}",
+            f"read role definition {role_definition_id.rsplit('/', 1)[-1]}",
             lambda: _arm(client.role_definitions.get_by_id(role_definition_id)),
             action="Microsoft.Authorization/roleDefinitions/read",
             scope=role_definition_id.split("/providers/Microsoft.Authorization", 1)[0] or "/",
@@ -114,7 +114,7 @@ class AzureReader:
             transport=self._transport_factory(),
             retry_total=self._retry_total,
         )
-        what = f"tags of repository {repository} in {login_server}"
+        what = f"list tags of repository {repository} in {login_server}"
         try:
             return self._call(
                 what,

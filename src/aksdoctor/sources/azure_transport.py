@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from azure.core.pipeline.transport import HttpClientTransportResponse, HttpTransport
+from azure.core.pipeline.transport import HttpTransport
+from azure.core.pipeline.transport._base import HttpClientTransportResponse
 from azure.core.rest import HttpRequest as RestHttpRequest
 from azure.core.rest._http_response_impl import RestHttpClientTransportResponse
 

@@ -68,6 +68,14 @@ class Evidence:
                 future.set_exception(exc)
         return future.result()
 
+    def peek(self, key: tuple[Any, ...]) -> Any:
+        """A memoized result if it is already known and succeeded, else None (never reads anything)."""
+        with self._lock:
+            future = self._memo.get(key)
+        if future is None or not future.done() or future.exception() is not None:
+            return None
+        return future.result()
+
     # ---- Kubernetes ----------------------------------------------------------------------------
     def get(self, key: str, name: str, namespace: str | None = None) -> dict[str, Any]:
         """One object by resource key ('pods', 'nodes', ...)."""
@@ -115,7 +123,7 @@ class Evidence:
                 if self.mode == "bundle"
                 else "Azure probes are off (--no-azure)"
             )
-            raise AzureNotConfigured(what, reason=reason, grant="capture the bundle with Azure access, or run live")
+            raise AzureNotConfigured(f"read {what}", reason=reason, grant="capture the bundle with Azure access, or run live")
         return self.azure
 
     def cluster_coordinates(self) -> dict[str, str]:
@@ -172,7 +180,7 @@ class Evidence:
         match = _PROVIDER_ID.match(dig(node, "spec.providerID", "") or "")
         if not match:
             raise AzureNotConfigured(
-                "the AKS managed cluster",
+                "find the AKS managed cluster",
                 reason=f"node {dig(node, 'metadata.name')} has no Azure providerID (is this an AKS cluster?)",
                 grant="pass --subscription, --resource-group and --cluster",
             )
@@ -185,7 +193,7 @@ class Evidence:
                 parsed = parse_resource_id(cluster.get("id", ""))
                 return {"subscription": sub, "resource_group": parsed.get("resource_group", ""), "cluster": cluster["name"]}
         raise AzureNotConfigured(
-            "the AKS managed cluster",
+            "find the AKS managed cluster",
             reason=f"no managed cluster in subscription {sub} has node resource group {node_rg}",
             grant="pass --subscription, --resource-group and --cluster",
         )

@@ -1,0 +1,228 @@
+"""What every diagnosis command shares: flags, building the sources, running, rendering, exit codes."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import AksDoctorError, UsageError
+from ..model import Diagnosis, ExitStatus, SourceInfo, Target
+
+log = logging.getLogger("aksdoctor")
+
+
+class Output(str, enum.Enum):
+    """Output formats."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+Namespace = Annotated[str | None, typer.Option("--namespace", "-n", help="Namespace (default: the context's, or 'default').")]
+Context = Annotated[str | None, typer.Option("--context", help="kubeconfig context (default: current-context).")]
+Kubeconfig = Annotated[
+    str | None, typer.Option("--kubeconfig", envvar="KUBECONFIG", help="Path to the kubeconfig (default: ~/.kube/config).")
+]
+OutputOpt = Annotated[Output, typer.Option("--output", "-o", help="text, json (for automation) or markdown (for incidents).")]
+Subscription = Annotated[str | None, typer.Option("--subscription", help="Azure subscription of the cluster (default: from the nodes).")]
+ResourceGroup = Annotated[str | None, typer.Option("--resource-group", "-g", help="Resource group of the AKS cluster.")]
+Cluster = Annotated[str | None, typer.Option("--cluster", help="Name of the AKS cluster (default: found from the nodes).")]
+Bundle = Annotated[
+    Path | None, typer.Option("--bundle", help="Read an evidence bundle folder instead of the live cluster.", file_okay=False)
+]
+Timeout = Annotated[float, typer.Option("--timeout", min=1.0, help="Overall deadline in seconds.")]
+NoAzure = Annotated[bool, typer.Option("--no-azure", help="Skip every Azure probe (Kubernetes only).")]
+Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="Log what is read to stderr (-vv for more).")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an unexpected error.")]
+
+
+@dataclass
+class Flags:
+    """The common flags of a diagnosis command."""
+
+    namespace: str | None = None
+    context: str | None = None
+    kubeconfig: str | None = None
+    output: Output = Output.text
+    subscription: str | None = None
+    resource_group: str | None = None
+    cluster: str | None = None
+    bundle: Path | None = None
+    timeout: float = 60.0
+    no_azure: bool = False
+    verbose: int = 0
+    debug: bool = False
+
+
+def diagnose(runbook_id: str, kind: str, name: str, flags: Flags, *, extra: dict[str, Any] | None = None) -> None:
+    """Run one runbook on one object, print the report, exit with the contract's code."""
+    _logging(flags.verbose)
+    code = guarded(lambda: _diagnose(runbook_id, kind, name, flags, extra or {}), debug=flags.debug)
+    raise typer.Exit(int(code))
+
+
+def guarded(fn: Any, *, debug: bool = False) -> ExitStatus:
+    """Run fn; every aksdoctor error becomes one line on stderr and its exit code (the only place it happens)."""
+    try:
+        return fn()
+    except AksDoctorError as exc:
+        if debug:
+            raise
+        _error(exc.message, exc.hint)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return ExitStatus.INCONCLUSIVE
+    except Exception as exc:  # noqa: BLE001 - no stack trace for users; --debug shows it
+        if debug:
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc}", "rerun with --debug and report it")
+        return ExitStatus.INCONCLUSIVE
+
+
+def _diagnose(runbook_id: str, kind: str, name: str, flags: Flags, extra: dict[str, Any]) -> ExitStatus:
+    from ..engine import Engine
+    from ..probes import PROBES
+    from ..runbook import load_all
+    from ..sources.evidence import Evidence, Options
+
+    if not name or name.startswith("-"):
+        raise UsageError(f"{kind.lower()} name {name!r} is not valid")
+    kube, azure, source = open_sources(flags)
+    namespace = flags.namespace or _default_namespace(kube, kind, name)
+    target = Target(kind=kind, name=name, namespace=namespace)
+    options = Options(
+        subscription=flags.subscription,
+        resource_group=flags.resource_group,
+        cluster=flags.cluster,
+        timeout=flags.timeout,
+        extra=extra,
+    )
+    ev = Evidence(kube=kube, azure=azure, target=target, options=options)
+    engine = Engine(PROBES, load_all(PROBES))
+    with _spinner(flags, f"diagnosing {kind.lower()} {namespace}/{name}"):
+        diagnosis = engine.run(runbook_id, ev, source=source)
+    source.cluster = _cluster_id(ev)
+    print_report(diagnosis, flags.output)
+    return diagnosis.exit_status
+
+
+def open_sources(flags: Flags) -> tuple[Any, Any, SourceInfo]:
+    """The Kubernetes and Azure readers the flags ask for, and how to describe them in the report."""
+    if flags.bundle is not None:
+        from ..sources.bundle import open_bundle
+
+        kube, azure = open_bundle(flags.bundle)
+        return kube, None if flags.no_azure else azure, SourceInfo(mode="bundle", context=str(flags.bundle))
+    from ..sources.azure import live_azure
+    from ..sources.kube_live import LiveKube
+
+    kube = LiveKube(kubeconfig=flags.kubeconfig, context=flags.context, timeout=min(flags.timeout, 15.0))
+    context = {k: v for k, v in {"subscription": flags.subscription}.items() if v}
+    azure = None if flags.no_azure else live_azure(timeout=min(flags.timeout, 20.0), context=context)
+    return kube, azure, SourceInfo(mode="live", context=kube.context)
+
+
+def print_report(diagnosis: Diagnosis, output: Output) -> None:
+    """Render to stdout in the chosen format."""
+    if output is Output.json:
+        from ..render.json_report import render
+
+        sys.stdout.write(render(diagnosis) + "\n")
+    elif output is Output.markdown:
+        from ..render.markdown import render as render_md
+
+        sys.stdout.write(render_md(diagnosis))
+    else:
+        from ..render.text import render as render_text
+
+        render_text(diagnosis, stdout_console())
+
+
+def stdout_console() -> Any:
+    """The console for text output (width and colour from the environment, as rich decides)."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _default_namespace(kube: Any, kind: str, name: str) -> str:
+    """The context's namespace live; in a bundle, the namespace of the only pod with that name."""
+    if kube.mode == "bundle" and kind == "Pod":
+        from ..errors import DataUnavailable
+        from ..sources.resources import resource
+
+        try:
+            spaces = {(p.get("metadata") or {}).get("namespace") for p in kube.list(resource("pods"))
+                      if (p.get("metadata") or {}).get("name") == name}
+        except DataUnavailable:
+            spaces = set()
+        if len(spaces) == 1:
+            return str(spaces.pop())
+    return getattr(kube, "default_namespace", "default") or "default"
+
+
+def _cluster_id(ev: Any) -> str:
+    try:
+        coords = ev.peek(("azure", "coordinates"))
+    except Exception:  # noqa: BLE001 - only reports what is already known
+        return ""
+    if not coords:
+        return ""
+    return (
+        f"/subscriptions/{coords['subscription']}/resourceGroups/{coords['resource_group']}"
+        f"/providers/Microsoft.ContainerService/managedClusters/{coords['cluster']}"
+    )
+
+
+class _spinner:
+    """A spinner on stderr while probing, only for text output to a terminal."""
+
+    def __init__(self, flags: Flags, message: str) -> None:
+        self.on = flags.output is Output.text and sys.stderr.isatty() and not flags.verbose
+        self.message = message
+        self._status: Any = None
+
+    def __enter__(self) -> _spinner:
+        if self.on:
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status(self.message)
+            self._status.__enter__()
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        if self._status is not None:
+            self._status.__exit__(*args)
+
+
+def _error(message: str, hint: str = "") -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(stderr=True, highlight=False)
+    console.print(f"[bold red]error:[/] {escape(message)}")
+    if hint:
+        console.print(f"[dim]{escape(hint)}[/]")
+
+
+def _logging(verbose: int) -> None:
+    if not verbose:
+        return
+    # Only aksdoctor's own loggers: the kubernetes client's debug log prints Authorization headers.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    os.environ.setdefault("AZURE_LOG_LEVEL", "warning")
+
+
+__all__ = ["Flags", "Output", "diagnose", "guarded", "open_sources", "print_report"]

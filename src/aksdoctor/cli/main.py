@@ -1,0 +1,49 @@
+"""The aksdoctor command: `aksdoctor SYMPTOM TARGET [flags]` (also `kubectl aksdoctor ...`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from . import imagepull, runbooks_cmd
+
+app = typer.Typer(
+    name="aksdoctor",
+    help="Diagnose broken AKS workloads: the root cause, the evidence, and the exact fix command. Read-only.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"aksdoctor {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """aksdoctor: read-only diagnosis of AKS workloads.
+
+    Exit codes: 0 healthy, 1 problem found, 2 usage error, 3 inconclusive, 4 cannot reach the
+    cluster or read the bundle.
+    """
+
+
+app.command("imagepull")(imagepull.imagepull)
+app.add_typer(runbooks_cmd.app, name="runbooks")
+
+
+def run() -> None:
+    """Console-script entry point (aksdoctor and kubectl-aksdoctor)."""
+    app()
+
+
+__all__ = ["app", "run"]

@@ -1,0 +1,1 @@
+"""Renderers: a Diagnosis as JSON, rich text, or Markdown. They see only the model."""

@@ -1,0 +1,39 @@
+"""The JSON report (specs/json-output.md, schema docs/report.schema.json)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+from ..model import Diagnosis
+
+SCHEMA_VERSION = "1"
+
+
+def report(diagnosis: Diagnosis) -> dict[str, Any]:
+    """The report document for one diagnosis."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "aksdoctor", "version": __version__},
+        "runbook": diagnosis.runbook,
+        "title": diagnosis.title,
+        "target": diagnosis.target.to_json(),
+        "source": diagnosis.source.to_json(),
+        "status": diagnosis.status.value,
+        "causes": [c.to_json() for c in diagnosis.causes],
+        "evidence": [e.to_json() for e in diagnosis.evidence],
+        "trace": [s.to_json() for s in diagnosis.trace],
+        "skipped": [s.to_json() for s in diagnosis.skipped],
+        "notes": list(diagnosis.notes),
+        "started_at": diagnosis.started_at,
+        "duration_ms": diagnosis.duration_ms,
+    }
+
+
+def render(diagnosis: Diagnosis) -> str:
+    """The report as one JSON document."""
+    return json.dumps(report(diagnosis), indent=2, ensure_ascii=False)
+
+
+__all__ = ["SCHEMA_VERSION", "render", "report"]
