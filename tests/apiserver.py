@@ -157,7 +157,13 @@ class ApiError(Exception):
                  metadata: dict | None = None, headers: dict | None = None):
         super().__init__(message)
         self.code, self.reason, self.message = code, reason, message
-        self.details, self.metadata, self.headers = details, metadata or {}, headers or {}
+        self.details, self.metadata, self.headers = details, metadata or {}, dict(headers or {})
+        # responsewriters.ErrorNegotiated turns details.retryAfterSeconds into
+        # a Retry-After header.  NB: urllib3 (hence the official Python client)
+        # silently retries 413/429/503 responses that carry it, up to 3 times.
+        retry_after = (details or {}).get("retryAfterSeconds")
+        if retry_after:
+            self.headers.setdefault("Retry-After", str(retry_after))
 
     def status(self) -> dict:
         """The Status object, keys in the order the apiserver writes them."""
@@ -222,16 +228,17 @@ def forbidden(rdef: ResourceDef, verb: str, namespace: str, name: str, user: str
 def injected_failure(code: int) -> ApiError:
     """Status bodies for fail(): the constructors in apimachinery/pkg/api/errors."""
     if code == 429:
-        # NewTooManyRequests; APF adds the Retry-After header.
+        # NewTooManyRequests with retryAfterSeconds=1, hence "Retry-After: 1".
         return ApiError(429, "TooManyRequests", "Too many requests, please try again later.",
-                        details={"retryAfterSeconds": 1}, headers={"Retry-After": "1"})
+                        details={"retryAfterSeconds": 1})
     if code == 500:
         cause = "fixture-injected failure"
         return ApiError(500, "InternalError", f"Internal error occurred: {cause}",
                         details={"causes": [{"message": cause}]})
     if code == 503:
-        return ApiError(503, "ServiceUnavailable", "the server is currently unable to handle the request",
-                        details={"retryAfterSeconds": 1}, headers={"Retry-After": "1"})
+        # What the aggregator answers for an unavailable APIService: no
+        # Retry-After, so clients do not retry it behind the caller's back.
+        return ApiError(503, "ServiceUnavailable", "the server is currently unable to handle the request")
     if code == 504:
         return ApiError(504, "Timeout", "the server was unable to return a response in the time allotted, "
                         "but may still be processing the request", details={})

@@ -56,8 +56,11 @@ def node(pool: str, vmss_id: str, index: int, *, mode: str = "User", unschedulab
             "capacity": {"cpu": "4", "memory": "16375892Ki", "pods": "110"},
             "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady",
                             "message": "kubelet is posting ready status"}],
-            "nodeInfo": {"kubeletVersion": "v1.30.6", "osImage": "Ubuntu 22.04.5 LTS",
-                         "containerRuntimeVersion": "containerd://1.7.23-1"},
+            "nodeInfo": {"architecture": "amd64", "bootID": f"b00710{index:02d}-0000-4000-8000-000000000000",
+                         "containerRuntimeVersion": "containerd://1.7.23-1", "kernelVersion": "5.15.0-1074-azure",
+                         "kubeProxyVersion": "v1.30.6", "kubeletVersion": "v1.30.6",
+                         "machineID": f"{index:032x}", "operatingSystem": "linux", "osImage": "Ubuntu 22.04.5 LTS",
+                         "systemUUID": f"5a0e{index:04d}-0000-4000-8000-000000000000"},
         },
     }
 
@@ -73,7 +76,8 @@ def pod(name: str, ns: str, node_name: str, *, labels: dict, uid: str | None = N
     statuses = []
     for c in containers:
         st: dict = {"name": c, "ready": not crashloop, "restartCount": 7 if crashloop else 0,
-                    "image": "shopacr.azurecr.io/web:1.4.2", "containerID": f"containerd://{name}-{c}"}
+                    "image": "shopacr.azurecr.io/web:1.4.2", "containerID": f"containerd://{name}-{c}",
+                    "imageID": "shopacr.azurecr.io/web@sha256:" + "ab" * 32, "started": not crashloop}
         if crashloop:
             st["state"] = {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting"}}
             st["lastState"] = {"terminated": {"exitCode": 1, "reason": "Error",
@@ -109,8 +113,20 @@ def event(name: str, ns: str, kind: str, obj: str, uid: str, reason: str, type_:
 NODE0 = "aks-nodepool1-12345678-vmss000000"
 NODE1 = "aks-nodepool1-12345678-vmss000001"
 SYSNODE = "aks-system-87654321-vmss000000"
+TEMPLATE = {"metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "app", "image": "shopacr.azurecr.io/web:1.4.2"}]}}
 RS_OWNER = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-7d9f8", "controller": True,
             "uid": "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"}
+
+# The scheduler reports through events.k8s.io/v1: eventTime set, no legacy source/timestamps.
+SCHEDULED = {
+    "apiVersion": "events.k8s.io/v1", "kind": "Event",
+    "metadata": {"name": "web-7d9f8-x2x4k.17c3a0b2d1e4f5b0", "namespace": "shop"},
+    "eventTime": "2024-05-01T10:00:00.123456Z", "action": "Binding", "reason": "Scheduled", "type": "Normal",
+    "regarding": {"apiVersion": "v1", "kind": "Pod", "name": "web-7d9f8-x2x4k", "namespace": "shop", "uid": X2X_UID},
+    "note": f"Successfully assigned shop/web-7d9f8-x2x4k to {NODE0}",
+    "reportingController": "default-scheduler", "reportingInstance": "default-scheduler-aks-prod",
+}
 
 SAMPLE: list[dict] = [
     {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"team": "checkout"}},
@@ -120,12 +136,12 @@ SAMPLE: list[dict] = [
     node("system", "87654321", 0, mode="System"),
     {"apiVersion": "apps/v1", "kind": "Deployment",
      "metadata": {"name": "web", "namespace": "shop", "labels": {"app": "web"}},
-     "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}},
+     "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": TEMPLATE},
      "status": {"replicas": 3, "readyReplicas": 2, "availableReplicas": 2, "unavailableReplicas": 1}},
     {"apiVersion": "apps/v1", "kind": "ReplicaSet",
      "metadata": {"name": "web-7d9f8", "namespace": "shop", "labels": {"app": "web", "pod-template-hash": "7d9f8"},
                   "uid": RS_OWNER["uid"]},
-     "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}},
+     "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": TEMPLATE},
      "status": {"replicas": 3, "readyReplicas": 2}},
     pod("web-7d9f8-x2x4k", "shop", NODE0, labels={"app": "web", "tier": "frontend"}, uid=X2X_UID, owner=RS_OWNER),
     pod("web-7d9f8-q8r2m", "shop", NODE1, labels={"app": "web", "tier": "frontend"}, owner=RS_OWNER),
@@ -139,8 +155,7 @@ SAMPLE: list[dict] = [
           "Back-off restarting failed container app in pod web-1_shop(5b7f0c2e)"),
     event("web-1.17c3a0b2d1e4f5a7", "shop", "Pod", "web-1", WEB1_UID, "Pulled", "Normal",
           'Container image "shopacr.azurecr.io/web:1.4.2" already present on machine'),
-    event("web-7d9f8-x2x4k.17c3a0b2d1e4f5b0", "shop", "Pod", "web-7d9f8-x2x4k", X2X_UID, "Scheduled", "Normal",
-          f"Successfully assigned shop/web-7d9f8-x2x4k to {NODE0}"),
+    SCHEDULED,
     {"apiVersion": "metrics.k8s.io/v1beta1", "kind": "NodeMetrics",
      "metadata": {"name": NODE0, "labels": {"agentpool": "nodepool1"}},
      "timestamp": "2024-05-01T10:05:00Z", "window": "20.047s", "usage": {"cpu": "1250m", "memory": "6012Mi"}},
@@ -322,7 +337,11 @@ def test_events_by_involved_object_uid(api):
     warnings = core.list_namespaced_event("shop", field_selector="type=Warning,involvedObject.kind=Pod")
     assert [e.involved_object.name for e in warnings.items] == ["web-1"]
     by_source = core.list_event_for_all_namespaces(field_selector="source=kubelet")
-    assert len(by_source.items) == 3
+    assert len(by_source.items) == 2
+    # `source` falls back to reportingComponent (EventToSelectableFields).
+    scheduler = core.list_namespaced_event("shop", field_selector="source=default-scheduler")
+    assert [e.action for e in scheduler.items] == ["Binding"]
+    assert scheduler.items[0].message.startswith("Successfully assigned")
 
 
 def test_events_k8s_io_view_of_core_events(api):
@@ -330,7 +349,19 @@ def test_events_k8s_io_view_of_core_events(api):
     assert len(ev.items) == 1
     item = ev.items[0]
     assert item.regarding.name == "web-7d9f8-x2x4k" and item.note.startswith("Successfully assigned")
-    assert item.reporting_controller == "kubelet" and item.deprecated_count == 3
+    assert item.reporting_controller == "default-scheduler" and item.event_time.year == 2024
+
+
+def test_events_k8s_io_serves_null_event_time_like_a_real_server(server):
+    # kubelet events carry no eventTime; events.k8s.io/v1 renders it as null
+    # (not omitempty).  NB: the official Python client cannot deserialize that
+    # (kubernetes-client/python#1616), so products must read these raw.
+    status, _, body = raw(server, "/apis/events.k8s.io/v1/namespaces/shop/events"
+                                  f"?fieldSelector=regarding.uid%3D{WEB1_UID}")
+    items = json.loads(body)["items"]
+    assert status == 200 and len(items) == 2
+    assert all(i["eventTime"] is None and i["deprecatedCount"] == 3 for i in items)
+    assert {i["reportingController"] for i in items} == {"kubelet"}
 
 
 def test_not_found_is_a_status(api):
@@ -507,16 +538,33 @@ def test_latency_applies_to_every_request(server):
     server.latency = 0.0
 
 
-def test_fail_injects_429_then_recovers(server, api):
-    server.fail(429, path_prefix="/api/v1/namespaces/shop/pods", times=2)
+def test_fail_injects_429_with_retry_after(server, tmp_path):
+    server.fail(429, path_prefix="/api/v1/namespaces/shop/pods", times=1)
     status, headers, body = raw(server, "/api/v1/namespaces/shop/pods")
     assert status == 429 and headers["Retry-After"] == "1"
     assert json.loads(body)["reason"] == "TooManyRequests"
-    assert raw(server, "/api/v1/nodes")[0] == 200  # other paths unaffected
+    assert json.loads(body)["details"] == {"retryAfterSeconds": 1}
+    assert raw(server, "/api/v1/namespaces/shop/pods")[0] == 200  # `times` used up
+    # The official client gives up at once only when urllib3 retries are off.
+    cfg = client.Configuration()
+    cfg.retries = 0
+    path = server.write_kubeconfig(tmp_path / "kc")
+    strict = config.new_client_from_config(config_file=path, client_configuration=cfg)
+    server.fail(429, path_prefix="/api/v1/namespaces/shop/pods")
     with pytest.raises(ApiException) as exc:
-        client.CoreV1Api(api).list_namespaced_pod("shop")
+        client.CoreV1Api(strict).list_namespaced_pod("shop")
     assert exc.value.status == 429 and exc.value.headers["Retry-After"] == "1"
+    assert raw(server, "/api/v1/nodes")[0] == 200  # other paths were never affected
+    strict.close()
+
+
+def test_default_client_retries_429_transparently(server, api):
+    # urllib3's default Retry(total=3) honours Retry-After on 429: the caller
+    # never sees the error, the server sees two requests, ~1 s apart.
+    server.fail(429, path_prefix="/api/v1/namespaces/shop/pods")
+    server.clear_requests()
     assert client.CoreV1Api(api).list_namespaced_pod("shop").items
+    assert [r.path for r in server.requests] == ["/api/v1/namespaces/shop/pods"] * 2
 
 
 def test_fail_500_and_503(server):

@@ -90,7 +90,7 @@ class Engine:
             walk.status = Status.INCONCLUSIVE
             return
         template = book.causes[dest[len("cause/"):]]
-        cause = build_cause(template, facts, evidence)
+        cause = build_cause(template, _known_coordinates(ev) | facts, evidence)
         walk.status = Status.PROBLEM
         walk.causes.append(cause)
         if template.handover:
@@ -167,6 +167,12 @@ def _spawn(fn: Any, *args: Any) -> Future[Any]:
 
 def _base_facts(ev: Evidence) -> dict[str, Any]:
     return {"namespace": ev.target.namespace, "name": ev.target.name, "pod": ev.target.name}
+
+
+def _known_coordinates(ev: Evidence) -> dict[str, Any]:
+    """The cluster's Azure coordinates if a probe already found them (never reads anything new)."""
+    coords = ev.peek(("azure", "coordinates")) or {}
+    return {k: v for k, v in coords.items() if v}
 
 
 def _facts(probe_id: str, outcome: Outcome) -> list[Fact]:

@@ -172,7 +172,8 @@ def _documents(path: Path) -> list[tuple[Any, int]]:
             docs.append((yaml.load(chunk, Loader=_LOADER), start))
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            line = start + (mark.line if mark else 0)
+            # PyYAML marks errors found at end of stream one line past the last: clamp to the document.
+            line = start + min(mark.line if mark else 0, max(chunk.count("\n") - 1, 0))
             raise BundleError(f"{path}:{line}: invalid YAML ({exc.problem or exc.context})") from None
         except yaml.YAMLError as exc:
             raise BundleError(f"{path}:{start}: invalid YAML ({exc})") from None

@@ -1,0 +1,145 @@
+"""Every imagepull example bundle gives its verdict, with the real names in the fix command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import EXAMPLES, example
+
+from aksdoctor.probes import PROBES
+from aksdoctor.runbook import load_all
+
+SUB = "3f2b7c1e-8d4a-4b6f-9e2d-7a1c5b8e0f42"
+REGISTRY_ID = f"/subscriptions/{SUB}/resourceGroups/rg-shared-registry/providers/Microsoft.ContainerRegistry/registries/contososhop"
+
+# case -> (status, cause id or None, substrings the first fix commands must hold)
+EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
+    "imagepull-acr-pull-permission-missing": (
+        "problem",
+        "acr-pull-permission-missing",
+        [
+            f"az aks update -g rg-shop-prod -n aks-prod --subscription {SUB} --attach-acr contososhop",
+            f"--assignee-object-id 7d2e4c1a-5b3f-4e8d-9a6c-1f0b2e3d4c5a --assignee-principal-type ServicePrincipal --role AcrPull --scope {REGISTRY_ID}",
+        ],
+    ),
+    "imagepull-acr-abac-reader-not-enough": (
+        "problem",
+        "acr-pull-permission-missing",
+        ["--attach-acr contososhop", "--role 'Container Registry Repository Reader'"],
+    ),
+    "imagepull-acr-role-present-inconclusive": ("inconclusive", None, []),
+    "imagepull-acr-no-azure-access": ("inconclusive", None, []),
+    "imagepull-image-tag-not-found": (
+        "problem",
+        "image-tag-not-found",
+        ["kubectl set image deployment/web web=contososhop.azurecr.io/shop/web:1.4.1 -n shop",
+         "az acr repository show-tags --name contososhop --repository shop/web"],
+    ),
+    "imagepull-image-repository-not-found": ("problem", "image-repository-not-found", ["az acr repository list --name contososhop"]),
+    "imagepull-image-now-available": ("problem", "image-now-available", ["kubectl delete pod web-7d9f8-x2x -n shop"]),
+    "imagepull-acr-network-blocked": ("problem", "acr-network-blocked", ["az acr show --name contososhop"]),
+    "imagepull-registry-dns-failure": ("problem", "registry-dns-failure", ["kubectl get pod web-7d9f8-x2x -n shop"]),
+    "imagepull-image-pull-secret-missing": (
+        "problem",
+        "image-pull-secret-missing",
+        ["kubectl create secret docker-registry partner-registry -n shop --docker-server=registry.partner.example"],
+    ),
+    "imagepull-image-pull-secret-invalid": (
+        "problem",
+        "image-pull-secret-invalid",
+        ["kubectl create secret docker-registry partner-registry -n shop --docker-server=registry.partner.example"],
+    ),
+    "imagepull-registry-auth-required": ("problem", "registry-auth-required", ["--docker-server=ghcr.io"]),
+    "imagepull-registry-rate-limited": ("problem", "registry-rate-limited", ["az acr import --name <your-acr> --source nginx:1.27"]),
+    "imagepull-registry-tls-error": ("problem", "registry-tls-error", ["openssl s_client -connect harbor.corp.example:443"]),
+    "imagepull-image-platform-mismatch": ("problem", "image-platform-mismatch", ["docker buildx imagetools inspect contososhop.azurecr.io/shop/web:1.4.2"]),
+    "imagepull-invalid-image-name": ("problem", "invalid-image-name", ["kubectl set image deployment/web web="]),
+    "imagepull-healthy": ("healthy", None, []),
+}
+
+EXIT = {"healthy": 0, "problem": 1, "inconclusive": 3}
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_example_bundle_verdict(case, cli, validate_report):
+    status, cause_id, fixes = EXPECTED[case]
+    result = cli("imagepull", "web-7d9f8-x2x", "-n", "shop", "--bundle", str(example(case)), "-o", "json")
+    assert result.exit_code == EXIT[status], result.stderr
+    report = json.loads(result.stdout)
+    validate_report(report)
+    assert report["status"] == status
+    assert report["source"]["mode"] == "bundle"
+    if cause_id is None:
+        assert report["causes"] == []
+        return
+    cause = report["causes"][0]
+    assert cause["id"] == cause_id
+    commands = "\n".join(f["command"] for f in cause["fix"])
+    for text in fixes:
+        assert text in commands
+    assert "<namespace>" not in commands and "<pod>" not in commands
+    if report["source"]["cluster"]:  # the cluster was found: its names must be filled in
+        assert "<resource_group>" not in commands and "<cluster>" not in commands
+    assert cause["evidence"], "a cause is named only with evidence"
+
+
+def test_every_example_bundle_has_an_expectation():
+    bundles = {p.name for p in EXAMPLES.iterdir() if p.name.startswith("imagepull-")}
+    assert bundles == set(EXPECTED)
+
+
+def test_every_imagepull_cause_has_an_example_bundle():
+    causes = set(load_all(PROBES)["imagepull"].causes)
+    shown = {cause for _status, cause, _fixes in EXPECTED.values() if cause}
+    assert causes == shown
+
+
+def test_inconclusive_names_what_could_not_be_read_and_how_to_grant_it(cli):
+    result = cli("imagepull", "web-7d9f8-x2x", "--bundle", str(example("imagepull-acr-no-azure-access")), "-o", "json")
+    report = json.loads(result.stdout)
+    skipped = report["skipped"]
+    assert [s["probe"] for s in skipped] == ["acr.kubelet_can_pull"]
+    assert "Microsoft.Authorization/roleAssignments/read" in skipped[0]["reason"]
+    assert "Microsoft.Authorization/roleAssignments/read on " + REGISTRY_ID in skipped[0]["grant"]
+
+
+def test_role_present_explains_what_to_try(cli):
+    result = cli("imagepull", "web-7d9f8-x2x", "--bundle", str(example("imagepull-acr-role-present-inconclusive")), "-o", "json")
+    report = json.loads(result.stdout)
+    assert any("AcrPull on " + REGISTRY_ID in e["fact"] for e in report["evidence"])
+    assert any("kubectl delete pod web-7d9f8-x2x -n shop" in n for n in report["notes"])
+
+
+def test_namespace_is_found_in_a_bundle_when_not_given(cli):
+    result = cli("imagepull", "web-7d9f8-x2x", "--bundle", str(example("imagepull-image-tag-not-found")), "-o", "json")
+    assert json.loads(result.stdout)["target"] == {"kind": "Pod", "namespace": "shop", "name": "web-7d9f8-x2x"}
+
+
+def test_unknown_pod_suggests_the_closest_names(cli):
+    result = cli("imagepull", "web-7d9f8-x2y", "-n", "shop", "--bundle", str(example("imagepull-image-tag-not-found")))
+    assert result.exit_code == 2
+    assert "not found in namespace 'shop'" in result.stderr
+    assert "did you mean: web-7d9f8-x2x" in result.stderr
+    assert result.stdout == ""
+
+
+def test_markdown_report_is_incident_ready(cli):
+    result = cli("imagepull", "web-7d9f8-x2x", "--bundle", str(example("imagepull-acr-pull-permission-missing")), "-o", "markdown")
+    md = result.stdout
+    assert md.startswith("## aksdoctor imagepull: Pod shop/web-7d9f8-x2x")
+    assert "**Problem found**: The kubelet identity cannot pull from ACR contososhop (`acr-pull-permission-missing`)" in md
+    assert "| probe | fact | source |" in md
+    assert "```sh\naz aks update -g rg-shop-prod -n aks-prod" in md
+    assert "### Decision path" in md and "`acr.kubelet_can_pull` → **no**" in md
+
+
+def test_text_report_shows_cause_evidence_fix_and_path(cli):
+    result = cli("imagepull", "web-7d9f8-x2x", "--bundle", str(example("imagepull-image-tag-not-found")))
+    out = result.stdout
+    assert result.exit_code == 1
+    assert out.startswith("PROBLEM  imagepull · Pod shop/web-7d9f8-x2x")
+    assert "Tag 1.4.2 does not exist in contososhop.azurecr.io/shop/web" in out
+    assert "$ kubectl set image deployment/web web=contososhop.azurecr.io/shop/web:1.4.1 -n shop" in out
+    assert "decision path" in out and "tag-missing" in out
+    assert "\x1b[" not in out  # no colour codes when not a terminal
