@@ -45,8 +45,10 @@ ROLE_BLOB_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
 CUSTOM_ROLES = {
     ROLE_BLOB_READER: (
         "Storage Blob Data Reader",
-        ["Microsoft.Storage/storageAccounts/blobServices/containers/read",
-         "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action"],
+        [
+            "Microsoft.Storage/storageAccounts/blobServices/containers/read",
+            "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
+        ],
         ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"],
     ),
 }
@@ -76,8 +78,11 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
     closed = copy.deepcopy(registry)
     closed["properties"]["publicNetworkAccess"] = "Disabled"
     closed["properties"]["networkRuleSet"] = {"defaultAction": "Deny", "ipRules": []}
-    unauthorized = pull + "[rpc error: code = Unknown desc = " + resolve + (
-        "failed to authorize: failed to fetch oauth token: unexpected status: 401 Unauthorized]"
+    unauthorized = (
+        pull
+        + "[rpc error: code = Unknown desc = "
+        + resolve
+        + ("failed to authorize: failed to fetch oauth token: unexpected status: 401 Unauthorized]")
     )
     not_found = pull + "[rpc error: code = NotFound desc = " + resolve + f"{acr_image}: not found]"
     azure_std = lambda **kw: azure(shapes, **kw)  # noqa: E731 - local shorthand
@@ -85,12 +90,18 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
         "imagepull-acr-pull-permission-missing": {
             "image": acr_image,
             "message": unauthorized,
-            "azure": azure_std(registry=registry, assignments=[(ROLE_BLOB_READER, f"/subscriptions/{SUB}")], tags=TAGS + ["1.4.2"]),
+            "azure": azure_std(
+                registry=registry, assignments=[(ROLE_BLOB_READER, f"/subscriptions/{SUB}")], tags=TAGS + ["1.4.2"]
+            ),
         },
         "imagepull-acr-abac-reader-not-enough": {
             "image": acr_image,
             "message": unauthorized,
-            "azure": azure_std(registry=abac_registry, assignments=[(ROLE_READER, f"/subscriptions/{SUB}/resourceGroups/{ACR_RG}")], tags=TAGS + ["1.4.2"]),
+            "azure": azure_std(
+                registry=abac_registry,
+                assignments=[(ROLE_READER, f"/subscriptions/{SUB}/resourceGroups/{ACR_RG}")],
+                tags=TAGS + ["1.4.2"],
+            ),
         },
         "imagepull-acr-role-present-inconclusive": {
             "image": acr_image,
@@ -119,7 +130,9 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
         },
         "imagepull-acr-network-blocked": {
             "image": acr_image,
-            "message": pull + "rpc error: code = Unknown desc = " + resolve
+            "message": pull
+            + "rpc error: code = Unknown desc = "
+            + resolve
             + "failed to authorize: failed to fetch anonymous token: unexpected status: 403 Forbidden",
             "azure": azure_std(registry=closed, assignments=[(ROLE_ACRPULL, ACR_ID)], tags=TAGS + ["1.4.2"]),
         },
@@ -139,7 +152,12 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
             '"registry.partner.example/shop/web:1.4.2": failed to authorize: failed to fetch oauth token: '
             "unexpected status: 401 Unauthorized",
             "pull_secrets": ["partner-registry"],
-            "extra_events": [("FailedToRetrieveImagePullSecret", "Unable to retrieve some image pull secrets (partner-registry); attempting to pull the image may not succeed.")],
+            "extra_events": [
+                (
+                    "FailedToRetrieveImagePullSecret",
+                    "Unable to retrieve some image pull secrets (partner-registry); attempting to pull the image may not succeed.",
+                )
+            ],
             "azure": None,
         },
         "imagepull-image-pull-secret-invalid": {
@@ -203,7 +221,9 @@ def write(folder: Path, spec: dict[str, Any]) -> None:
     dump(folder / "kubernetes" / "pod.yaml", pod)
     dump(folder / "kubernetes" / "events.yaml", {"apiVersion": "v1", "kind": "List", "items": events(spec, pod)})
     dump(folder / "kubernetes" / "nodes.yaml", {"apiVersion": "v1", "kind": "List", "items": [node_object()]})
-    dump(folder / "kubernetes" / "replicasets.yaml", {"apiVersion": "v1", "kind": "List", "items": [replicaset_object()]})
+    dump(
+        folder / "kubernetes" / "replicasets.yaml", {"apiVersion": "v1", "kind": "List", "items": [replicaset_object()]}
+    )
     secrets = [secret_object(name, hosts) for name, hosts in (spec.get("secrets") or {}).items()]
     dump(folder / "kubernetes" / "secrets.yaml", {"apiVersion": "v1", "kind": "List", "items": secrets})
     if spec.get("azure"):
@@ -229,7 +249,14 @@ def pod_object(spec: dict[str, Any]) -> dict[str, Any]:
             "labels": {"app": "web", "pod-template-hash": "7d9f8"},
             "creationTimestamp": EARLIER,
             "ownerReferences": [
-                {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": RS, "uid": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", "controller": True, "blockOwnerDeletion": True}
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "ReplicaSet",
+                    "name": RS,
+                    "uid": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                    "controller": True,
+                    "blockOwnerDeletion": True,
+                }
             ],
         },
         "spec": {
@@ -244,7 +271,15 @@ def pod_object(spec: dict[str, Any]) -> dict[str, Any]:
             "podIP": "10.244.1.17",
             "conditions": [{"type": "PodScheduled", "status": "True", "lastTransitionTime": EARLIER}],
             "containerStatuses": [
-                {"name": "web", "image": spec["image"], "imageID": "", "ready": bool(running), "restartCount": 0, "started": bool(running), "state": state}
+                {
+                    "name": "web",
+                    "image": spec["image"],
+                    "imageID": "",
+                    "ready": bool(running),
+                    "restartCount": 0,
+                    "started": bool(running),
+                    "state": state,
+                }
             ],
         },
     }
@@ -283,7 +318,14 @@ def event(pod: dict[str, Any], kind: str, reason: str, message: str, count: int)
         "apiVersion": "v1",
         "kind": "Event",
         "metadata": {"name": f"{POD}.187a2c3d{n:08x}", "namespace": NS, "creationTimestamp": EARLIER},
-        "involvedObject": {"apiVersion": "v1", "kind": "Pod", "name": POD, "namespace": NS, "uid": meta["uid"], "fieldPath": "spec.containers{web}"},
+        "involvedObject": {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "name": POD,
+            "namespace": NS,
+            "uid": meta["uid"],
+            "fieldPath": "spec.containers{web}",
+        },
         "reason": reason,
         "message": message,
         "type": kind,
@@ -318,7 +360,12 @@ def node_object() -> dict[str, Any]:
             "allocatable": {"cpu": "3860m", "memory": "12880516Ki", "pods": "110"},
             "capacity": {"cpu": "4", "memory": "16369924Ki", "pods": "110"},
             "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady"}],
-            "nodeInfo": {"architecture": "amd64", "operatingSystem": "linux", "containerRuntimeVersion": "containerd://1.7.27-1", "kubeletVersion": "v1.31.5"},
+            "nodeInfo": {
+                "architecture": "amd64",
+                "operatingSystem": "linux",
+                "containerRuntimeVersion": "containerd://1.7.27-1",
+                "kubeletVersion": "v1.31.5",
+            },
         },
     }
 
@@ -332,7 +379,15 @@ def replicaset_object() -> dict[str, Any]:
             "namespace": NS,
             "uid": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
             "labels": {"app": "web", "pod-template-hash": "7d9f8"},
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e", "controller": True}],
+            "ownerReferences": [
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "Deployment",
+                    "name": "web",
+                    "uid": "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+                    "controller": True,
+                }
+            ],
         },
         "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web", "pod-template-hash": "7d9f8"}}},
         "status": {"replicas": 1, "readyReplicas": 0},
@@ -362,25 +417,63 @@ def azure(
     cluster = cluster_body(shapes)
     cluster_url = f"{ARM}/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.ContainerService/managedClusters/{CLUSTER}?api-version=2025-10-01"
     recs = [
-        rec(f"{ARM}/subscriptions/{SUB}/providers/Microsoft.ContainerService/managedClusters?api-version=2025-10-01", 200, {"value": [cluster]}),
+        rec(
+            f"{ARM}/subscriptions/{SUB}/providers/Microsoft.ContainerService/managedClusters?api-version=2025-10-01",
+            200,
+            {"value": [cluster]},
+        ),
         rec(cluster_url, 200, cluster),
-        rec(f"{ARM}/subscriptions/{SUB}/providers/Microsoft.ContainerRegistry/registries?api-version=2025-11-01", 200, {"value": [registry]}),
+        rec(
+            f"{ARM}/subscriptions/{SUB}/providers/Microsoft.ContainerRegistry/registries?api-version=2025-11-01",
+            200,
+            {"value": [registry]},
+        ),
     ]
     ra_url = f"{ARM}{ACR_ID}/providers/Microsoft.Authorization/roleAssignments?$filter=principalId%20eq%20%27{KUBELET_OID}%27&api-version=2022-04-01"
     if forbid_assignments:
-        recs.append(rec(ra_url, 403, {"error": {"code": "AuthorizationFailed", "message": (
-            "The client 'oncall@contoso.example' with object id 'e3a1f0c2-7b6d-4e5f-8a9b-0c1d2e3f4a5b' does not have authorization "
-            f"to perform action 'Microsoft.Authorization/roleAssignments/read' over scope '{ACR_ID}' or the scope is invalid. "
-            "If access was recently granted, please refresh your credentials.")}}))
+        recs.append(
+            rec(
+                ra_url,
+                403,
+                {
+                    "error": {
+                        "code": "AuthorizationFailed",
+                        "message": (
+                            "The client 'oncall@contoso.example' with object id 'e3a1f0c2-7b6d-4e5f-8a9b-0c1d2e3f4a5b' does not have authorization "
+                            f"to perform action 'Microsoft.Authorization/roleAssignments/read' over scope '{ACR_ID}' or the scope is invalid. "
+                            "If access was recently granted, please refresh your credentials."
+                        ),
+                    }
+                },
+            )
+        )
     elif assignments is not None:
-        recs.append(rec(ra_url, 200, {"value": [assignment(role, scope, i) for i, (role, scope) in enumerate(assignments)]}))
+        recs.append(
+            rec(ra_url, 200, {"value": [assignment(role, scope, i) for i, (role, scope) in enumerate(assignments)]})
+        )
         for role, _scope in assignments:
             if role in CUSTOM_ROLES:
                 recs.append(role_definition(shapes, role))
     tags_url = f"https://{ACR_HOST}/acr/v1/shop%2Fweb/_tags?api-version=2021-07-01"
     if tags is None:
-        recs.append(rec(tags_url, 404, json.loads((shapes / "ContainerRegistry.DataPlane/DeleteRepository.recorded-404-NAME_UNKNOWN.json").read_text())
-                        | {"errors": [{"code": "NAME_UNKNOWN", "message": "repository name not known to registry", "detail": {"name": "shop/web"}}]}))
+        recs.append(
+            rec(
+                tags_url,
+                404,
+                json.loads(
+                    (shapes / "ContainerRegistry.DataPlane/DeleteRepository.recorded-404-NAME_UNKNOWN.json").read_text()
+                )
+                | {
+                    "errors": [
+                        {
+                            "code": "NAME_UNKNOWN",
+                            "message": "repository name not known to registry",
+                            "detail": {"name": "shop/web"},
+                        }
+                    ]
+                },
+            )
+        )
     else:
         body = json.loads((shapes / "ContainerRegistry.DataPlane/GetTags.recorded.json").read_text())
         template = body["tags"][0]
@@ -390,9 +483,15 @@ def azure(
 
 
 def cluster_body(shapes: Path) -> dict[str, Any]:
-    body = json.loads((shapes / "Microsoft.ContainerService/managedClusters_Get.recorded-workloadIdentity.json").read_text())
+    body = json.loads(
+        (shapes / "Microsoft.ContainerService/managedClusters_Get.recorded-workloadIdentity.json").read_text()
+    )
     text = json.dumps(body)
-    text = text.replace("00000000-0000-0000-0000-000000000000", SUB).replace("clitest000001", RG).replace("cliakstest000001", CLUSTER)
+    text = (
+        text.replace("00000000-0000-0000-0000-000000000000", SUB)
+        .replace("clitest000001", RG)
+        .replace("cliakstest000001", CLUSTER)
+    )
     text = text.replace("westus2", LOCATION)
     body = json.loads(text)
     props = body["properties"]
@@ -438,7 +537,9 @@ def role_definition(shapes: Path, guid: str) -> dict[str, Any]:
     role_id = f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
     body.update({"id": role_id, "name": guid})
     body["properties"].update({"roleName": name, "type": "BuiltInRole", "description": name, "assignableScopes": ["/"]})
-    body["properties"]["permissions"] = [{"actions": actions, "notActions": [], "dataActions": data_actions, "notDataActions": []}]
+    body["properties"]["permissions"] = [
+        {"actions": actions, "notActions": [], "dataActions": data_actions, "notDataActions": []}
+    ]
     return rec(f"{ARM}{role_id}?api-version=2022-04-01", 200, body)
 
 

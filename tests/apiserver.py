@@ -24,22 +24,25 @@ Deliberate simplifications (documented so tests do not rely on them):
 from __future__ import annotations
 
 import base64
-import bisect
 import binascii
+import bisect
+import contextlib
 import itertools
 import json
 import re
+import socket
 import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-__all__ = ["FakeApiServer", "RecordedRequest", "ResourceDef", "RESOURCES"]
+__all__ = ["RESOURCES", "FakeApiServer", "RecordedRequest", "ResourceDef"]
 
 # What `kubectl version` on an AKS 1.30 cluster reports (shape of /version,
 # staging/src/k8s.io/apimachinery/pkg/version/types.go Info).
@@ -98,7 +101,9 @@ class ResourceDef:
 
 
 def _r(group, version, plural, singular, kind, namespaced, verbs=_FULL_VERBS, short=(), cats=(), storage=None):
-    return ResourceDef(group, version, plural, singular, kind, namespaced, tuple(verbs), tuple(short), tuple(cats), storage)
+    return ResourceDef(
+        group, version, plural, singular, kind, namespaced, tuple(verbs), tuple(short), tuple(cats), storage
+    )
 
 
 # Served resources, in the order a real 1.30 server lists them.  Names,
@@ -124,8 +129,16 @@ RESOURCES: tuple[ResourceDef, ...] = (
     _r("apps", "v1", "replicasets", "replicaset", "ReplicaSet", True, short=("rs",), cats=("all",)),
     _r("apps", "v1", "statefulsets", "statefulset", "StatefulSet", True, short=("sts",), cats=("all",)),
     _r("events.k8s.io", "v1", "events", "event", "Event", True, short=("ev",), storage=("", "events")),
-    _r("autoscaling", "v2", "horizontalpodautoscalers", "horizontalpodautoscaler", "HorizontalPodAutoscaler", True,
-       short=("hpa",), cats=("all",)),
+    _r(
+        "autoscaling",
+        "v2",
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        "HorizontalPodAutoscaler",
+        True,
+        short=("hpa",),
+        cats=("all",),
+    ),
     _r("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", True, short=("pdb",)),
     _r("storage.k8s.io", "v1", "csidrivers", "csidriver", "CSIDriver", False),
     _r("storage.k8s.io", "v1", "csinodes", "csinode", "CSINode", False),
@@ -138,13 +151,17 @@ RESOURCES: tuple[ResourceDef, ...] = (
 # /apis group order of a real AKS cluster (kubectl resolves short-name clashes
 # such as `ev` by this priority).
 _GROUP_ORDER = (
-    "apiregistration.k8s.io", "apps", "events.k8s.io", "autoscaling", "policy",
-    "storage.k8s.io", _METRICS_GROUP, "secrets-store.csi.x-k8s.io",
+    "apiregistration.k8s.io",
+    "apps",
+    "events.k8s.io",
+    "autoscaling",
+    "policy",
+    "storage.k8s.io",
+    _METRICS_GROUP,
+    "secrets-store.csi.x-k8s.io",
 )
 _BY_PATH: dict[tuple[str, str, str], ResourceDef] = {(r.group, r.version, r.plural): r for r in RESOURCES}
-_BY_KIND: dict[tuple[str, str], ResourceDef] = {
-    (r.group, r.kind): r for r in RESOURCES if "/" not in r.plural
-}
+_BY_KIND: dict[tuple[str, str], ResourceDef] = {(r.group, r.kind): r for r in RESOURCES if "/" not in r.plural}
 
 
 # --------------------------------------------------------------------------- errors
@@ -153,8 +170,16 @@ _BY_KIND: dict[tuple[str, str], ResourceDef] = {
 class ApiError(Exception):
     """An API error answered as a metav1.Status body."""
 
-    def __init__(self, code: int, reason: str, message: str, *, details: dict | None = None,
-                 metadata: dict | None = None, headers: dict | None = None):
+    def __init__(
+        self,
+        code: int,
+        reason: str,
+        message: str,
+        *,
+        details: dict | None = None,
+        metadata: dict | None = None,
+        headers: dict | None = None,
+    ):
         super().__init__(message)
         self.code, self.reason, self.message = code, reason, message
         self.details, self.metadata, self.headers = details, metadata or {}, dict(headers or {})
@@ -167,8 +192,14 @@ class ApiError(Exception):
 
     def status(self) -> dict:
         """The Status object, keys in the order the apiserver writes them."""
-        body: dict[str, Any] = {"kind": "Status", "apiVersion": "v1", "metadata": self.metadata,
-                                "status": "Failure", "message": self.message, "reason": self.reason}
+        body: dict[str, Any] = {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": self.metadata,
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+        }
         if self.details is not None:
             body["details"] = self.details
         body["code"] = self.code
@@ -206,8 +237,12 @@ def bad_request(message: str) -> ApiError:
 def method_not_supported(rdef: ResourceDef | None, action: str) -> ApiError:
     """apierrors.NewMethodNotSupported."""
     qualified = rdef.qualified.split("/")[0] if rdef else ""
-    return ApiError(405, "MethodNotAllowed", f'{action} is not supported on resources of kind "{qualified}"',
-                    details=_details(rdef) if rdef else {})
+    return ApiError(
+        405,
+        "MethodNotAllowed",
+        f'{action} is not supported on resources of kind "{qualified}"',
+        details=_details(rdef) if rdef else {},
+    )
 
 
 def forbidden(rdef: ResourceDef, verb: str, namespace: str, name: str, user: str) -> ApiError:
@@ -229,19 +264,25 @@ def injected_failure(code: int) -> ApiError:
     """Status bodies for fail(): the constructors in apimachinery/pkg/api/errors."""
     if code == 429:
         # NewTooManyRequests with retryAfterSeconds=1, hence "Retry-After: 1".
-        return ApiError(429, "TooManyRequests", "Too many requests, please try again later.",
-                        details={"retryAfterSeconds": 1})
+        return ApiError(
+            429, "TooManyRequests", "Too many requests, please try again later.", details={"retryAfterSeconds": 1}
+        )
     if code == 500:
         cause = "fixture-injected failure"
-        return ApiError(500, "InternalError", f"Internal error occurred: {cause}",
-                        details={"causes": [{"message": cause}]})
+        return ApiError(
+            500, "InternalError", f"Internal error occurred: {cause}", details={"causes": [{"message": cause}]}
+        )
     if code == 503:
         # What the aggregator answers for an unavailable APIService: no
         # Retry-After, so clients do not retry it behind the caller's back.
         return ApiError(503, "ServiceUnavailable", "the server is currently unable to handle the request")
     if code == 504:
-        return ApiError(504, "Timeout", "the server was unable to return a response in the time allotted, "
-                        "but may still be processing the request", details={})
+        return ApiError(
+            504,
+            "Timeout",
+            "the server was unable to return a response in the time allotted, but may still be processing the request",
+            details={},
+        )
     return ApiError(code, "InternalError" if code >= 500 else "BadRequest", f"fixture-injected HTTP {code}")
 
 
@@ -282,15 +323,19 @@ def _validate_label_key(key: str) -> None:
     if "/" in key:
         ok = ok and bool(_DNS_SUBDOMAIN.match(prefix)) and len(prefix) <= 253
     if not ok:
-        raise ValueError(f'key: Invalid value: "{key}": name part must consist of alphanumeric characters, '
-                         "'-', '_' or '.', and must start and end with an alphanumeric character")
+        raise ValueError(
+            f'key: Invalid value: "{key}": name part must consist of alphanumeric characters, '
+            "'-', '_' or '.', and must start and end with an alphanumeric character"
+        )
 
 
 def _validate_label_value(key: str, value: str) -> None:
     if value and not (_LABEL_NAME.match(value) and len(value) <= 63):
-        raise ValueError(f'values[0][{key}]: Invalid value: "{value}": a valid label must be an empty string '
-                         "or consist of alphanumeric characters, '-', '_' or '.', and must start and end "
-                         "with an alphanumeric character")
+        raise ValueError(
+            f'values[0][{key}]: Invalid value: "{value}": a valid label must be an empty string '
+            "or consist of alphanumeric characters, '-', '_' or '.', and must start and end "
+            "with an alphanumeric character"
+        )
 
 
 class LabelSelector:
@@ -357,8 +402,9 @@ class LabelSelector:
         if op in (">", "<"):
             (value,) = values
             if not re.fullmatch(r"-?\d+", value):
-                raise ValueError(f"values[0]: Invalid value: \"{value}\": for 'Gt', 'Lt' operators, "
-                                 "the value must be an integer")
+                raise ValueError(
+                    f"values[0]: Invalid value: \"{value}\": for 'Gt', 'Lt' operators, the value must be an integer"
+                )
         self.reqs.append((key, "=" if op == "==" else op, values))
 
     def _exact_value(self) -> frozenset[str]:
@@ -381,7 +427,7 @@ class LabelSelector:
                 if expect_value:
                     values.add("")  # "()" and "a,)" mean the empty value, as upstream
                 return frozenset(values)
-            if kind == "," :
+            if kind == ",":
                 if expect_value:
                     values.add("")
                 expect_value = True
@@ -389,8 +435,11 @@ class LabelSelector:
                 values.add(lit)
                 expect_value = False
             else:
-                raise ValueError(f"found '{lit}', expected: ',', or identifier" if expect_value
-                                 else f"found '{lit}', expected: ',' or ')'")
+                raise ValueError(
+                    f"found '{lit}', expected: ',', or identifier"
+                    if expect_value
+                    else f"found '{lit}', expected: ',' or ')'"
+                )
 
     def matches(self, labels: dict[str, str]) -> bool:
         """labels.Requirement.Matches for every requirement."""
@@ -452,19 +501,46 @@ _META = ("metadata.name", "metadata.namespace")
 # are the internal label they map to.  Unknown resources use
 # runtime.DefaultMetaV1FieldSelectorConversion.
 _FIELD_LABELS: dict[tuple[str, str], dict[str, str]] = {
-    ("", "pods"): {k: k for k in _META + (
-        "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-        "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs", "status.nominatedNodeName")}
+    ("", "pods"): {
+        k: k
+        for k in _META
+        + (
+            "spec.nodeName",
+            "spec.restartPolicy",
+            "spec.schedulerName",
+            "spec.serviceAccountName",
+            "spec.hostNetwork",
+            "status.phase",
+            "status.podIP",
+            "status.podIPs",
+            "status.nominatedNodeName",
+        )
+    }
     | {"spec.host": "spec.nodeName"},
     ("", "nodes"): {"metadata.name": "metadata.name", "spec.unschedulable": "spec.unschedulable"},
-    ("", "events"): {k: k for k in _META + (
-        "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-        "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
-        "reason", "reportingComponent", "source", "type")},
-    ("events.k8s.io", "events"): {k: k for k in _META + ("reason", "source", "type")} | {
+    ("", "events"): {
+        k: k
+        for k in _META
+        + (
+            "involvedObject.kind",
+            "involvedObject.namespace",
+            "involvedObject.name",
+            "involvedObject.uid",
+            "involvedObject.apiVersion",
+            "involvedObject.resourceVersion",
+            "involvedObject.fieldPath",
+            "reason",
+            "reportingComponent",
+            "source",
+            "type",
+        )
+    },
+    ("events.k8s.io", "events"): {k: k for k in _META + ("reason", "source", "type")}
+    | {
         f"regarding.{f}": f"involvedObject.{f}"
         for f in ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")
-    } | {"reportingController": "reportingComponent"},
+    }
+    | {"reportingController": "reportingComponent"},
     ("", "namespaces"): {"metadata.name": "metadata.name", "status.phase": "status.phase"},
     ("", "secrets"): {k: k for k in _META + ("type",)},
     ("", "services"): {k: k for k in _META + ("spec.clusterIP", "spec.type")},
@@ -476,8 +552,7 @@ _FIELD_EXTRACTORS: dict[str, Callable[[dict], str]] = {
     # status.podIPs is accepted but not in PodToSelectableFields: it only ever equals "".
     "status.podIPs": lambda o: "",
     "source": _event_source,
-    "status.phase": lambda o: _field_str(_dig(o, "status.phase")) or (
-        "Active" if o.get("kind") == "Namespace" else ""),
+    "status.phase": lambda o: _field_str(_dig(o, "status.phase")) or ("Active" if o.get("kind") == "Namespace" else ""),
 }
 
 
@@ -485,7 +560,7 @@ def _split_unescaped(text: str, sep: str) -> list[str]:
     parts, cur, i = [], [], 0
     while i < len(text):
         if text[i] == "\\" and i + 1 < len(text):
-            cur.append(text[i:i + 2])
+            cur.append(text[i : i + 2])
             i += 2
             continue
         if text[i] == sep:
@@ -505,7 +580,7 @@ def _unescape_field_value(value: str) -> str:
         ch = value[i]
         if ch == "\\":
             if i + 1 >= len(value) or value[i + 1] not in "\\,=":
-                raise ValueError(f"invalid field selector: invalid escape sequence: {value[i:i + 2]}")
+                raise ValueError(f"invalid field selector: invalid escape sequence: {value[i : i + 2]}")
             out.append(value[i + 1])
             i += 2
             continue
@@ -529,7 +604,7 @@ class FieldSelector:
             m = re.search(r"!=|==|=", part)
             if not m:
                 raise ValueError(f"invalid selector: '{text}'; can't understand '{part}'")
-            label, op, value = part[:m.start()], m.group(), _unescape_field_value(part[m.end():])
+            label, op, value = part[: m.start()], m.group(), _unescape_field_value(part[m.end() :])
             self.terms.append((self._convert(label, allowed), op != "!=", value))
 
     @staticmethod
@@ -556,11 +631,20 @@ class FieldSelector:
 
 # pkg/apis/events/v1/conversion.go: core field <-> events.k8s.io/v1 field.
 _EVENT_FIELDS = (
-    ("eventTime", "eventTime"), ("series", "series"), ("reportingComponent", "reportingController"),
-    ("reportingInstance", "reportingInstance"), ("action", "action"), ("reason", "reason"),
-    ("involvedObject", "regarding"), ("related", "related"), ("message", "note"), ("type", "type"),
-    ("source", "deprecatedSource"), ("firstTimestamp", "deprecatedFirstTimestamp"),
-    ("lastTimestamp", "deprecatedLastTimestamp"), ("count", "deprecatedCount"),
+    ("eventTime", "eventTime"),
+    ("series", "series"),
+    ("reportingComponent", "reportingController"),
+    ("reportingInstance", "reportingInstance"),
+    ("action", "action"),
+    ("reason", "reason"),
+    ("involvedObject", "regarding"),
+    ("related", "related"),
+    ("message", "note"),
+    ("type", "type"),
+    ("source", "deprecatedSource"),
+    ("firstTimestamp", "deprecatedFirstTimestamp"),
+    ("lastTimestamp", "deprecatedLastTimestamp"),
+    ("count", "deprecatedCount"),
 )
 
 
@@ -593,7 +677,7 @@ def _dumps(obj: Any) -> str:
 class _Entry:
     """A stored object plus its cached JSON renderings."""
 
-    __slots__ = ("obj", "labels", "_json", "_alt")
+    __slots__ = ("_alt", "_json", "labels", "obj")
 
     def __init__(self, obj: dict):
         self.obj = obj
@@ -763,6 +847,7 @@ class FakeApiServer:
         self._failures: list[_Failure] = []
         self._logs: dict[tuple[str, str, str, bool], str] = {}
         self._metrics_available = True
+        self._metrics_failure = "missing"
         self._explicit_apiservices: set[str] = set()
         self._audit = itertools.count(1)
         self._httpd: ThreadingHTTPServer | None = None
@@ -775,7 +860,7 @@ class FakeApiServer:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> "FakeApiServer":
+    def start(self) -> FakeApiServer:
         """Bind 127.0.0.1 on a free port and serve in a daemon thread."""
         if self._httpd is not None:
             return self
@@ -783,8 +868,9 @@ class FakeApiServer:
         httpd.api = self
         self._httpd = httpd
         self.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-kube-apiserver", daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-kube-apiserver", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -798,14 +884,12 @@ class FakeApiServer:
         with self._lock:
             conns, self._conns = list(self._conns), set()
         for conn in conns:
-            try:
-                conn.shutdown(2)  # socket.SHUT_RDWR
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):  # already closed by the client
+                conn.shutdown(socket.SHUT_RDWR)
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "FakeApiServer":
+    def __enter__(self) -> FakeApiServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -885,9 +969,13 @@ class FakeApiServer:
 
     @staticmethod
     def _namespace_obj(name: str) -> dict:
-        return {"apiVersion": "v1", "kind": "Namespace",
-                "metadata": {"name": name, "labels": {"kubernetes.io/metadata.name": name}},
-                "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
+        return {
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": {"name": name, "labels": {"kubernetes.io/metadata.name": name}},
+            "spec": {"finalizers": ["kubernetes"]},
+            "status": {"phase": "Active"},
+        }
 
     # ------------------------------------------------------------------ behaviour knobs
 
@@ -911,10 +999,19 @@ class FakeApiServer:
         with self._lock:
             self._failures.append(_Failure(status, path_prefix, times))
 
-    def set_metrics_available(self, available: bool) -> None:
-        """Serve (True) or drop (False) metrics.k8s.io, flipping its APIService's Available condition."""
+    def set_metrics_available(self, available: bool, *, failure: str = "missing") -> None:
+        """Serve (True) or break (False) metrics.k8s.io; its APIService's Available condition follows.
+
+        failure="missing" (default): discovery omits the group and its paths
+        404, as on a cluster without metrics-server.  failure="unavailable":
+        the real "registered but down" state -- /apis still lists the group
+        and every /apis/metrics.k8s.io/v1beta1 path answers 503 text/plain
+        "service unavailable" (kube-aggregator handler_proxy.go proxyError).
+        """
+        if failure not in ("missing", "unavailable"):
+            raise ValueError("failure must be 'missing' or 'unavailable'")
         with self._lock:
-            self._metrics_available = available
+            self._metrics_available, self._metrics_failure = available, failure
             self._refresh_apiservices()
 
     def set_log(self, namespace: str, pod: str, container: str, text: str, *, previous: bool = False) -> None:
@@ -922,8 +1019,9 @@ class FakeApiServer:
         with self._lock:
             self._logs[(namespace, pod, container, previous)] = text
 
-    def write_kubeconfig(self, path: Any, *, context: str = "fixture", namespace: str | None = None,
-                         user: str = "fixture-user") -> str:
+    def write_kubeconfig(
+        self, path: Any, *, context: str = "fixture", namespace: str | None = None, user: str = "fixture-user"
+    ) -> str:
         """Write a token-auth kubeconfig for this server; JSON is valid YAML for kubectl and the client."""
         if not self.url:
             raise RuntimeError("start() the server before writing a kubeconfig")
@@ -931,7 +1029,9 @@ class FakeApiServer:
         if namespace:
             ctx["namespace"] = namespace
         config = {
-            "apiVersion": "v1", "kind": "Config", "preferences": {},
+            "apiVersion": "v1",
+            "kind": "Config",
+            "preferences": {},
             "clusters": [{"name": f"{context}-cluster", "cluster": {"server": self.url}}],
             "users": [{"name": user, "user": {"token": f"fixture-token-{user}"}}],
             "contexts": [{"name": context, "context": ctx}],
@@ -952,24 +1052,45 @@ class FakeApiServer:
             self._put(self._apiservice(rdef.group, rdef.version), explicit=False)
 
     def _apiservice(self, group: str, version: str) -> dict:
-        spec: dict[str, Any] = {"group": group, "version": version, "groupPriorityMinimum": 18000,
-                                "versionPriority": 15}
-        cond = {"type": "Available", "status": "True", "lastTransitionTime": _now(),
-                "reason": "Local", "message": "Local APIServices are always available"}
+        spec: dict[str, Any] = {
+            "group": group,
+            "version": version,
+            "groupPriorityMinimum": 18000,
+            "versionPriority": 15,
+        }
+        cond = {
+            "type": "Available",
+            "status": "True",
+            "lastTransitionTime": _now(),
+            "reason": "Local",
+            "message": "Local APIServices are always available",
+        }
         if group == _METRICS_GROUP:
-            spec.update(service={"namespace": "kube-system", "name": "metrics-server", "port": 443},
-                        insecureSkipTLSVerify=True, groupPriorityMinimum=100, versionPriority=100)
+            spec.update(
+                service={"namespace": "kube-system", "name": "metrics-server", "port": 443},
+                insecureSkipTLSVerify=True,
+                groupPriorityMinimum=100,
+                versionPriority=100,
+            )
             if self._metrics_available:
                 cond.update(reason="Passed", message="all checks passed")
             else:
                 # kube-aggregator available_controller.go wording.
-                cond.update(status="False", reason="MissingEndpoints",
-                            message='endpoints for service/metrics-server in "kube-system" have no addresses '
-                                    'with port name "https"')
+                cond.update(
+                    status="False",
+                    reason="MissingEndpoints",
+                    message='endpoints for service/metrics-server in "kube-system" have no addresses '
+                    'with port name "https"',
+                )
         else:
             spec["service"] = None
-        return {"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService",
-                "metadata": {"name": f"{version}.{group}"}, "spec": spec, "status": {"conditions": [cond]}}
+        return {
+            "apiVersion": "apiregistration.k8s.io/v1",
+            "kind": "APIService",
+            "metadata": {"name": f"{version}.{group}"},
+            "spec": spec,
+            "status": {"conditions": [cond]},
+        }
 
     # ------------------------------------------------------------------ request pipeline
 
@@ -1000,11 +1121,17 @@ class FakeApiServer:
         segs = [unquote(s) for s in path.strip("/").split("/") if s]
         if segs in (["healthz"], ["readyz"], ["livez"]):
             return _Response(200, b"ok", "text/plain; charset=utf-8")
+        if segs[:3] == ["apis", _METRICS_GROUP, "v1beta1"] and len(segs) == 3 and self._metrics_down(segs[1]):
+            return self._service_unavailable()
         discovery = self._discovery(segs)
         if discovery is not None:
             if method != "GET":
-                raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the "
-                                                        "requested resource", details={})
+                raise ApiError(
+                    405,
+                    "MethodNotAllowed",
+                    "the server does not allow this method on the requested resource",
+                    details={},
+                )
             return self._json(discovery)
         target = self._parse_target(segs)
         verb = "get" if target.name else ("watch" if _truthy(query.get("watch")) else "list")
@@ -1013,6 +1140,8 @@ class FakeApiServer:
             action = {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}.get(method, method)
             raise method_not_supported(target.rdef, action)
         self._authorize(target, verb)
+        if self._metrics_down(target.rdef.group):
+            return self._service_unavailable()  # the aggregator proxies only after authorization
         if verb == "watch":
             raise method_not_supported(target.rdef, "watch")
         if target.subresource == "log":
@@ -1027,7 +1156,18 @@ class FakeApiServer:
         return _Response(200, (_dumps(obj) + "\n").encode())
 
     def _metrics_served(self, group: str) -> bool:
-        return group != _METRICS_GROUP or self._metrics_available
+        """Whether `group` appears in discovery and has routes."""
+        return group != _METRICS_GROUP or self._metrics_available or self._metrics_failure == "unavailable"
+
+    def _metrics_down(self, group: str) -> bool:
+        return group == _METRICS_GROUP and not self._metrics_available and self._metrics_failure == "unavailable"
+
+    @staticmethod
+    def _service_unavailable() -> _Response:
+        # http.Error(w, "service unavailable", 503): plain text, not a Status.
+        return _Response(
+            503, b"service unavailable\n", "text/plain; charset=utf-8", {"X-Content-Type-Options": "nosniff"}
+        )
 
     def _parse_target(self, segs: list[str]) -> _Target:
         if len(segs) >= 3 and segs[0] == "api" and segs[1] == "v1":
@@ -1072,18 +1212,24 @@ class FakeApiServer:
             return VERSION_INFO
         if segs == ["api"]:
             host = self.url.removeprefix("http://")
-            return {"kind": "APIVersions", "versions": ["v1"],
-                    "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": host}]}
+            return {
+                "kind": "APIVersions",
+                "versions": ["v1"],
+                "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": host}],
+            }
         if segs == ["api", "v1"]:
             return self._resource_list("", "v1")
         if segs == ["apis"]:
-            return {"kind": "APIGroupList", "apiVersion": "v1",
-                    "groups": [self._group(g) for g in _GROUP_ORDER if self._metrics_served(g)]}
+            return {
+                "kind": "APIGroupList",
+                "apiVersion": "v1",
+                "groups": [self._group(g) for g in _GROUP_ORDER if self._metrics_served(g)],
+            }
         if len(segs) == 2 and segs[0] == "apis" and segs[1] in _GROUP_ORDER and self._metrics_served(segs[1]):
             return {"kind": "APIGroup", "apiVersion": "v1", **self._group(segs[1])}
-        if len(segs) == 3 and segs[0] == "apis" and self._metrics_served(segs[1]):
-            if any(r.group == segs[1] and r.version == segs[2] for r in RESOURCES):
-                return self._resource_list(segs[1], segs[2])
+        served = any(r.group == segs[-2] and r.version == segs[-1] for r in RESOURCES)
+        if len(segs) == 3 and segs[0] == "apis" and served and self._metrics_served(segs[1]):
+            return self._resource_list(segs[1], segs[2])
         return None
 
     @staticmethod
@@ -1098,8 +1244,13 @@ class FakeApiServer:
         for r in RESOURCES:
             if r.group != group or r.version != version:
                 continue
-            item: dict[str, Any] = {"name": r.plural, "singularName": r.singular, "namespaced": r.namespaced,
-                                    "kind": r.kind, "verbs": list(r.verbs)}
+            item: dict[str, Any] = {
+                "name": r.plural,
+                "singularName": r.singular,
+                "namespaced": r.namespaced,
+                "kind": r.kind,
+                "verbs": list(r.verbs),
+            }
             if r.short_names:
                 item["shortNames"] = list(r.short_names)
             if r.categories:
@@ -1144,7 +1295,7 @@ class FakeApiServer:
             # etcd3 GetList: continue after the last returned key; the count is
             # only reported when no selector is used.
             last_key = keys[next_index - 1]
-            meta["continue"] = encode_continue(last_key[len(prefix):], rv)
+            meta["continue"] = encode_continue(last_key[len(prefix) :], rv)
             if labels is None and fields is None:
                 meta["remainingItemCount"] = hi - next_index
         if rdef.group == _METRICS_GROUP:
@@ -1164,8 +1315,12 @@ class FakeApiServer:
                 return rv, keys, entries, start
             snap = self._snapshots.get((rdef.table, token_rv))
             if snap is None or token_rv <= self._compacted_rv:
-                raise ApiError(410, "Expired", _INCONSISTENT_CONTINUE,
-                               metadata={"continue": encode_continue(start.rstrip("\x00"), -1)})
+                raise ApiError(
+                    410,
+                    "Expired",
+                    _INCONSISTENT_CONTINUE,
+                    metadata={"continue": encode_continue(start.rstrip("\x00"), -1)},
+                )
             return token_rv, snap[0], snap[1], start
 
     def _remember_snapshot(self, rdef: ResourceDef, rv: int, snap: tuple[list[str], list[_Entry]]) -> None:
@@ -1174,8 +1329,9 @@ class FakeApiServer:
             self._snapshots.pop(next(iter(self._snapshots)))
 
     @staticmethod
-    def _select(entries: list[_Entry], lo: int, hi: int, limit: int,
-                labels: LabelSelector | None, fields: FieldSelector | None) -> tuple[list[_Entry], int]:
+    def _select(
+        entries: list[_Entry], lo: int, hi: int, limit: int, labels: LabelSelector | None, fields: FieldSelector | None
+    ) -> tuple[list[_Entry], int]:
         if labels is None and fields is None:
             end = hi if not limit else min(hi, lo + limit)
             return entries[lo:end], end
@@ -1260,8 +1416,12 @@ class FakeApiServer:
         # The kubelet's validateContainerLogStatus (pkg/kubelet/kubelet_pods.go),
         # relayed by the apiserver as 400 BadRequest with the kubelet's text.
         status = pod.get("status") or {}
-        statuses = [s for key in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
-                    for s in status.get(key) or [] if s.get("name") == container]
+        statuses = [
+            s
+            for key in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
+            for s in status.get(key) or []
+            if s.get("name") == container
+        ]
         if not statuses:
             raise bad_request(f'container "{container}" in pod "{name}" is not available')
         cstatus = statuses[0]
@@ -1306,7 +1466,7 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.api._track(self.connection, False)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _handle(self) -> None:
@@ -1318,8 +1478,12 @@ class _Handler(BaseHTTPRequestHandler):
             resp = api._serve(self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
         except Exception:  # a fixture bug must surface as a 500, never a hung client
             api.errors.append(traceback.format_exc())
-            err = ApiError(500, "InternalError", "Internal error occurred: fake apiserver crashed",
-                           details={"causes": [{"message": "fake apiserver crashed"}]})
+            err = ApiError(
+                500,
+                "InternalError",
+                "Internal error occurred: fake apiserver crashed",
+                details={"causes": [{"message": "fake apiserver crashed"}]},
+            )
             resp = _Response(500, (_dumps(err.status()) + "\n").encode())
         self.send_response(resp.code)
         self.send_header("Content-Type", resp.content_type)

@@ -36,7 +36,9 @@ def cli() -> Callable[..., Any]:
     runner = CliRunner()
 
     def run(*args: str, env: dict[str, str] | None = None) -> Any:
-        return runner.invoke(app, list(args), env={"COLUMNS": "120", "NO_COLOR": "1", **(env or {})}, catch_exceptions=False)
+        return runner.invoke(
+            app, list(args), env={"COLUMNS": "120", "NO_COLOR": "1", **(env or {})}, catch_exceptions=False
+        )
 
     return run
 

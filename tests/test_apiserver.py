@@ -47,26 +47,49 @@ def node(pool: str, vmss_id: str, index: int, *, mode: str = "User", unschedulab
         },
         "spec": {
             "providerID": f"azure:///subscriptions/{SUB}/resourceGroups/{NODE_RG}/providers/"
-                          f"Microsoft.Compute/virtualMachineScaleSets/{vmss}/virtualMachines/{index}",
+            f"Microsoft.Compute/virtualMachineScaleSets/{vmss}/virtualMachines/{index}",
             "podCIDR": f"10.244.{index}.0/24",
             **({"unschedulable": True} if unschedulable else {}),
         },
         "status": {
             "allocatable": {"cpu": "3860m", "memory": "12880468Ki", "pods": "110"},
             "capacity": {"cpu": "4", "memory": "16375892Ki", "pods": "110"},
-            "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady",
-                            "message": "kubelet is posting ready status"}],
-            "nodeInfo": {"architecture": "amd64", "bootID": f"b00710{index:02d}-0000-4000-8000-000000000000",
-                         "containerRuntimeVersion": "containerd://1.7.23-1", "kernelVersion": "5.15.0-1074-azure",
-                         "kubeProxyVersion": "v1.30.6", "kubeletVersion": "v1.30.6",
-                         "machineID": f"{index:032x}", "operatingSystem": "linux", "osImage": "Ubuntu 22.04.5 LTS",
-                         "systemUUID": f"5a0e{index:04d}-0000-4000-8000-000000000000"},
+            "conditions": [
+                {
+                    "type": "Ready",
+                    "status": "True",
+                    "reason": "KubeletReady",
+                    "message": "kubelet is posting ready status",
+                }
+            ],
+            "nodeInfo": {
+                "architecture": "amd64",
+                "bootID": f"b00710{index:02d}-0000-4000-8000-000000000000",
+                "containerRuntimeVersion": "containerd://1.7.23-1",
+                "kernelVersion": "5.15.0-1074-azure",
+                "kubeProxyVersion": "v1.30.6",
+                "kubeletVersion": "v1.30.6",
+                "machineID": f"{index:032x}",
+                "operatingSystem": "linux",
+                "osImage": "Ubuntu 22.04.5 LTS",
+                "systemUUID": f"5a0e{index:04d}-0000-4000-8000-000000000000",
+            },
         },
     }
 
 
-def pod(name: str, ns: str, node_name: str, *, labels: dict, uid: str | None = None, phase: str = "Running",
-        containers: tuple[str, ...] = ("app",), crashloop: bool = False, owner: dict | None = None) -> dict:
+def pod(
+    name: str,
+    ns: str,
+    node_name: str,
+    *,
+    labels: dict,
+    uid: str | None = None,
+    phase: str = "Running",
+    containers: tuple[str, ...] = ("app",),
+    crashloop: bool = False,
+    owner: dict | None = None,
+) -> dict:
     """A pod with container statuses; `crashloop` adds a terminated previous instance."""
     meta: dict = {"name": name, "namespace": ns, "labels": labels}
     if uid:
@@ -75,13 +98,20 @@ def pod(name: str, ns: str, node_name: str, *, labels: dict, uid: str | None = N
         meta["ownerReferences"] = [owner]
     statuses = []
     for c in containers:
-        st: dict = {"name": c, "ready": not crashloop, "restartCount": 7 if crashloop else 0,
-                    "image": "shopacr.azurecr.io/web:1.4.2", "containerID": f"containerd://{name}-{c}",
-                    "imageID": "shopacr.azurecr.io/web@sha256:" + "ab" * 32, "started": not crashloop}
+        st: dict = {
+            "name": c,
+            "ready": not crashloop,
+            "restartCount": 7 if crashloop else 0,
+            "image": "shopacr.azurecr.io/web:1.4.2",
+            "containerID": f"containerd://{name}-{c}",
+            "imageID": "shopacr.azurecr.io/web@sha256:" + "ab" * 32,
+            "started": not crashloop,
+        }
         if crashloop:
             st["state"] = {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting"}}
-            st["lastState"] = {"terminated": {"exitCode": 1, "reason": "Error",
-                                              "containerID": f"containerd://{name}-{c}-prev"}}
+            st["lastState"] = {
+                "terminated": {"exitCode": 1, "reason": "Error", "containerID": f"containerd://{name}-{c}-prev"}
+            }
         else:
             st["state"] = {"running": {"startedAt": "2024-05-01T10:00:00Z"}}
             st["lastState"] = {}
@@ -90,82 +120,158 @@ def pod(name: str, ns: str, node_name: str, *, labels: dict, uid: str | None = N
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": meta,
-        "spec": {"nodeName": node_name, "serviceAccountName": "default", "restartPolicy": "Always",
-                 "containers": [{"name": c, "image": "shopacr.azurecr.io/web:1.4.2"} for c in containers]},
-        "status": {"phase": phase, "podIP": "10.244.0.12", "podIPs": [{"ip": "10.244.0.12"}],
-                   "containerStatuses": statuses},
+        "spec": {
+            "nodeName": node_name,
+            "serviceAccountName": "default",
+            "restartPolicy": "Always",
+            "containers": [{"name": c, "image": "shopacr.azurecr.io/web:1.4.2"} for c in containers],
+        },
+        "status": {
+            "phase": phase,
+            "podIP": "10.244.0.12",
+            "podIPs": [{"ip": "10.244.0.12"}],
+            "containerStatuses": statuses,
+        },
     }
 
 
 def event(name: str, ns: str, kind: str, obj: str, uid: str, reason: str, type_: str, message: str) -> dict:
     """A core/v1 Event about `obj`."""
     return {
-        "apiVersion": "v1", "kind": "Event",
+        "apiVersion": "v1",
+        "kind": "Event",
         "metadata": {"name": name, "namespace": ns},
         "involvedObject": {"apiVersion": "v1", "kind": kind, "name": obj, "namespace": ns, "uid": uid},
-        "reason": reason, "type": type_, "message": message, "count": 3,
+        "reason": reason,
+        "type": type_,
+        "message": message,
+        "count": 3,
         "source": {"component": "kubelet", "host": "aks-nodepool1-12345678-vmss000000"},
-        "firstTimestamp": "2024-05-01T10:00:00Z", "lastTimestamp": "2024-05-01T10:05:00Z",
-        "reportingComponent": "kubelet", "reportingInstance": "aks-nodepool1-12345678-vmss000000",
+        "firstTimestamp": "2024-05-01T10:00:00Z",
+        "lastTimestamp": "2024-05-01T10:05:00Z",
+        "reportingComponent": "kubelet",
+        "reportingInstance": "aks-nodepool1-12345678-vmss000000",
     }
 
 
 NODE0 = "aks-nodepool1-12345678-vmss000000"
 NODE1 = "aks-nodepool1-12345678-vmss000001"
 SYSNODE = "aks-system-87654321-vmss000000"
-TEMPLATE = {"metadata": {"labels": {"app": "web"}},
-            "spec": {"containers": [{"name": "app", "image": "shopacr.azurecr.io/web:1.4.2"}]}}
-RS_OWNER = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-7d9f8", "controller": True,
-            "uid": "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"}
+TEMPLATE = {
+    "metadata": {"labels": {"app": "web"}},
+    "spec": {"containers": [{"name": "app", "image": "shopacr.azurecr.io/web:1.4.2"}]},
+}
+RS_OWNER = {
+    "apiVersion": "apps/v1",
+    "kind": "ReplicaSet",
+    "name": "web-7d9f8",
+    "controller": True,
+    "uid": "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
+}
 
 # The scheduler reports through events.k8s.io/v1: eventTime set, no legacy source/timestamps.
 SCHEDULED = {
-    "apiVersion": "events.k8s.io/v1", "kind": "Event",
+    "apiVersion": "events.k8s.io/v1",
+    "kind": "Event",
     "metadata": {"name": "web-7d9f8-x2x4k.17c3a0b2d1e4f5b0", "namespace": "shop"},
-    "eventTime": "2024-05-01T10:00:00.123456Z", "action": "Binding", "reason": "Scheduled", "type": "Normal",
+    "eventTime": "2024-05-01T10:00:00.123456Z",
+    "action": "Binding",
+    "reason": "Scheduled",
+    "type": "Normal",
     "regarding": {"apiVersion": "v1", "kind": "Pod", "name": "web-7d9f8-x2x4k", "namespace": "shop", "uid": X2X_UID},
     "note": f"Successfully assigned shop/web-7d9f8-x2x4k to {NODE0}",
-    "reportingController": "default-scheduler", "reportingInstance": "default-scheduler-aks-prod",
+    "reportingController": "default-scheduler",
+    "reportingInstance": "default-scheduler-aks-prod",
 }
 
 SAMPLE: list[dict] = [
-    {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"team": "checkout"}},
-     "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}},
+    {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": "shop", "labels": {"team": "checkout"}},
+        "spec": {"finalizers": ["kubernetes"]},
+        "status": {"phase": "Active"},
+    },
     node("nodepool1", "12345678", 0),
     node("nodepool1", "12345678", 1, unschedulable=True),
     node("system", "87654321", 0, mode="System"),
-    {"apiVersion": "apps/v1", "kind": "Deployment",
-     "metadata": {"name": "web", "namespace": "shop", "labels": {"app": "web"}},
-     "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": TEMPLATE},
-     "status": {"replicas": 3, "readyReplicas": 2, "availableReplicas": 2, "unavailableReplicas": 1}},
-    {"apiVersion": "apps/v1", "kind": "ReplicaSet",
-     "metadata": {"name": "web-7d9f8", "namespace": "shop", "labels": {"app": "web", "pod-template-hash": "7d9f8"},
-                  "uid": RS_OWNER["uid"]},
-     "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": TEMPLATE},
-     "status": {"replicas": 3, "readyReplicas": 2}},
+    {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "shop", "labels": {"app": "web"}},
+        "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": TEMPLATE},
+        "status": {"replicas": 3, "readyReplicas": 2, "availableReplicas": 2, "unavailableReplicas": 1},
+    },
+    {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {
+            "name": "web-7d9f8",
+            "namespace": "shop",
+            "labels": {"app": "web", "pod-template-hash": "7d9f8"},
+            "uid": RS_OWNER["uid"],
+        },
+        "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": TEMPLATE},
+        "status": {"replicas": 3, "readyReplicas": 2},
+    },
     pod("web-7d9f8-x2x4k", "shop", NODE0, labels={"app": "web", "tier": "frontend"}, uid=X2X_UID, owner=RS_OWNER),
     pod("web-7d9f8-q8r2m", "shop", NODE1, labels={"app": "web", "tier": "frontend"}, owner=RS_OWNER),
     pod("web-1", "shop", NODE0, labels={"app": "web", "tier": "canary"}, uid=WEB1_UID, crashloop=True),
     pod("payments-0", "shop", NODE1, labels={"app": "payments"}, containers=("api", "envoy"), phase="Pending"),
     pod("coredns-6b9c7d4f5-abcde", "kube-system", SYSNODE, labels={"k8s-app": "kube-dns"}),
     pod("metrics-server-5f8d9b7c6-zzz", "kube-system", SYSNODE, labels={"k8s-app": "metrics-server"}),
-    {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db-password", "namespace": "shop"},
-     "type": "Opaque", "data": {"password": base64.b64encode(b"hunter2").decode()}},
-    event("web-1.17c3a0b2d1e4f5a6", "shop", "Pod", "web-1", WEB1_UID, "BackOff", "Warning",
-          "Back-off restarting failed container app in pod web-1_shop(5b7f0c2e)"),
-    event("web-1.17c3a0b2d1e4f5a7", "shop", "Pod", "web-1", WEB1_UID, "Pulled", "Normal",
-          'Container image "shopacr.azurecr.io/web:1.4.2" already present on machine'),
+    {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "db-password", "namespace": "shop"},
+        "type": "Opaque",
+        "data": {"password": base64.b64encode(b"hunter2").decode()},
+    },
+    event(
+        "web-1.17c3a0b2d1e4f5a6",
+        "shop",
+        "Pod",
+        "web-1",
+        WEB1_UID,
+        "BackOff",
+        "Warning",
+        "Back-off restarting failed container app in pod web-1_shop(5b7f0c2e)",
+    ),
+    event(
+        "web-1.17c3a0b2d1e4f5a7",
+        "shop",
+        "Pod",
+        "web-1",
+        WEB1_UID,
+        "Pulled",
+        "Normal",
+        'Container image "shopacr.azurecr.io/web:1.4.2" already present on machine',
+    ),
     SCHEDULED,
-    {"apiVersion": "metrics.k8s.io/v1beta1", "kind": "NodeMetrics",
-     "metadata": {"name": NODE0, "labels": {"agentpool": "nodepool1"}},
-     "timestamp": "2024-05-01T10:05:00Z", "window": "20.047s", "usage": {"cpu": "1250m", "memory": "6012Mi"}},
-    {"apiVersion": "metrics.k8s.io/v1beta1", "kind": "NodeMetrics",
-     "metadata": {"name": SYSNODE, "labels": {"agentpool": "system"}},
-     "timestamp": "2024-05-01T10:05:00Z", "window": "20.047s", "usage": {"cpu": "310m", "memory": "2100Mi"}},
-    {"apiVersion": "metrics.k8s.io/v1beta1", "kind": "PodMetrics",
-     "metadata": {"name": "web-7d9f8-x2x4k", "namespace": "shop", "labels": {"app": "web"}},
-     "timestamp": "2024-05-01T10:05:00Z", "window": "18.5s",
-     "containers": [{"name": "app", "usage": {"cpu": "120m", "memory": "256Mi"}}]},
+    {
+        "apiVersion": "metrics.k8s.io/v1beta1",
+        "kind": "NodeMetrics",
+        "metadata": {"name": NODE0, "labels": {"agentpool": "nodepool1"}},
+        "timestamp": "2024-05-01T10:05:00Z",
+        "window": "20.047s",
+        "usage": {"cpu": "1250m", "memory": "6012Mi"},
+    },
+    {
+        "apiVersion": "metrics.k8s.io/v1beta1",
+        "kind": "NodeMetrics",
+        "metadata": {"name": SYSNODE, "labels": {"agentpool": "system"}},
+        "timestamp": "2024-05-01T10:05:00Z",
+        "window": "20.047s",
+        "usage": {"cpu": "310m", "memory": "2100Mi"},
+    },
+    {
+        "apiVersion": "metrics.k8s.io/v1beta1",
+        "kind": "PodMetrics",
+        "metadata": {"name": "web-7d9f8-x2x4k", "namespace": "shop", "labels": {"app": "web"}},
+        "timestamp": "2024-05-01T10:05:00Z",
+        "window": "18.5s",
+        "containers": [{"name": "app", "usage": {"cpu": "120m", "memory": "256Mi"}}],
+    },
 ]
 
 
@@ -192,14 +298,21 @@ def kubectl(server: FakeApiServer, tmp_path, *args: str) -> subprocess.Completed
     """Run kubectl against the server with an isolated kubeconfig and discovery cache."""
     kubeconfig = server.write_kubeconfig(tmp_path / "kubectl-config", context="fixture")
     env = dict(os.environ, KUBECONFIG=kubeconfig, HOME=str(tmp_path))
-    return subprocess.run([KUBECTL, "--cache-dir", str(tmp_path / "kcache"), "--request-timeout=20s", *args],
-                          env=env, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [KUBECTL, "--cache-dir", str(tmp_path / "kcache"), "--request-timeout=20s", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def raw(server: FakeApiServer, path: str, method: str = "GET") -> tuple[int, dict, str]:
     """Plain urllib request -> (status, headers, body)."""
-    req = urllib.request.Request(server.url + path, method=method,
-                                 data=b"{}" if method in ("POST", "PUT", "PATCH") else None)
+    req = urllib.request.Request(
+        server.url + path, method=method, data=b"{}" if method in ("POST", "PUT", "PATCH") else None
+    )
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             return resp.status, dict(resp.headers), resp.read().decode()
@@ -225,15 +338,25 @@ def test_read_namespaced_pod(api):
 def test_label_selectors(api):
     core = client.CoreV1Api(api)
     assert names(core.list_namespaced_pod("shop", label_selector="app=web").items) == [
-        "web-1", "web-7d9f8-q8r2m", "web-7d9f8-x2x4k"]
+        "web-1",
+        "web-7d9f8-q8r2m",
+        "web-7d9f8-x2x4k",
+    ]
     assert names(core.list_namespaced_pod("shop", label_selector="app==web,tier!=canary").items) == [
-        "web-7d9f8-q8r2m", "web-7d9f8-x2x4k"]
+        "web-7d9f8-q8r2m",
+        "web-7d9f8-x2x4k",
+    ]
     assert names(core.list_namespaced_pod("shop", label_selector="tier in (canary, backend)").items) == ["web-1"]
     assert names(core.list_namespaced_pod("shop", label_selector="tier notin (frontend)").items) == [
-        "payments-0", "web-1"]
+        "payments-0",
+        "web-1",
+    ]
     assert names(core.list_namespaced_pod("shop", label_selector="!tier").items) == ["payments-0"]
     assert names(core.list_namespaced_pod("shop", label_selector="tier").items) == [
-        "web-1", "web-7d9f8-q8r2m", "web-7d9f8-x2x4k"]
+        "web-1",
+        "web-7d9f8-q8r2m",
+        "web-7d9f8-x2x4k",
+    ]
     assert names(core.list_node(label_selector="kubernetes.azure.com/agentpool=system").items) == [SYSNODE]
 
 
@@ -260,7 +383,8 @@ def test_unsupported_field_selector_is_400(api):
     with pytest.raises(ApiException) as exc:
         client.AppsV1Api(api).list_namespaced_deployment("shop", field_selector="status.replicas=3")
     assert json.loads(exc.value.body)["message"] == (
-        '"status.replicas" is not a known field selector: only "metadata.name", "metadata.namespace"')
+        '"status.replicas" is not a known field selector: only "metadata.name", "metadata.namespace"'
+    )
     # Nodes accept metadata.name but not metadata.namespace (pkg/apis/core/v1/conversion.go).
     with pytest.raises(ApiException) as exc:
         core.list_node(field_selector="metadata.namespace=default")
@@ -356,8 +480,9 @@ def test_events_k8s_io_serves_null_event_time_like_a_real_server(server):
     # kubelet events carry no eventTime; events.k8s.io/v1 renders it as null
     # (not omitempty).  NB: the official Python client cannot deserialize that
     # (kubernetes-client/python#1616), so products must read these raw.
-    status, _, body = raw(server, "/apis/events.k8s.io/v1/namespaces/shop/events"
-                                  f"?fieldSelector=regarding.uid%3D{WEB1_UID}")
+    status, _, body = raw(
+        server, f"/apis/events.k8s.io/v1/namespaces/shop/events?fieldSelector=regarding.uid%3D{WEB1_UID}"
+    )
     items = json.loads(body)["items"]
     assert status == 200 and len(items) == 2
     assert all(i["eventTime"] is None and i["deprecatedCount"] == 3 for i in items)
@@ -369,9 +494,15 @@ def test_not_found_is_a_status(api):
         client.CoreV1Api(api).read_namespaced_pod("nope", "shop")
     assert exc.value.status == 404
     assert json.loads(exc.value.body) == {
-        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-        "message": 'pods "nope" not found', "reason": "NotFound",
-        "details": {"name": "nope", "kind": "pods"}, "code": 404}
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": 'pods "nope" not found',
+        "reason": "NotFound",
+        "details": {"name": "nope", "kind": "pods"},
+        "code": 404,
+    }
     with pytest.raises(ApiException) as exc:
         client.AppsV1Api(api).read_namespaced_deployment("nope", "shop")
     body = json.loads(exc.value.body)
@@ -396,14 +527,17 @@ def test_forbid_get_list_and_cluster_scope(server, api):
         core.read_namespaced_pod("web-1", "shop")
     body = json.loads(exc.value.body)
     assert exc.value.status == 403 and body["reason"] == "Forbidden"
-    assert body["message"] == ('pods "web-1" is forbidden: User "fixture-user" cannot get resource "pods" '
-                               'in API group "" in the namespace "shop"')
+    assert body["message"] == (
+        'pods "web-1" is forbidden: User "fixture-user" cannot get resource "pods" '
+        'in API group "" in the namespace "shop"'
+    )
     assert body["details"] == {"name": "web-1", "kind": "pods"}
     with pytest.raises(ApiException) as exc:
         core.list_namespaced_secret("shop")
     assert json.loads(exc.value.body)["message"] == (
         'secrets is forbidden: User "fixture-user" cannot list resource "secrets" in API group "" '
-        'in the namespace "shop"')
+        'in the namespace "shop"'
+    )
     # No cluster-wide grant can exist if one namespace is denied.
     with pytest.raises(ApiException) as exc:
         core.list_secret_for_all_namespaces()
@@ -411,8 +545,8 @@ def test_forbid_get_list_and_cluster_scope(server, api):
     with pytest.raises(ApiException) as exc:
         core.list_node()
     assert json.loads(exc.value.body)["message"] == (
-        'nodes is forbidden: User "fixture-user" cannot list resource "nodes" in API group "" '
-        'at the cluster scope')
+        'nodes is forbidden: User "fixture-user" cannot list resource "nodes" in API group "" at the cluster scope'
+    )
     # Unrelated verbs and namespaces still work.
     assert core.list_namespaced_pod("shop").items
     assert core.read_namespaced_pod("coredns-6b9c7d4f5-abcde", "kube-system")
@@ -426,12 +560,13 @@ def test_forbid_pod_logs_and_other_groups(server, api):
         client.CoreV1Api(api).read_namespaced_pod_log("web-1", "shop", container="app")
     assert json.loads(exc.value.body)["message"] == (
         'pods "web-1" is forbidden: User "alice@contoso.com" cannot get resource "pods/log" in API group "" '
-        'in the namespace "shop"')
+        'in the namespace "shop"'
+    )
     with pytest.raises(ApiException) as exc:
         client.AppsV1Api(api).list_namespaced_deployment("shop")
     assert json.loads(exc.value.body)["message"].startswith(
-        'deployments.apps is forbidden: User "alice@contoso.com" cannot list resource "deployments" '
-        'in API group "apps"')
+        'deployments.apps is forbidden: User "alice@contoso.com" cannot list resource "deployments" in API group "apps"'
+    )
 
 
 def test_metrics_via_custom_objects(server, api):
@@ -468,23 +603,39 @@ def test_metrics_unavailable(server, api):
     assert custom.list_cluster_custom_object("metrics.k8s.io", "v1beta1", "nodes")["items"]
 
 
+def test_metrics_registered_but_down(server, api):
+    # The real "metrics-server crashed" state: APIService registered, unavailable.
+    server.set_metrics_available(False, failure="unavailable")
+    assert "metrics.k8s.io" in [g.name for g in client.ApisApi(api).get_api_versions().groups]
+    status, headers, body = raw(server, "/apis/metrics.k8s.io/v1beta1")
+    assert (status, body) == (503, "service unavailable\n") and headers["Content-Type"].startswith("text/plain")
+    with pytest.raises(ApiException) as exc:
+        client.CustomObjectsApi(api).list_cluster_custom_object("metrics.k8s.io", "v1beta1", "nodes")
+    assert exc.value.status == 503 and exc.value.body == "service unavailable\n"
+    server.forbid("list", "nodes", group="metrics.k8s.io")  # authorization runs before the aggregator
+    assert raw(server, "/apis/metrics.k8s.io/v1beta1/nodes")[0] == 403
+
+
 def test_pod_logs(server, api):
     core = client.CoreV1Api(api)
     server.set_log("shop", "web-1", "app", "booting\npanic: nil map\n", previous=True)
     server.set_log("shop", "web-1", "app", "line1\nline2\nline3\n")
     assert core.read_namespaced_pod_log("web-1", "shop", container="app", previous=True) == (
-        "booting\npanic: nil map\n")
+        "booting\npanic: nil map\n"
+    )
     assert core.read_namespaced_pod_log("web-1", "shop", tail_lines=2) == "line2\nline3\n"
     # No previous instance on a healthy pod: the kubelet's 400.
     with pytest.raises(ApiException) as exc:
         core.read_namespaced_pod_log("web-7d9f8-x2x4k", "shop", container="app", previous=True)
     assert exc.value.status == 400
     assert json.loads(exc.value.body)["message"] == (
-        'previous terminated container "app" in pod "web-7d9f8-x2x4k" not found')
+        'previous terminated container "app" in pod "web-7d9f8-x2x4k" not found'
+    )
     with pytest.raises(ApiException) as exc:
         core.read_namespaced_pod_log("payments-0", "shop")
     assert json.loads(exc.value.body)["message"] == (
-        "a container name must be specified for pod payments-0, choose one of: [api envoy]")
+        "a container name must be specified for pod payments-0, choose one of: [api envoy]"
+    )
     with pytest.raises(ApiException) as exc:
         core.read_namespaced_pod_log("ghost", "shop")
     assert exc.value.status == 404
@@ -582,8 +733,13 @@ def test_discovery_documents(server):
     assert json.loads(raw(server, "/api")[2])["versions"] == ["v1"]
     core = {r["name"]: r for r in json.loads(raw(server, "/api/v1")[2])["resources"]}
     assert core["pods"]["shortNames"] == ["po"] and core["pods"]["namespaced"] is True
-    assert core["pods/log"] == {"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod",
-                                "verbs": ["get"]}
+    assert core["pods/log"] == {
+        "name": "pods/log",
+        "singularName": "",
+        "namespaced": True,
+        "kind": "Pod",
+        "verbs": ["get"],
+    }
     assert core["nodes"]["namespaced"] is False and core["events"]["shortNames"] == ["ev"]
     groups = {g["name"]: g["preferredVersion"]["groupVersion"] for g in json.loads(raw(server, "/apis")[2])["groups"]}
     assert groups["autoscaling"] == "autoscaling/v2" and groups["metrics.k8s.io"] == "metrics.k8s.io/v1beta1"
@@ -602,7 +758,11 @@ def test_kubectl_get_pods_json(server, tmp_path):
     assert result.returncode == 0, result.stderr
     listed = json.loads(result.stdout)
     assert [p["metadata"]["name"] for p in listed["items"]] == [
-        "payments-0", "web-1", "web-7d9f8-q8r2m", "web-7d9f8-x2x4k"]
+        "payments-0",
+        "web-1",
+        "web-7d9f8-q8r2m",
+        "web-7d9f8-x2x4k",
+    ]
 
 
 @needs_kubectl
@@ -618,8 +778,9 @@ def test_kubectl_chunked_list_follows_continue(server, tmp_path):
 
 @needs_kubectl
 def test_kubectl_events_field_selector(server, tmp_path):
-    result = kubectl(server, tmp_path, "get", "events", "-n", "shop",
-                     "--field-selector", "involvedObject.name=web-1", "-o", "json")
+    result = kubectl(
+        server, tmp_path, "get", "events", "-n", "shop", "--field-selector", "involvedObject.name=web-1", "-o", "json"
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(e["reason"] for e in json.loads(result.stdout)["items"]) == ["BackOff", "Pulled"]
 
@@ -650,8 +811,19 @@ def test_kubectl_forbidden(server, tmp_path):
     server.forbid("list", "secrets", "shop")
     result = kubectl(server, tmp_path, "get", "secrets", "-n", "shop")
     assert result.returncode != 0
-    assert "Error from server (Forbidden): secrets is forbidden: User \"fixture-user\" cannot list " \
-           "resource \"secrets\" in API group \"\" in the namespace \"shop\"" in result.stderr
+    assert (
+        'Error from server (Forbidden): secrets is forbidden: User "fixture-user" cannot list '
+        'resource "secrets" in API group "" in the namespace "shop"' in result.stderr
+    )
+
+
+@needs_kubectl
+def test_kubectl_tolerates_broken_metrics_discovery(server, tmp_path):
+    server.set_metrics_available(False, failure="unavailable")
+    result = kubectl(server, tmp_path, "get", "nodes", "-o", "name")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.split()) == 3
+    assert "metrics.k8s.io/v1beta1" in result.stderr  # kubectl's real "couldn't get resource list" warning
 
 
 @needs_kubectl
@@ -669,15 +841,38 @@ def test_scale_10k_pods_paginated(tmp_path):
     """10,000 pods, 500 nodes, 20,000 events, 2,000 ReplicaSets; list pods 500 at a time."""
     started = time.perf_counter()
     nodes = [node("nodepool1", "12345678", i) for i in range(500)]
-    pods = [{"apiVersion": "v1", "kind": "Pod",
-             "metadata": {"name": f"app-{i:05d}", "namespace": f"team-{i % 20:02d}", "labels": {"app": f"a{i % 7}"}},
-             "spec": {"nodeName": nodes[i % 500]["metadata"]["name"], "containers": [{"name": "c", "image": "x"}]},
-             "status": {"phase": "Running"}} for i in range(10_000)]
-    events = [event(f"ev-{i:05d}", f"team-{i % 20:02d}", "Pod", f"app-{i % 10_000:05d}", f"uid-{i % 10_000}",
-                    "BackOff", "Warning", "x") for i in range(20_000)]
-    replicasets = [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
-                    "metadata": {"name": f"rs-{i:04d}", "namespace": f"team-{i % 20:02d}"},
-                    "spec": {"replicas": 0}} for i in range(2_000)]
+    pods = [
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": f"app-{i:05d}", "namespace": f"team-{i % 20:02d}", "labels": {"app": f"a{i % 7}"}},
+            "spec": {"nodeName": nodes[i % 500]["metadata"]["name"], "containers": [{"name": "c", "image": "x"}]},
+            "status": {"phase": "Running"},
+        }
+        for i in range(10_000)
+    ]
+    events = [
+        event(
+            f"ev-{i:05d}",
+            f"team-{i % 20:02d}",
+            "Pod",
+            f"app-{i % 10_000:05d}",
+            f"uid-{i % 10_000}",
+            "BackOff",
+            "Warning",
+            "x",
+        )
+        for i in range(20_000)
+    ]
+    replicasets = [
+        {
+            "apiVersion": "apps/v1",
+            "kind": "ReplicaSet",
+            "metadata": {"name": f"rs-{i:04d}", "namespace": f"team-{i % 20:02d}"},
+            "spec": {"replicas": 0},
+        }
+        for i in range(2_000)
+    ]
     with FakeApiServer(nodes + pods + events + replicasets) as srv:
         built = time.perf_counter()
         api_client = config.new_client_from_config(config_file=srv.write_kubeconfig(tmp_path / "kc"))

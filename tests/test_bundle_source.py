@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from aksdoctor.errors import BundleError, NotCaptured, NotFound
-from aksdoctor.sources.azure_transport import NoRecording, ReadOnlyViolation, Recording, ReplayTransport, check_read_only
+from aksdoctor.sources.azure_transport import (
+    NoRecording,
+    ReadOnlyViolation,
+    Recording,
+    ReplayTransport,
+    check_read_only,
+)
 from aksdoctor.sources.bundle import BundleKube, open_bundle
 from aksdoctor.sources.resources import resource
 
@@ -24,11 +30,14 @@ def bundle(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def test_single_object_list_and_multi_document_yaml(tmp_path):
-    root = bundle(tmp_path, {
-        "pod.json": json.dumps(POD),
-        "more/pods.yaml": "apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: web-2, namespace: shop}\n",
-        "nodes.yml": "---\napiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n2}\n",
-    })
+    root = bundle(
+        tmp_path,
+        {
+            "pod.json": json.dumps(POD),
+            "more/pods.yaml": "apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: web-2, namespace: shop}\n",
+            "nodes.yml": "---\napiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n2}\n",
+        },
+    )
     kube = BundleKube(root)
     assert {p["metadata"]["name"] for p in kube.list(resource("pods"), "shop")} == {"web-1", "web-2"}
     assert kube.get(resource("pods"), "web-2", "shop")["kind"] == "Pod"  # list items get their kind
@@ -50,14 +59,28 @@ def test_empty_list_captures_the_resource_named_by_the_file(tmp_path):
 
 
 def test_events_k8s_io_events_are_served_as_core_events(tmp_path):
-    event = {"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e1", "namespace": "shop"},
-             "regarding": {"uid": "u1", "name": "web-1"}, "note": "Back-off pulling image", "reason": "BackOff"}
+    event = {
+        "apiVersion": "events.k8s.io/v1",
+        "kind": "Event",
+        "metadata": {"name": "e1", "namespace": "shop"},
+        "regarding": {"uid": "u1", "name": "web-1"},
+        "note": "Back-off pulling image",
+        "reason": "BackOff",
+    }
     kube = BundleKube(bundle(tmp_path, {"ev.json": json.dumps(event)}))
-    assert kube.list(resource("events"), "shop", field_selector="involvedObject.uid=u1")[0]["message"] == "Back-off pulling image"
+    assert (
+        kube.list(resource("events"), "shop", field_selector="involvedObject.uid=u1")[0]["message"]
+        == "Back-off pulling image"
+    )
 
 
 def test_secrets_in_a_bundle_are_redacted_on_read(tmp_path):
-    secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "shop"}, "data": {"password": "Q0FOQVJZ"}}
+    secret = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "s", "namespace": "shop"},
+        "data": {"password": "Q0FOQVJZ"},
+    }
     kube = BundleKube(bundle(tmp_path, {"s.json": json.dumps(secret)}))
     assert "Q0FOQVJZ" not in json.dumps(kube.get(resource("secrets"), "s", "shop"))
 
@@ -66,8 +89,16 @@ def test_secrets_in_a_bundle_are_redacted_on_read(tmp_path):
     ("name", "content", "message"),
     [
         ("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n", "bad.yaml:3: invalid YAML"),
-        ("two.yaml", "apiVersion: v1\nkind: Node\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: {name: x}\n", "two.yaml:5: not a Kubernetes object"),
-        ("list.json", '{"apiVersion": "v1", "kind": "List", "items": ["oops"]}', "list.json:1: not a Kubernetes object"),
+        (
+            "two.yaml",
+            "apiVersion: v1\nkind: Node\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: {name: x}\n",
+            "two.yaml:5: not a Kubernetes object",
+        ),
+        (
+            "list.json",
+            '{"apiVersion": "v1", "kind": "List", "items": ["oops"]}',
+            "list.json:1: not a Kubernetes object",
+        ),
         ("truncated.json", '{"apiVersion": "v1", "kind": "Pod", "metadata": {', "truncated.json:1: invalid JSON"),
         ("notes.yaml", "just a sentence\n", "notes.yaml:1: not a Kubernetes object"),
     ],
@@ -84,7 +115,13 @@ def test_binary_junk_is_a_bundle_error(tmp_path):
 
 
 def test_truncated_azure_recording_names_file_and_line(tmp_path):
-    bundle(tmp_path, {"pod.json": json.dumps(POD), "azure/arm.jsonl": '{"url": "https://management.azure.com/x", "status": 200, "body": {}}\n{"url": "https://m'})
+    bundle(
+        tmp_path,
+        {
+            "pod.json": json.dumps(POD),
+            "azure/arm.jsonl": '{"url": "https://management.azure.com/x", "status": 200, "body": {}}\n{"url": "https://m',
+        },
+    )
     with pytest.raises(BundleError, match="arm.jsonl:2: not a JSON object"):
         open_bundle(tmp_path)
 
@@ -111,13 +148,21 @@ class _Req:
 def test_replay_matches_case_and_percent_encoding_and_ignores_api_version():
     rec = Recording("GET", "https://MyAcr.azurecr.io/acr/v1/shop%2Fweb/_tags?api-version=2021-07-01", 200, {"tags": []})
     replay = ReplayTransport([rec])
-    assert replay._find("GET", "https://myacr.azurecr.io/acr/v1/shop/web/_tags?api-version=2019-08-15-preview&n=100") is rec
+    assert (
+        replay._find("GET", "https://myacr.azurecr.io/acr/v1/shop/web/_tags?api-version=2019-08-15-preview&n=100")
+        is rec
+    )
 
 
 def test_replay_requires_recorded_query_parameters():
-    rec = Recording("GET", "https://management.azure.com/x/roleAssignments?$filter=principalId%20eq%20%27a%27", 200, {"value": []})
+    rec = Recording(
+        "GET", "https://management.azure.com/x/roleAssignments?$filter=principalId%20eq%20%27a%27", 200, {"value": []}
+    )
     replay = ReplayTransport([rec])
-    assert replay._find("GET", "https://management.azure.com/x/roleAssignments?$filter=principalId eq 'a'&api-version=1") is rec
+    assert (
+        replay._find("GET", "https://management.azure.com/x/roleAssignments?$filter=principalId eq 'a'&api-version=1")
+        is rec
+    )
     with pytest.raises(NoRecording):
         replay._find("GET", "https://management.azure.com/x/roleAssignments?$filter=principalId eq 'b'")
 
@@ -125,7 +170,10 @@ def test_replay_requires_recorded_query_parameters():
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "POST"])
 def test_read_only_guard_refuses_writes(method):
     with pytest.raises(ReadOnlyViolation, match=f"refused {method} management.azure.com"):
-        check_read_only(method, "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.Authorization/roleAssignments/x")
+        check_read_only(
+            method,
+            "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.Authorization/roleAssignments/x",
+        )
 
 
 @pytest.mark.parametrize(

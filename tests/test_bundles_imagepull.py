@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import EXAMPLES, example
 
 from aksdoctor.probes import PROBES
 from aksdoctor.runbook import load_all
+from conftest import EXAMPLES, example
 
 SUB = "3f2b7c1e-8d4a-4b6f-9e2d-7a1c5b8e0f42"
 REGISTRY_ID = f"/subscriptions/{SUB}/resourceGroups/rg-shared-registry/providers/Microsoft.ContainerRegistry/registries/contososhop"
@@ -33,10 +33,16 @@ EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
     "imagepull-image-tag-not-found": (
         "problem",
         "image-tag-not-found",
-        ["kubectl set image deployment/web web=contososhop.azurecr.io/shop/web:1.4.1 -n shop",
-         "az acr repository show-tags --name contososhop --repository shop/web"],
+        [
+            "kubectl set image deployment/web web=contososhop.azurecr.io/shop/web:1.4.1 -n shop",
+            "az acr repository show-tags --name contososhop --repository shop/web",
+        ],
     ),
-    "imagepull-image-repository-not-found": ("problem", "image-repository-not-found", ["az acr repository list --name contososhop"]),
+    "imagepull-image-repository-not-found": (
+        "problem",
+        "image-repository-not-found",
+        ["az acr repository list --name contososhop"],
+    ),
     "imagepull-image-now-available": ("problem", "image-now-available", ["kubectl delete pod web-7d9f8-x2x -n shop"]),
     "imagepull-acr-network-blocked": ("problem", "acr-network-blocked", ["az acr show --name contososhop"]),
     "imagepull-registry-dns-failure": ("problem", "registry-dns-failure", ["kubectl get pod web-7d9f8-x2x -n shop"]),
@@ -51,9 +57,21 @@ EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
         ["kubectl create secret docker-registry partner-registry -n shop --docker-server=registry.partner.example"],
     ),
     "imagepull-registry-auth-required": ("problem", "registry-auth-required", ["--docker-server=ghcr.io"]),
-    "imagepull-registry-rate-limited": ("problem", "registry-rate-limited", ["az acr import --name <your-acr> --source nginx:1.27"]),
-    "imagepull-registry-tls-error": ("problem", "registry-tls-error", ["openssl s_client -connect harbor.corp.example:443"]),
-    "imagepull-image-platform-mismatch": ("problem", "image-platform-mismatch", ["docker buildx imagetools inspect contososhop.azurecr.io/shop/web:1.4.2"]),
+    "imagepull-registry-rate-limited": (
+        "problem",
+        "registry-rate-limited",
+        ["az acr import --name <your-acr> --source nginx:1.27"],
+    ),
+    "imagepull-registry-tls-error": (
+        "problem",
+        "registry-tls-error",
+        ["openssl s_client -connect harbor.corp.example:443"],
+    ),
+    "imagepull-image-platform-mismatch": (
+        "problem",
+        "image-platform-mismatch",
+        ["docker buildx imagetools inspect contososhop.azurecr.io/shop/web:1.4.2"],
+    ),
     "imagepull-invalid-image-name": ("problem", "invalid-image-name", ["kubectl set image deployment/web web="]),
     "imagepull-healthy": ("healthy", None, []),
 }
@@ -105,7 +123,9 @@ def test_inconclusive_names_what_could_not_be_read_and_how_to_grant_it(cli):
 
 
 def test_role_present_explains_what_to_try(cli):
-    result = cli("imagepull", "web-7d9f8-x2x", "--bundle", str(example("imagepull-acr-role-present-inconclusive")), "-o", "json")
+    result = cli(
+        "imagepull", "web-7d9f8-x2x", "--bundle", str(example("imagepull-acr-role-present-inconclusive")), "-o", "json"
+    )
     report = json.loads(result.stdout)
     assert any("AcrPull on " + REGISTRY_ID in e["fact"] for e in report["evidence"])
     assert any("kubectl delete pod web-7d9f8-x2x -n shop" in n for n in report["notes"])
@@ -125,10 +145,19 @@ def test_unknown_pod_suggests_the_closest_names(cli):
 
 
 def test_markdown_report_is_incident_ready(cli):
-    result = cli("imagepull", "web-7d9f8-x2x", "--bundle", str(example("imagepull-acr-pull-permission-missing")), "-o", "markdown")
+    result = cli(
+        "imagepull",
+        "web-7d9f8-x2x",
+        "--bundle",
+        str(example("imagepull-acr-pull-permission-missing")),
+        "-o",
+        "markdown",
+    )
     md = result.stdout
     assert md.startswith("## aksdoctor imagepull: Pod shop/web-7d9f8-x2x")
-    assert "**Problem found**: The kubelet identity cannot pull from ACR contososhop (`acr-pull-permission-missing`)" in md
+    assert (
+        "**Problem found**: The kubelet identity cannot pull from ACR contososhop (`acr-pull-permission-missing`)" in md
+    )
     assert "| probe | fact | source |" in md
     assert "```sh\naz aks update -g rg-shop-prod -n aks-prod" in md
     assert "### Decision path" in md and "`acr.kubelet_can_pull` → **no**" in md

@@ -11,9 +11,19 @@ KV_GET = "Microsoft.KeyVault/vaults/secrets/getSecret/action"
 
 
 def role(actions=(), not_actions=(), data_actions=(), not_data_actions=()):
-    return {"properties": {"roleName": "custom", "permissions": [
-        {"actions": list(actions), "notActions": list(not_actions), "dataActions": list(data_actions), "notDataActions": list(not_data_actions)}
-    ]}}
+    return {
+        "properties": {
+            "roleName": "custom",
+            "permissions": [
+                {
+                    "actions": list(actions),
+                    "notActions": list(not_actions),
+                    "dataActions": list(data_actions),
+                    "notDataActions": list(not_data_actions),
+                }
+            ],
+        }
+    }
 
 
 @pytest.mark.parametrize(
@@ -57,7 +67,10 @@ def test_not_actions_remove_what_a_wildcard_grants():
 
 
 def test_not_data_actions_remove_data_actions():
-    r = role(data_actions=["Microsoft.KeyVault/vaults/*"], not_data_actions=["Microsoft.KeyVault/vaults/secrets/getSecret/action"])
+    r = role(
+        data_actions=["Microsoft.KeyVault/vaults/*"],
+        not_data_actions=["Microsoft.KeyVault/vaults/secrets/getSecret/action"],
+    )
     assert not grants(r, KV_GET, data=True)
     assert grants(r, "Microsoft.KeyVault/vaults/secrets/readMetadata/action", data=True)
 
@@ -67,10 +80,14 @@ def test_actions_do_not_grant_data_actions():
 
 
 def test_a_not_action_in_one_block_does_not_cancel_another_block():
-    r = {"properties": {"permissions": [
-        {"actions": ["*/read"], "notActions": [PULL_ACTION]},
-        {"actions": [PULL_ACTION], "notActions": []},
-    ]}}
+    r = {
+        "properties": {
+            "permissions": [
+                {"actions": ["*/read"], "notActions": [PULL_ACTION]},
+                {"actions": [PULL_ACTION], "notActions": []},
+            ]
+        }
+    }
     assert grants(r, PULL_ACTION)
 
 
@@ -84,7 +101,11 @@ def test_a_not_action_in_one_block_does_not_cancel_another_block():
         ("Microsoft.KeyVault/vaults/*/read", "Microsoft.KeyVault/vaults/secrets/read", True),
         ("Microsoft.KeyVault/vaults/*/read", KV_GET, False),
         ("Microsoft.*/registries/*/read", PULL_ACTION, True),
-        ("Microsoft.ContainerRegistry/registries/pull/read", "Microsoft.ContainerRegistry/registries/pull/readx", False),
+        (
+            "Microsoft.ContainerRegistry/registries/pull/read",
+            "Microsoft.ContainerRegistry/registries/pull/readx",
+            False,
+        ),
     ],
 )
 def test_operation_matching(pattern, operation, matches):
@@ -92,6 +113,11 @@ def test_operation_matching(pattern, operation, matches):
 
 
 def test_custom_role_read_from_arm_shape():
-    custom = {"id": "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/x", "properties": {
-        "roleName": "Image puller", "permissions": [{"actions": ["Microsoft.ContainerRegistry/registries/pull/read"]}]}}
+    custom = {
+        "id": "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/x",
+        "properties": {
+            "roleName": "Image puller",
+            "permissions": [{"actions": ["Microsoft.ContainerRegistry/registries/pull/read"]}],
+        },
+    }
     assert grants(custom, PULL_ACTION)

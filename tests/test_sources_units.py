@@ -12,15 +12,27 @@ from aksdoctor.sources.evidence import scope_contains
 from aksdoctor.sources.kube import REDACTED, docker_config_hosts, normalize_event, redact_secret
 from aksdoctor.sources.selectors import field_matcher, label_matcher
 
-POD = {"metadata": {"name": "web-1", "namespace": "shop", "labels": {"app": "web", "tier": "front"}}, "spec": {"nodeName": "n1"}}
+POD = {
+    "metadata": {"name": "web-1", "namespace": "shop", "labels": {"app": "web", "tier": "front"}},
+    "spec": {"nodeName": "n1"},
+}
 
 
 @pytest.mark.parametrize(
     ("selector", "matches"),
     [
-        ("app=web", True), ("app==web", True), ("app!=web", False), ("app in (web,api)", True),
-        ("app notin (web)", False), ("tier", True), ("!tier", False), ("missing", False), ("!missing", True),
-        ("app=web,tier=back", False), ("app in (api, web),tier", True), ("", True),
+        ("app=web", True),
+        ("app==web", True),
+        ("app!=web", False),
+        ("app in (web,api)", True),
+        ("app notin (web)", False),
+        ("tier", True),
+        ("!tier", False),
+        ("missing", False),
+        ("!missing", True),
+        ("app=web,tier=back", False),
+        ("app in (api, web),tier", True),
+        ("", True),
     ],
 )
 def test_label_selector(selector, matches):
@@ -45,7 +57,11 @@ def test_bad_label_selector_is_an_error():
         ("/subscriptions/s/resourceGroups/rg", "/subscriptions/s/resourceGroups/rg2/providers/X/y/z", False),
         ("/subscriptions/s/resourceGroups/rg", "/subscriptions/s/resourceGroups/rg", True),
         ("/", "/subscriptions/s", True),
-        ("/subscriptions/s/resourceGroups/rg/providers/X/y/z/child", "/subscriptions/s/resourceGroups/rg/providers/X/y/z", False),
+        (
+            "/subscriptions/s/resourceGroups/rg/providers/X/y/z/child",
+            "/subscriptions/s/resourceGroups/rg/providers/X/y/z",
+            False,
+        ),
     ],
 )
 def test_scope_contains_is_segment_aligned(outer, inner, contains):
@@ -57,7 +73,10 @@ def test_redact_secret_keeps_registry_hosts_and_drops_every_value():
     secret = {
         "kind": "Secret",
         "type": "kubernetes.io/dockerconfigjson",
-        "metadata": {"name": "regcred", "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "CANARY-APPLIED"}},
+        "metadata": {
+            "name": "regcred",
+            "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "CANARY-APPLIED"},
+        },
         "data": {".dockerconfigjson": base64.b64encode(json.dumps(config).encode()).decode(), "token": "Q0FOQVJZ"},
         "stringData": {"password": "CANARY-STRING"},
     }
@@ -74,8 +93,14 @@ def test_redacted_bundle_secret_has_unknown_hosts():
 
 
 def test_events_k8s_io_event_is_read_in_core_shape():
-    event = {"apiVersion": "events.k8s.io/v1", "kind": "Event", "regarding": {"kind": "Pod", "name": "web-1", "uid": "u1"},
-             "note": "Failed to pull image", "reason": "Failed", "series": {"count": 7, "lastObservedTime": "2026-11-21T10:00:00Z"}}
+    event = {
+        "apiVersion": "events.k8s.io/v1",
+        "kind": "Event",
+        "regarding": {"kind": "Pod", "name": "web-1", "uid": "u1"},
+        "note": "Failed to pull image",
+        "reason": "Failed",
+        "series": {"count": 7, "lastObservedTime": "2026-11-21T10:00:00Z"},
+    }
     core = normalize_event(event)
     assert core["involvedObject"]["uid"] == "u1" and core["message"] == "Failed to pull image"
     assert core["count"] == 7 and core["lastTimestamp"] == "2026-11-21T10:00:00Z"
@@ -83,7 +108,10 @@ def test_events_k8s_io_event_is_read_in_core_shape():
 
 def test_fill_shell_quotes_values_and_shows_missing_ones():
     facts = {"namespace": "shop; rm -rf /", "pod": "web-1", "tags": ["a b", "c"]}
-    assert fill("kubectl delete pod {pod} -n {namespace}", facts, shell=True) == "kubectl delete pod web-1 -n 'shop; rm -rf /'"
+    assert (
+        fill("kubectl delete pod {pod} -n {namespace}", facts, shell=True)
+        == "kubectl delete pod web-1 -n 'shop; rm -rf /'"
+    )
     assert fill("kubectl -n {cluster}", facts, shell=True) == "kubectl -n <cluster>"
     assert fill("tags: {tags}", facts, shell=False) == "tags: a b, c"
     assert fill("x {{literal}} {pod}", facts, shell=True) == "x {literal} web-1"

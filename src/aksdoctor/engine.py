@@ -13,13 +13,15 @@ import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataUnavailable, NotFound, SourceUnavailable, UsageError
 from .model import UNKNOWN, Cause, Diagnosis, Fact, Fix, Outcome, Skipped, SourceInfo, Status, Step
 from .probes.registry import ProbeSpec
-from .runbook import CauseTemplate, Runbook, fill
-from .sources.evidence import Evidence
+from .runbook import CauseTemplate, Runbook, fill, template_fields
+
+if TYPE_CHECKING:  # the engine reads Evidence through its methods only: no source or client import
+    from .sources.evidence import Evidence
 
 
 class Engine:
@@ -37,6 +39,7 @@ class Engine:
         t0 = time.perf_counter()
         deadline = deadline if deadline is not None else time.monotonic() + ev.options.timeout
         walk = self._walk(self.runbooks[runbook_id], ev, deadline=deadline)
+        source.cluster = source.cluster or cluster_id(walk.facts)
         diagnosis = Diagnosis(
             runbook=runbook_id,
             target=ev.target,
@@ -68,9 +71,12 @@ class Engine:
             facts.update({k: v for k, v in outcome.facts.items() if v is not None and k != "notes"})
             evidence.extend(_facts(node.probe, outcome))
             walk.evidence = evidence
+            walk.facts = facts
             dest = node.on.get(outcome.answer) or ("inconclusive" if outcome.answer == UNKNOWN else "")
             if not dest:
-                walk.skipped.append(Skipped(node.probe, f"runbook {book.id} has no branch for answer {outcome.answer!r}"))
+                walk.skipped.append(
+                    Skipped(node.probe, f"runbook {book.id} has no branch for answer {outcome.answer!r}")
+                )
                 dest = "inconclusive"
             if dest in book.nodes:
                 name = dest
@@ -80,7 +86,13 @@ class Engine:
         raise AssertionError("runbook walk did not end")  # validation rejects cycles
 
     def _leaf(
-        self, book: Runbook, dest: str, ev: Evidence, facts: dict[str, Any], evidence: list[Fact], walk: _Walk,
+        self,
+        book: Runbook,
+        dest: str,
+        ev: Evidence,
+        facts: dict[str, Any],
+        evidence: list[Fact],
+        walk: _Walk,
         deadline: float,
     ) -> None:
         if dest == "healthy":
@@ -89,12 +101,15 @@ class Engine:
         if dest == "inconclusive":
             walk.status = Status.INCONCLUSIVE
             return
-        template = book.causes[dest[len("cause/"):]]
-        cause = build_cause(template, _known_coordinates(ev) | facts, evidence)
+        template = book.causes[dest[len("cause/") :]]
+        facts.update(_coordinates_for(template, ev, facts))
+        cause = build_cause(template, facts, evidence)
         walk.status = Status.PROBLEM
         walk.causes.append(cause)
         if template.handover:
-            nested = self._walk(self.runbooks[template.handover], facts.get("handover_evidence") or ev, deadline=deadline)
+            nested = self._walk(
+                self.runbooks[template.handover], facts.get("handover_evidence") or ev, deadline=deadline
+            )
             cause.nested.extend(nested.causes)
             walk.trace.extend(nested.trace)
             walk.skipped.extend(nested.skipped)
@@ -108,6 +123,7 @@ class _Walk:
         self.skipped: list[Skipped] = []
         self.notes: list[str] = []
         self.evidence: list[Fact] = []
+        self.facts: dict[str, Any] = {}
 
 
 def build_cause(template: CauseTemplate, facts: dict[str, Any], evidence: list[Fact]) -> Cause:
@@ -138,7 +154,7 @@ def _run_probe(spec: ProbeSpec, ev: Evidence) -> tuple[Outcome, int]:
         outcome = Outcome.unknown(skipped=[Skipped(spec.id, f"could not {exc.what}: {exc.reason}", exc.grant)])
     except NotFound as exc:
         outcome = Outcome.unknown(skipped=[Skipped(spec.id, f"{exc.what} not found")])
-    except Exception as exc:  # noqa: BLE001 - one probe never sinks a run; the failure shows in the report
+    except Exception as exc:
         outcome = Outcome.unknown(skipped=[Skipped(spec.id, f"probe failed: {type(exc).__name__}: {exc}")])
     return outcome, int((time.perf_counter() - t0) * 1000)
 
@@ -158,7 +174,7 @@ def _spawn(fn: Any, *args: Any) -> Future[Any]:
             return
         try:
             future.set_result(fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+        except BaseException as exc:
             future.set_exception(exc)
 
     threading.Thread(target=runner, daemon=True, name=f"probe-{getattr(args[0], 'id', '')}").start()
@@ -169,10 +185,30 @@ def _base_facts(ev: Evidence) -> dict[str, Any]:
     return {"namespace": ev.target.namespace, "name": ev.target.name, "pod": ev.target.name}
 
 
-def _known_coordinates(ev: Evidence) -> dict[str, Any]:
-    """The cluster's Azure coordinates if a probe already found them (never reads anything new)."""
-    coords = ev.peek(("azure", "coordinates")) or {}
-    return {k: v for k, v in coords.items() if v}
+_COORDINATES = ("subscription", "resource_group", "cluster")
+
+
+def _coordinates_for(template: CauseTemplate, ev: Evidence, facts: dict[str, Any]) -> dict[str, Any]:
+    """The cluster's Azure coordinates when the cause's texts need them and the path did not find them."""
+    texts = (template.title, template.summary, *(f.command for f in template.fix))
+    used = {name for text in texts for name in template_fields(text)}
+    if not (used & set(_COORDINATES)) or all(facts.get(k) for k in _COORDINATES):
+        return {}
+    try:
+        coords = ev.cluster_coordinates()
+    except (DataUnavailable, NotFound):
+        return {}
+    return {k: v for k, v in coords.items() if v and not facts.get(k)}
+
+
+def cluster_id(facts: dict[str, Any]) -> str:
+    """The managed cluster's ARM id when the facts hold its coordinates."""
+    if not all(facts.get(k) for k in _COORDINATES):
+        return ""
+    return (
+        f"/subscriptions/{facts['subscription']}/resourceGroups/{facts['resource_group']}"
+        f"/providers/Microsoft.ContainerService/managedClusters/{facts['cluster']}"
+    )
 
 
 def _facts(probe_id: str, outcome: Outcome) -> list[Fact]:
@@ -192,4 +228,4 @@ def _unique(skipped: list[Skipped]) -> list[Skipped]:
     return list(dict.fromkeys(skipped))
 
 
-__all__ = ["Engine", "build_cause"]
+__all__ = ["Engine", "build_cause", "cluster_id"]

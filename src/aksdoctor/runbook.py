@@ -75,7 +75,7 @@ def load_runbook(path: Path | str, probes: dict[str, Any], *, known_runbooks: fr
     """Read and validate one runbook file; RunbookError names the file, node and reason."""
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_RunbookLoader)  # noqa: S506 - a SafeLoader
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_RunbookLoader)
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RunbookError(f"{path}: cannot read runbook ({exc})") from None
     return parse_runbook(data, probes, source=str(path), stem=path.stem, known_runbooks=known_runbooks)
@@ -100,13 +100,17 @@ def parse_runbook(
         _check_branches(v, node, nodes, causes, probes, known_runbooks)
     for cause in causes.values():
         if cause.handover and known_runbooks is not None:
-            v.check(cause.handover in known_runbooks, f"cause {cause.id}", f"hands over to unknown runbook {cause.handover!r}")
+            v.check(
+                cause.handover in known_runbooks,
+                f"cause {cause.id}",
+                f"hands over to unknown runbook {cause.handover!r}",
+            )
     reachable = _reachable(data["start"], nodes)
     cycle = _cycle(data["start"], nodes)
     v.check(not cycle, "", f"the tree has a cycle: {' -> '.join(cycle)}")
     unreachable = sorted(set(nodes) - reachable)
     v.check(not unreachable, "", f"nodes not reachable from start: {unreachable}")
-    used = {dest[len("cause/"):] for n in nodes.values() for dest in n.on.values() if dest.startswith("cause/")}
+    used = {dest[len("cause/") :] for n in nodes.values() for dest in n.on.values() if dest.startswith("cause/")}
     unused = sorted(set(causes) - used)
     v.check(not unused, "", f"causes no branch leads to: {unused}")
     return Runbook(
@@ -147,7 +151,7 @@ def fill(template: str, facts: dict[str, Any], *, shell: bool) -> str:
         if name is None:
             continue
         value = facts.get(name)
-        if value is None or value == "" or value == []:
+        if value is None or value in ("", []):
             out.append(f"<{name}>")
         elif isinstance(value, (list, tuple)):
             text = ", ".join(str(v) for v in value)
@@ -197,9 +201,8 @@ def _cause(v: _Validator, cid: str, raw: Any) -> CauseTemplate:
     confidence = raw.get("confidence", "high")
     v.check(confidence in CONFIDENCES, where, f"confidence must be one of {CONFIDENCES}")
     fixes = []
-    for item in raw["fix"]:
-        if isinstance(item, str):
-            item = {"command": item}
+    for raw_fix in raw["fix"]:
+        item = {"command": raw_fix} if isinstance(raw_fix, str) else raw_fix
         v.check(isinstance(item, dict) and isinstance(item.get("command"), str), where, "each fix needs a command")
         v.check(not (set(item) - {"command", "explain", "when"}), where, f"unknown fix keys {sorted(set(item))}")
         fixes.append(FixTemplate(item["command"], str(item.get("explain", "")), str(item.get("when", ""))))
@@ -249,7 +252,7 @@ def _check_branches(
         if dest in LEAVES or dest in nodes:
             continue
         if dest.startswith("cause/"):
-            v.check(dest[len("cause/"):] in causes, where, f"answer {answer!r} leads to undefined {dest}")
+            v.check(dest[len("cause/") :] in causes, where, f"answer {answer!r} leads to undefined {dest}")
             continue
         v.check(False, where, f"answer {answer!r} leads to {dest!r}: not a node, cause/<id>, healthy or inconclusive")
 
@@ -271,7 +274,7 @@ def _cycle(start: str, nodes: dict[str, Node]) -> list[str]:
 
     def visit(name: str) -> list[str]:
         if name in path:
-            return [*path[path.index(name):], name]
+            return [*path[path.index(name) :], name]
         if name in done or name not in nodes:
             return []
         path.append(name)

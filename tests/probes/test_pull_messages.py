@@ -224,8 +224,7 @@ ROWS = [
     # ACR 401 body (aka.ms/acr/authorization).
     pytest.param(
         Row(
-            "unauthorized: authentication required, visit https://aka.ms/acr/authorization for more "
-            "information.",
+            "unauthorized: authentication required, visit https://aka.ms/acr/authorization for more information.",
             K.UNAUTHORIZED,
             None,
             None,
@@ -327,8 +326,7 @@ ROWS = [
     # FailedToRetrieveImagePullSecret, kubelet_pods.go getPullSecretsForPod).
     pytest.param(
         Row(
-            "Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not "
-            "succeed.",
+            "Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.",
             K.PULL_SECRET_MISSING,
             None,
             None,
@@ -742,8 +740,7 @@ ROWS = [
     # virtual-kubelet/azure-aci#65 (Azure DNS, no such host), with the registry name filled in.
     pytest.param(
         Row(
-            "Get https://myacr.azurecr.io/v2/: dial tcp: lookup myacr.azurecr.io on 168.63.129.16:53: no "
-            "such host",
+            "Get https://myacr.azurecr.io/v2/: dial tcp: lookup myacr.azurecr.io on 168.63.129.16:53: no such host",
             K.DNS,
             None,
             ACR,
@@ -770,8 +767,7 @@ ROWS = [
     # tfenster/BCinaB#30 (no resolver in the text).
     pytest.param(
         Row(
-            "ERROR: Get https://arssolvendi.azurecr.io/v2/: dial tcp: lookup arssolvendi.azurecr.io: no such "
-            "host",
+            "ERROR: Get https://arssolvendi.azurecr.io/v2/: dial tcp: lookup arssolvendi.azurecr.io: no such host",
             K.DNS,
             None,
             "arssolvendi.azurecr.io",
@@ -958,8 +954,7 @@ ROWS = [
     # moby "no matching manifest" (Docker on arm64 with an amd64-only image).
     pytest.param(
         Row(
-            "Error response from daemon: no matching manifest for linux/arm64/v8 in the manifest list "
-            "entries",
+            "Error response from daemon: no matching manifest for linux/arm64/v8 in the manifest list entries",
             K.PLATFORM,
             None,
             None,
@@ -1027,8 +1022,7 @@ def test_enough_real_rows() -> None:
             K.DNS,
         ),
         (
-            "dial tcp: lookup x on 168.63.129.16:53: read udp 10.0.0.4:1->168.63.129.16:53: read: connection "
-            "refused",
+            "dial tcp: lookup x on 168.63.129.16:53: read udp 10.0.0.4:1->168.63.129.16:53: read: connection refused",
             K.DNS,
         ),
         ("denied: client with IP '10.1.2.3' is not allowed access", K.IP_NOT_ALLOWED),

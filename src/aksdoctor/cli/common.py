@@ -26,17 +26,27 @@ class Output(str, enum.Enum):
     markdown = "markdown"
 
 
-Namespace = Annotated[str | None, typer.Option("--namespace", "-n", help="Namespace (default: the context's, or 'default').")]
+Namespace = Annotated[
+    str | None, typer.Option("--namespace", "-n", help="Namespace (default: the context's, or 'default').")
+]
 Context = Annotated[str | None, typer.Option("--context", help="kubeconfig context (default: current-context).")]
 Kubeconfig = Annotated[
-    str | None, typer.Option("--kubeconfig", envvar="KUBECONFIG", help="Path to the kubeconfig (default: ~/.kube/config).")
+    str | None,
+    typer.Option("--kubeconfig", envvar="KUBECONFIG", help="Path to the kubeconfig (default: ~/.kube/config)."),
 ]
-OutputOpt = Annotated[Output, typer.Option("--output", "-o", help="text, json (for automation) or markdown (for incidents).")]
-Subscription = Annotated[str | None, typer.Option("--subscription", help="Azure subscription of the cluster (default: from the nodes).")]
+OutputOpt = Annotated[
+    Output, typer.Option("--output", "-o", help="text, json (for automation) or markdown (for incidents).")
+]
+Subscription = Annotated[
+    str | None, typer.Option("--subscription", help="Azure subscription of the cluster (default: from the nodes).")
+]
 ResourceGroup = Annotated[str | None, typer.Option("--resource-group", "-g", help="Resource group of the AKS cluster.")]
-Cluster = Annotated[str | None, typer.Option("--cluster", help="Name of the AKS cluster (default: found from the nodes).")]
+Cluster = Annotated[
+    str | None, typer.Option("--cluster", help="Name of the AKS cluster (default: found from the nodes).")
+]
 Bundle = Annotated[
-    Path | None, typer.Option("--bundle", help="Read an evidence bundle folder instead of the live cluster.", file_okay=False)
+    Path | None,
+    typer.Option("--bundle", help="Read an evidence bundle folder instead of the live cluster.", file_okay=False),
 ]
 Timeout = Annotated[float, typer.Option("--timeout", min=1.0, help="Overall deadline in seconds.")]
 NoAzure = Annotated[bool, typer.Option("--no-azure", help="Skip every Azure probe (Kubernetes only).")]
@@ -81,7 +91,7 @@ def guarded(fn: Any, *, debug: bool = False) -> ExitStatus:
     except KeyboardInterrupt:
         _error("interrupted")
         return ExitStatus.INCONCLUSIVE
-    except Exception as exc:  # noqa: BLE001 - no stack trace for users; --debug shows it
+    except Exception as exc:
         if debug:
             raise
         _error(f"internal error: {type(exc).__name__}: {exc}", "rerun with --debug and report it")
@@ -110,7 +120,6 @@ def _diagnose(runbook_id: str, kind: str, name: str, flags: Flags, extra: dict[s
     engine = Engine(PROBES, load_all(PROBES))
     with _spinner(flags, f"diagnosing {kind.lower()} {namespace}/{name}"):
         diagnosis = engine.run(runbook_id, ev, source=source)
-    source.cluster = _cluster_id(ev)
     print_report(diagnosis, flags.output)
     return diagnosis.exit_status
 
@@ -161,26 +170,16 @@ def _default_namespace(kube: Any, kind: str, name: str) -> str:
         from ..sources.resources import resource
 
         try:
-            spaces = {(p.get("metadata") or {}).get("namespace") for p in kube.list(resource("pods"))
-                      if (p.get("metadata") or {}).get("name") == name}
+            spaces = {
+                (p.get("metadata") or {}).get("namespace")
+                for p in kube.list(resource("pods"))
+                if (p.get("metadata") or {}).get("name") == name
+            }
         except DataUnavailable:
             spaces = set()
         if len(spaces) == 1:
             return str(spaces.pop())
     return getattr(kube, "default_namespace", "default") or "default"
-
-
-def _cluster_id(ev: Any) -> str:
-    try:
-        coords = ev.peek(("azure", "coordinates"))
-    except Exception:  # noqa: BLE001 - only reports what is already known
-        return ""
-    if not coords:
-        return ""
-    return (
-        f"/subscriptions/{coords['subscription']}/resourceGroups/{coords['resource_group']}"
-        f"/providers/Microsoft.ContainerService/managedClusters/{coords['cluster']}"
-    )
 
 
 class _spinner:

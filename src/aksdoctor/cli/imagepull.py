@@ -26,9 +26,18 @@ def imagepull(
 ) -> None:
     """Why a container waits in ErrImagePull / ImagePullBackOff / InvalidImageName, and the fix."""
     flags = common.Flags(
-        namespace=namespace, context=context, kubeconfig=kubeconfig, output=output, subscription=subscription,
-        resource_group=resource_group, cluster=cluster, bundle=bundle, timeout=timeout, no_azure=no_azure,
-        verbose=verbose, debug=debug,
+        namespace=namespace,
+        context=context,
+        kubeconfig=kubeconfig,
+        output=output,
+        subscription=subscription,
+        resource_group=resource_group,
+        cluster=cluster,
+        bundle=bundle,
+        timeout=timeout,
+        no_azure=no_azure,
+        verbose=verbose,
+        debug=debug,
     )
     common.diagnose("imagepull", "Pod", pod, flags)
 

@@ -8,7 +8,9 @@ import typer
 
 from . import common
 
-app = typer.Typer(help="List runbooks, or show one's decision tree.", invoke_without_command=True, no_args_is_help=False)
+app = typer.Typer(
+    help="List runbooks, or show one's decision tree.", invoke_without_command=True, no_args_is_help=False
+)
 
 
 @app.callback()

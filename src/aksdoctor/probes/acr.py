@@ -50,13 +50,17 @@ def tag_exists(ev: Evidence) -> Outcome:
         return out
     src = f"ACR {ref.registry} repository {ref.repository}"
     if ref.tag in tags:
-        return Outcome.of("tag-exists", (f"tag {ref.tag} exists in {ref.registry}/{ref.repository} now", src), tag_count=len(tags))
+        return Outcome.of(
+            "tag-exists", (f"tag {ref.tag} exists in {ref.registry}/{ref.repository} now", src), tag_count=len(tags)
+        )
     suggestions = closest(ref.tag, tags, n=5)
     facts: dict[str, Any] = {"closest_tags": suggestions, "tag_count": len(tags)}
     if suggestions:
         facts["suggested_image"] = f"{ref.registry}/{ref.repository}:{suggestions[0]}"
     shown = ", ".join(suggestions) if suggestions else "none"
-    return Outcome.of("tag-missing", (f"{ref.repository} has {len(tags)} tags, not {ref.tag}; closest: {shown}", src), **facts)
+    return Outcome.of(
+        "tag-missing", (f"{ref.repository} has {len(tags)} tags, not {ref.tag}; closest: {shown}", src), **facts
+    )
 
 
 @probe("acr.kubelet_can_pull")
@@ -85,14 +89,21 @@ def kubelet_can_pull(ev: Evidence) -> Outcome:
     src = f"role assignments of {kubelet['objectId']} on {registry_id} and its parents"
     if granting:
         note = (
-            "the kubelet identity may pull, yet the registry refused: a role granted in the last minutes takes a while "
-            f"to apply (then `kubectl delete pod {ev.target.name} -n {ev.target.namespace}` retries at once), or the nodes "
-            "run with another identity than the cluster's identityProfile says"
+            "the kubelet identity may pull, yet the registry refused: a role granted in the last minutes takes a "
+            f"while to apply (then `kubectl delete pod {ev.target.name} -n {ev.target.namespace}` retries at once), "
+            "or the nodes run with another identity than the cluster's identityProfile says"
         )
         return Outcome.yes((f"the kubelet identity can pull: {'; '.join(granting)}", src), notes=[note], **facts)
     mode = " (ABAC repository permissions: only repository data roles count)" if abac else ""
     held = f"it holds {'; '.join(seen)}" if seen else "it holds no role there"
-    return Outcome.no((f"the kubelet identity {kubelet['objectId']} has no role that allows pull from {registry['name']}{mode}; {held}", src), **facts)
+    return Outcome.no(
+        (
+            f"the kubelet identity {kubelet['objectId']} has no role that allows pull from {registry['name']}{mode}; "
+            f"{held}",
+            src,
+        ),
+        **facts,
+    )
 
 
 @probe("acr.network_open")
@@ -103,10 +114,7 @@ def network_open(ev: Evidence) -> Outcome:
     public = props.get("publicNetworkAccess", "Enabled")
     default = dig(props, "networkRuleSet.defaultAction", "Allow")
     rules = [r.get("value") or r.get("ipAddressOrRange") for r in dig(props, "networkRuleSet.ipRules", []) or []]
-    endpoints = [
-        f"{dig(c, 'properties.privateEndpoint.id', '').rsplit('/', 1)[-1]} ({dig(c, 'properties.privateLinkServiceConnectionState.status', '?')})"
-        for c in props.get("privateEndpointConnections") or []
-    ]
+    endpoints = [_endpoint(c) for c in props.get("privateEndpointConnections") or []]
     src = f"ACR {registry['name']} ({registry['id']})"
     text = f"publicNetworkAccess {public}, networkRuleSet.defaultAction {default}, {len(rules)} IP rules" + (
         f", private endpoints: {', '.join(endpoints)}" if endpoints else ", no private endpoint"
@@ -131,8 +139,8 @@ def acr_registry(ev: Evidence) -> dict[str, Any]:
             return registry
     raise AzureNotConfigured(
         f"find registry {host}",
-        reason=f"no registry with login server {host} in the cluster's subscription {sub} (or it is not visible to you)",
-        grant="if the registry lives in another subscription, grant Reader on it and pass its subscription with --subscription",
+        reason=f"no registry with login server {host} in the cluster's subscription {sub} (or it is not visible)",
+        grant="a registry in another subscription is not searched yet: check it with `az acr show -n NAME`",
     )
 
 
@@ -160,6 +168,11 @@ def _registry_facts(ev: Evidence, registry: dict[str, Any]) -> dict[str, Any]:
         "cluster": coords["cluster"],
         "subscription": coords["subscription"],
     }
+
+
+def _endpoint(connection: dict[str, Any]) -> str:
+    name = str(dig(connection, "properties.privateEndpoint.id", "")).rsplit("/", 1)[-1]
+    return f"{name} ({dig(connection, 'properties.privateLinkServiceConnectionState.status', '?')})"
 
 
 def _allows_pull(role: dict[str, Any], assignment: dict[str, Any], *, abac: bool, repository: str) -> bool:

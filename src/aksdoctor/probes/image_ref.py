@@ -135,11 +135,7 @@ def _split_docker_domain(name: str) -> tuple[str, str]:
     maybe_domain, sep, maybe_remote = name.partition("/")
     if not sep:
         return DOCKER_HUB, _OFFICIAL_PREFIX + name
-    if (
-        maybe_domain == "localhost"
-        or any(c in maybe_domain for c in ".:")
-        or maybe_domain.lower() != maybe_domain
-    ):
+    if maybe_domain == "localhost" or any(c in maybe_domain for c in ".:") or maybe_domain.lower() != maybe_domain:
         domain, remote = maybe_domain, maybe_remote
     else:
         domain, remote = DOCKER_HUB, name
@@ -172,9 +168,7 @@ def parse_image(image: str) -> ImageRef:
     if len(image) > _INPUT_MAX:
         raise InvalidImageName(f"image reference is {len(image)} characters long")
     if _IDENTIFIER_RE.fullmatch(image):
-        raise InvalidImageName(
-            f"invalid repository name ({image}), cannot specify 64-byte hexadecimal strings"
-        )
+        raise InvalidImageName(f"invalid repository name ({image}), cannot specify 64-byte hexadecimal strings")
     domain, remainder = _split_docker_domain(image)
     remote = remainder.split(":", 1)[0]
     if remote.lower() != remote:

@@ -28,7 +28,9 @@ def image_pull_state(ev: Evidence) -> Outcome:
     ref = f"Pod {ev.target.namespace}/{ev.target.name}"
     if failing is None:
         phase = dig(pod, "status.phase", "Unknown")
-        return Outcome.of("not-failing", (f"no container is waiting on an image pull (phase {phase})", ref), phase=phase)
+        return Outcome.of(
+            "not-failing", (f"no container is waiting on an image pull (phase {phase})", ref), phase=phase
+        )
     facts = failing.facts()
     line = (f"container {failing.container} waits in {failing.reason} for image {failing.image}", ref)
     if failing.reason == "InvalidImageName" or failing.ref is None:
@@ -65,7 +67,11 @@ def pull_secrets(ev: Evidence) -> Outcome:
     ns = ev.target.namespace
     host = failing.ref.registry if failing and failing.ref else ""
     if not names:
-        return Outcome.of("none", (f"the pod references no imagePullSecrets for {host}", f"Pod {ns}/{ev.target.name}"), registry_host=host)
+        return Outcome.of(
+            "none",
+            (f"the pod references no imagePullSecrets for {host}", f"Pod {ns}/{ev.target.name}"),
+            registry_host=host,
+        )
     missing, for_host, others = [], [], []
     for name in names:
         try:
@@ -74,13 +80,21 @@ def pull_secrets(ev: Evidence) -> Outcome:
             missing.append(name)
             continue
         hosts = docker_config_hosts(secret) or []
-        (for_host if _host_in(host, hosts) else others).append(f"{name} ({secret.get('type', '')}: {', '.join(hosts) or 'no registry entries'})")
+        (for_host if _host_in(host, hosts) else others).append(
+            f"{name} ({secret.get('type', '')}: {', '.join(hosts) or 'no registry entries'})"
+        )
     src = f"Pod {ns}/{ev.target.name} spec.imagePullSecrets"
     facts = {"registry_host": host, "pull_secret": names[0], "missing_secret": missing[0] if missing else None}
     if missing:
-        return Outcome.of("missing", (f"imagePullSecret {', '.join(missing)} does not exist in namespace {ns}", src), **facts)
+        return Outcome.of(
+            "missing", (f"imagePullSecret {', '.join(missing)} does not exist in namespace {ns}", src), **facts
+        )
     if for_host:
-        return Outcome.of("has-entry", (f"pull secret {for_host[0]} has an entry for {host}, and the registry rejects it", src), **facts)
+        return Outcome.of(
+            "has-entry",
+            (f"pull secret {for_host[0]} has an entry for {host}, and the registry rejects it", src),
+            **facts,
+        )
     return Outcome.of("no-entry", (f"no imagePullSecret has an entry for {host}: {'; '.join(others)}", src), **facts)
 
 
@@ -110,7 +124,12 @@ class FailingContainer:
 
     def facts(self) -> dict[str, Any]:
         """Facts for fix templates."""
-        out: dict[str, Any] = {"container": self.container, "image": self.image, "waiting_reason": self.reason, "workload": self.workload}
+        out: dict[str, Any] = {
+            "container": self.container,
+            "image": self.image,
+            "waiting_reason": self.reason,
+            "workload": self.workload,
+        }
         if self.ref is not None:
             out |= {
                 "registry_host": self.ref.registry,
@@ -133,7 +152,9 @@ def target_pod(ev: Evidence) -> dict[str, Any]:
             names = []
         suggestions = closest(ev.target.name, names, n=3)
         hint = f"did you mean: {', '.join(suggestions)}" if suggestions else f"list them with: kubectl get pods -n {ns}"
-        raise TargetNotFound(f"pod {ev.target.name!r} not found in namespace {ns!r}", suggestions=suggestions, hint=hint) from None
+        raise TargetNotFound(
+            f"pod {ev.target.name!r} not found in namespace {ns!r}", suggestions=suggestions, hint=hint
+        ) from None
 
 
 def failing_container(ev: Evidence) -> FailingContainer | None:
@@ -162,7 +183,9 @@ def workload_of(ev: Evidence, pod: dict[str, Any]) -> str:
 
 def _failing_container(ev: Evidence) -> FailingContainer | None:
     pod = target_pod(ev)
-    specs = {c["name"]: c for c in (dig(pod, "spec.initContainers", []) or []) + (dig(pod, "spec.containers", []) or [])}
+    specs = {
+        c["name"]: c for c in (dig(pod, "spec.initContainers", []) or []) + (dig(pod, "spec.containers", []) or [])
+    }
     statuses = [(s, True) for s in dig(pod, "status.initContainerStatuses", []) or []]
     statuses += [(s, False) for s in dig(pod, "status.containerStatuses", []) or []]
     for status, init in statuses:
@@ -175,11 +198,15 @@ def _failing_container(ev: Evidence) -> FailingContainer | None:
             ref = parse_image(image)
         except InvalidImageName:
             ref = None
-        return FailingContainer(name, image, waiting["reason"], waiting.get("message", ""), ref, workload_of(ev, pod), init)
+        return FailingContainer(
+            name, image, waiting["reason"], waiting.get("message", ""), ref, workload_of(ev, pod), init
+        )
     return None
 
 
-def _pull_messages(ev: Evidence, failing: FailingContainer) -> tuple[list[tuple[PullError, str]], list[Skipped], list[str]]:
+def _pull_messages(
+    ev: Evidence, failing: FailingContainer
+) -> tuple[list[tuple[PullError, str]], list[Skipped], list[str]]:
     found: list[tuple[PullError, str]] = []
     skipped: list[Skipped] = []
     notes: list[str] = []
@@ -191,7 +218,12 @@ def _pull_messages(ev: Evidence, failing: FailingContainer) -> tuple[list[tuple[
     relevant = [e for e in events if e.get("reason") in PULL_EVENT_REASONS and _about(e, failing)]
     for event in reversed(relevant):  # newest first
         name = dig(event, "metadata.name", "")
-        found.append((classify(event.get("message", "")), f"Event {ev.target.namespace}/{name} ({event.get('reason')}, x{event.get('count', 1)})"))
+        found.append(
+            (
+                classify(event.get("message", "")),
+                f"Event {ev.target.namespace}/{name} ({event.get('reason')}, x{event.get('count', 1)})",
+            )
+        )
     if failing.message:
         src = f"Pod {ev.target.namespace}/{ev.target.name} status of container {failing.container}"
         found.append((classify(failing.message), src))
@@ -205,7 +237,11 @@ def _about(event: dict[str, Any], failing: FailingContainer) -> bool:
     message = event.get("message", "") or ""
     if event.get("reason") == "FailedToRetrieveImagePullSecret":
         return True
-    return failing.image in message or f"{{{failing.container}}}" in field_path or field_path.endswith(f"[{failing.container}]")
+    return (
+        failing.image in message
+        or f"{{{failing.container}}}" in field_path
+        or field_path.endswith(f"[{failing.container}]")
+    )
 
 
 def _host_in(host: str, hosts: list[str]) -> bool:
@@ -222,4 +258,13 @@ def _short(message: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-__all__ = ["FailingContainer", "failing_container", "image_pull_state", "pull_error", "pull_secrets", "registry_is_acr", "target_pod", "workload_of"]
+__all__ = [
+    "FailingContainer",
+    "failing_container",
+    "image_pull_state",
+    "pull_error",
+    "pull_secrets",
+    "registry_is_acr",
+    "target_pod",
+    "workload_of",
+]

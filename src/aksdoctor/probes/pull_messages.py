@@ -224,9 +224,7 @@ INFORMATIVENESS: tuple[PullErrorKind, ...] = (
 _RANK = {kind: i for i, kind in enumerate(INFORMATIVENESS)}
 
 # kubelet image_manager.go: 'Back-off pulling image "X"' and, since 1.32, ': <ErrName>: <previous error>'.
-_BACKOFF_RE = re.compile(
-    r"\s*Back-off pulling image \\?\"([^\"\\\n]{0,2048})\\?\"(.*)", re.IGNORECASE | re.DOTALL
-)
+_BACKOFF_RE = re.compile(r"\s*Back-off pulling image \\?\"([^\"\\\n]{0,2048})\\?\"(.*)", re.IGNORECASE | re.DOTALL)
 _ERROR_NAME_RE = re.compile(
     r"\s*:?\s*(?:(?:ErrImagePull|ImagePullBackOff|RegistryUnavailable|SignatureValidationFailed)\s*:\s*)?"
 )
@@ -259,9 +257,7 @@ _IPV4 = r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}"
 _IPV6 = r"\[[0-9A-Fa-f:.]{2,64}\]"
 _DIAL_IP_RE = re.compile(r"(?:dial (?:tcp|udp)[46]? |->)(" + _IPV4 + "|" + _IPV6 + r"):([0-9]{1,5})")
 _CLIENT_IP_RE = re.compile(r"client with IP (?:'|\\u0027|\\?\")([0-9A-Fa-f:.]{2,64})", re.IGNORECASE)
-_LOOKUP_RE = re.compile(
-    r"\blookup ([A-Za-z0-9][A-Za-z0-9.-]{0,252})(?::| on (" + _IPV4 + "|" + _IPV6 + r"):53\b)"
-)
+_LOOKUP_RE = re.compile(r"\blookup ([A-Za-z0-9][A-Za-z0-9.-]{0,252})(?::| on (" + _IPV4 + "|" + _IPV6 + r"):53\b)")
 # A request URL (method/"request to"/"status code" before it, or a registry API path after it).
 _URL_RE = re.compile(
     r"(?:(HEAD|GET|POST|PUT|PATCH|request to|status code)\s{1,4}\\?\"?)?https?://"
@@ -277,9 +273,7 @@ _STATUS_RE = re.compile(
 )
 _CRIO_REPO_RE = re.compile(r"reading manifest \S{1,256} in ([^\s:]{1,512})", re.IGNORECASE)
 
-_PRIVATE_NETS = tuple(
-    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
-)
+_PRIVATE_NETS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
 
 
 def _kind_of(part: str) -> PullErrorKind:

@@ -25,7 +25,9 @@ class ProbeSpec:
         return self.fn(ev)
 
 
-def probe(probe_id: str, *, outcomes: Iterable[str] = (YES, NO), needs: Iterable[str] = ()) -> Callable[[ProbeFn], ProbeFn]:
+def probe(
+    probe_id: str, *, outcomes: Iterable[str] = (YES, NO), needs: Iterable[str] = ()
+) -> Callable[[ProbeFn], ProbeFn]:
     """Mark a function as a probe; it is registered by the explicit list in probes/__init__.py."""
 
     def mark(fn: ProbeFn) -> ProbeFn:

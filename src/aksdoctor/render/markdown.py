@@ -12,7 +12,10 @@ def render(diagnosis: Diagnosis) -> str:
     d = diagnosis
     lines = [f"## aksdoctor {d.runbook}: {d.target}", ""]
     lines += [f"**{_STATUS[d.status]}**" + (f": {d.causes[0].title} (`{d.causes[0].id}`)" if d.causes else ""), ""]
-    lines += [f"- Source: {d.source.mode} `{d.source.context}`" + (f", cluster `{d.source.cluster}`" if d.source.cluster else "")]
+    lines += [
+        f"- Source: {d.source.mode} `{d.source.context}`"
+        + (f", cluster `{d.source.cluster}`" if d.source.cluster else "")
+    ]
     lines += [f"- Checked at {d.started_at} in {d.duration_ms} ms", ""]
     for cause in d.causes:
         lines += _cause(cause, level=3)

@@ -80,7 +80,9 @@ def _path(d: Diagnosis) -> Tree:
     tree = Tree(Text("decision path", style="bold"))
     node = tree
     for step in d.trace:
-        label = Text.assemble(step.question or step.probe, " → ", (step.outcome, "bold"), (f"  {step.probe} {step.duration_ms} ms", "dim"))
+        label = Text.assemble(
+            step.question or step.probe, " → ", (step.outcome, "bold"), (f"  {step.probe} {step.duration_ms} ms", "dim")
+        )
         node = node.add(label)
     return tree
 

@@ -194,13 +194,13 @@ def _parse_recording(line: str, path: Path, lineno: int) -> Recording:
     except json.JSONDecodeError as exc:
         raise BundleError(f"{where}: not a JSON object ({exc.msg})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("url"), str):
-        raise BundleError(f"{where}: a recorded exchange needs at least \"url\" (and method, status, body)")
+        raise BundleError(f'{where}: a recorded exchange needs at least "url" (and method, status, body)')
     status = raw.get("status", 200)
     if not isinstance(status, int) or not 100 <= status <= 599:
-        raise BundleError(f"{where}: \"status\" must be an HTTP status code, got {status!r}")
+        raise BundleError(f'{where}: "status" must be an HTTP status code, got {status!r}')
     headers = raw.get("headers") or {}
     if not isinstance(headers, dict):
-        raise BundleError(f"{where}: \"headers\" must be an object")
+        raise BundleError(f'{where}: "headers" must be an object')
     return Recording(
         method=str(raw.get("method", "GET")),
         url=raw["url"],

@@ -48,7 +48,9 @@ class BundleKube:
         self._require(res, "get", namespace)
         obj = self._by_name.get((res.key, namespace or "" if res.namespaced else "", name))
         if obj is None:
-            raise NotFound(f"{res.plural} {name!r}" + (f" in namespace {namespace}" if namespace else ""), kind=res.kind, name=name)
+            raise NotFound(
+                f"{res.plural} {name!r}" + (f" in namespace {namespace}" if namespace else ""), kind=res.kind, name=name
+            )
         return obj
 
     def list(
@@ -76,7 +78,9 @@ class BundleKube:
         self.requests += 1
         path = self.root / "logs" / namespace / pod / f"{container}{'.previous' if previous else ''}.log"
         if not path.is_file():
-            raise NotCaptured(f"log of {namespace}/{pod}/{container}", reason=f"the bundle has no {path.relative_to(self.root)}")
+            raise NotCaptured(
+                f"log of {namespace}/{pod}/{container}", reason=f"the bundle has no {path.relative_to(self.root)}"
+            )
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         return "\n".join(lines[-tail:])
 
@@ -96,7 +100,9 @@ class BundleKube:
 
     def _load(self) -> None:
         if not self.root.is_dir():
-            raise SourceUnavailable(f"bundle {self.root} is not a folder", hint="pass --bundle DIR (a folder of kubectl -o yaml/json files)")
+            raise SourceUnavailable(
+                f"bundle {self.root} is not a folder", hint="pass --bundle DIR (a folder of kubectl -o yaml/json files)"
+            )
         for path in sorted(self.root.rglob("*")):
             rel = path.relative_to(self.root)
             if rel.parts[0] in _SKIP_DIRS or not path.is_file() or path.suffix.lower() not in _SUFFIXES:
@@ -120,9 +126,10 @@ class BundleKube:
                 self._mark_captured_by_name(path, kind)
             item_kind = kind[: -len("List")] if kind != "List" else None
             for item in items:
+                filled = item
                 if isinstance(item, dict) and item_kind and "kind" not in item:
-                    item = {"kind": item_kind, "apiVersion": doc["apiVersion"], **item}
-                self._add_document(item, path, line)
+                    filled = {"kind": item_kind, "apiVersion": doc["apiVersion"], **item}
+                self._add_document(filled, path, line)
             return
         key = KIND_TO_KEY.get(kind)
         if key is None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from ..errors import AzureNotConfigured, DataUnavailable, NotFound
 from ..model import Target
@@ -64,16 +65,8 @@ class Evidence:
         if owner:
             try:
                 future.set_result(load())
-            except BaseException as exc:  # noqa: BLE001 - stored and re-raised to every caller
+            except BaseException as exc:
                 future.set_exception(exc)
-        return future.result()
-
-    def peek(self, key: tuple[Any, ...]) -> Any:
-        """A memoized result if it is already known and succeeded, else None (never reads anything)."""
-        with self._lock:
-            future = self._memo.get(key)
-        if future is None or not future.done() or future.exception() is not None:
-            return None
         return future.result()
 
     # ---- Kubernetes ----------------------------------------------------------------------------
@@ -82,7 +75,12 @@ class Evidence:
         return self.memo(("get", key, namespace, name), lambda: self.kube.get(resource(key), name, namespace))
 
     def list(
-        self, key: str, namespace: str | None = None, *, labels: str | None = None, fields: str | None = None,
+        self,
+        key: str,
+        namespace: str | None = None,
+        *,
+        labels: str | None = None,
+        fields: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Objects of a resource, with selectors."""
@@ -119,11 +117,11 @@ class Evidence:
         """The Azure reader, or AzureNotConfigured saying why there is none."""
         if self.azure is None:
             reason = (
-                "the bundle has no azure/ recordings"
-                if self.mode == "bundle"
-                else "Azure probes are off (--no-azure)"
+                "the bundle has no azure/ recordings" if self.mode == "bundle" else "Azure probes are off (--no-azure)"
             )
-            raise AzureNotConfigured(f"read {what}", reason=reason, grant="capture the bundle with Azure access, or run live")
+            raise AzureNotConfigured(
+                f"read {what}", reason=reason, grant="capture the bundle with Azure access, or run live"
+            )
         return self.azure
 
     def cluster_coordinates(self) -> dict[str, str]:
@@ -191,7 +189,11 @@ class Evidence:
                 from .azure import parse_resource_id
 
                 parsed = parse_resource_id(cluster.get("id", ""))
-                return {"subscription": sub, "resource_group": parsed.get("resource_group", ""), "cluster": cluster["name"]}
+                return {
+                    "subscription": sub,
+                    "resource_group": parsed.get("resource_group", ""),
+                    "cluster": cluster["name"],
+                }
         raise AzureNotConfigured(
             "find the AKS managed cluster",
             reason=f"no managed cluster in subscription {sub} has node resource group {node_rg}",

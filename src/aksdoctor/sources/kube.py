@@ -75,12 +75,16 @@ def redact_secret(secret: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in secret.items() if k not in ("data", "stringData")}
     meta = dict(secret.get("metadata") or {})
     annotations = {
-        k: v for k, v in (meta.get("annotations") or {}).items() if k != "kubectl.kubernetes.io/last-applied-configuration"
+        k: v
+        for k, v in (meta.get("annotations") or {}).items()
+        if k != "kubectl.kubernetes.io/last-applied-configuration"
     }
     meta["annotations"] = annotations
     out["metadata"] = meta
     data = {**(secret.get("data") or {}), **(secret.get("stringData") or {})}
-    out["data"] = {key: _redact_value(key, value, is_string=key in (secret.get("stringData") or {})) for key, value in data.items()}
+    out["data"] = {
+        key: _redact_value(key, value, is_string=key in (secret.get("stringData") or {})) for key, value in data.items()
+    }
     return out
 
 

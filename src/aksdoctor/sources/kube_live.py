@@ -136,7 +136,7 @@ def _load(kubeconfig: str | None, context: str | None) -> tuple[Any, str, str]:
         return api, chosen["name"], namespace
     except SourceUnavailable:
         raise
-    except Exception as exc:  # noqa: BLE001 - the loader raises many types (ConfigException, exec plugin errors, OSError)
+    except Exception as exc:
         raise SourceUnavailable(
             f"cannot load Kubernetes credentials: {_reason(exc)}",
             hint="run `az aks get-credentials -g RG -n CLUSTER` (and `kubelogin convert-kubeconfig -l azurecli` "
@@ -152,7 +152,9 @@ def _incluster_namespace() -> str:
         return "default"
 
 
-def _api_error(exc: Any, *, res: Resource, verb: str, namespace: str | None = None, name: str | None = None) -> Exception:
+def _api_error(
+    exc: Any, *, res: Resource, verb: str, namespace: str | None = None, name: str | None = None
+) -> Exception:
     status = _status_body(exc)
     message = status.get("message") or exc.reason or "error"
     what = _what(res=res, verb=verb, namespace=namespace, name=name)

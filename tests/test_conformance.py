@@ -1,0 +1,42 @@
+"""Project-wide checks: layering, lint, and that --help stays light."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name, path=str(ROOT / ".venv-ci" / "bin")) or shutil.which(name)
+    if path is None:
+        bindir = __import__("pathlib").Path(sys.executable).parent
+        path = shutil.which(name, path=str(bindir))
+    assert path, f"{name} is not installed (pip install -e '.[test]')"
+    return path
+
+
+def test_import_layers_hold():
+    result = subprocess.run([_tool("lint-imports")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_ruff_is_clean():
+    result = subprocess.run([_tool("ruff"), "check", "src", "tests", "scripts", "bench"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["imagepull", "--help"], ["runbooks", "--help"], ["--version"]])
+def test_help_imports_neither_kubernetes_nor_azure(args):
+    code = (
+        "import sys\n"
+        "from aksdoctor.cli.main import app\n"
+        f"try:\n    app({args!r})\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('kubernetes', 'azure', 'urllib3', 'requests'))\n"
+        "print('HEAVY', heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env={"COLUMNS": "100", "PATH": ""})
+    assert "HEAVY []" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
