@@ -19,6 +19,28 @@ Deliberate simplifications (documented so tests do not rely on them):
   client-side, as documented in kubectl's get.go fallback.
 * ``resourceVersion`` / ``resourceVersionMatch`` on lists are ignored, except
   the real "not allowed with continue" check.
+
+Real semantics worth knowing when writing tests against it:
+
+* List order is etcd key order: the byte order of ``<namespace>/<name>``
+  (cluster-scoped: ``<name>``).
+* ``limit``/``continue`` behave like storage/etcd3/store.go GetList: a page is
+  a consistent snapshot (objects added after page 1 do not appear in later
+  pages), the token resumes after the last returned key, and
+  ``remainingItemCount`` is only set when no selector is used.  With a
+  selector a page may be followed by an empty last page.  A garbage token is
+  400 "invalid continue token: ..."; after ``compact()`` an old token is 410
+  ``Expired`` whose Status ``metadata.continue`` resumes inconsistently.
+* metrics.k8s.io lists ignore ``limit`` (metrics-server does) and have empty
+  list metadata.
+* Unsupported field selector labels are 400 with ConvertFieldLabel's message
+  ("field label not supported: x" or the metadata-only default).
+* A namespace exists once anything is added in it; default, kube-system,
+  kube-public and kube-node-lease always exist.
+* A 429 carries ``Retry-After: 1``; urllib3 (the official client) retries it
+  up to 3 times by itself unless ``Configuration.retries`` is 0.
+* events.k8s.io/v1 is a view of core events (same storage, converted), so a
+  kubelet event has ``"eventTime": null`` there, as on a real cluster.
 """
 
 from __future__ import annotations

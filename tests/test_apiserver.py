@@ -317,7 +317,8 @@ def raw(server: FakeApiServer, path: str, method: str = "GET") -> tuple[int, dic
         with urllib.request.urlopen(req, timeout=10) as resp:
             return resp.status, dict(resp.headers), resp.read().decode()
     except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read().decode()
+        with err:
+            return err.code, dict(err.headers), err.read().decode()
 
 
 def names(items) -> list[str]:
