@@ -7,15 +7,18 @@ aksdoctor asks for the raw JSON instead and reads plain dicts (the same shape a 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ApiError, Forbidden, NotFound, SourceUnavailable
 from .kube import normalize
 from .resources import Resource
 
+log = logging.getLogger("aksdoctor.kube")
 PAGE_SIZE = 500
 _RETRY_STATUSES = (429, 500, 502, 503, 504)
 
@@ -87,34 +90,65 @@ class LiveKube:
             raise ApiError(_what(**where), reason="the API server answered with something that is not JSON") from None
 
     def _request(self, path: str, query: dict[str, Any], **where: Any) -> bytes:
-        from kubernetes.client.exceptions import ApiException
         from urllib3.exceptions import HTTPError as Urllib3Error
 
         for attempt in range(self.retries + 1):
             self.requests += 1
+            log.debug("GET %s %s", path, query)
             try:
-                response = self.api.call_api(
-                    path,
-                    "GET",
-                    query_params=list(query.items()),
-                    header_params={"Accept": "application/json"},
-                    auth_settings=["BearerToken"],
-                    _preload_content=False,
-                    _return_http_data_only=True,
-                    _request_timeout=self.timeout,
-                )
-                return response.data
-            except ApiException as exc:
-                if exc.status in _RETRY_STATUSES and attempt < self.retries:
-                    time.sleep(_backoff(attempt, exc))
-                    continue
-                raise _api_error(exc, **where) from None
+                status, reason, headers, body = _get(self.api, path, query, timeout=self.timeout)
             except Urllib3Error as exc:
                 raise SourceUnavailable(
                     f"cannot reach the Kubernetes API server of context {self.context!r}: {_reason(exc)}",
                     hint="check the network path to the API server (VPN, private cluster, authorized IP ranges)",
                 ) from None
+            if 200 <= status < 300:
+                return body
+            if status in _RETRY_STATUSES and attempt < self.retries:
+                time.sleep(_backoff(attempt, headers))
+                continue
+            raise _api_error(_HttpError(status, reason, body, headers), **where)
         raise AssertionError("unreachable")
+
+
+@dataclass
+class _HttpError:
+    status: int
+    reason: str
+    body: bytes
+    headers: Any
+
+
+def _get(api: Any, path: str, query: dict[str, Any], *, timeout: float) -> tuple[int, str, Any, bytes]:
+    """One GET through the client's ApiClient (auth, TLS, proxy from the kubeconfig), status not raised.
+
+    kubernetes >= 33 (the new OpenAPI generator) serializes with param_serialize and returns a response
+    for every status; older clients take query_params in call_api and raise ApiException instead.
+    """
+    headers = {"Accept": "application/json"}
+    if hasattr(api, "param_serialize"):
+        method, url, header_params, body, post = api.param_serialize(
+            "GET", path, query_params=list(query.items()), header_params=headers, auth_settings=["BearerToken"]
+        )
+        response = api.call_api(method, url, header_params=header_params, _request_timeout=timeout)
+        return response.status, response.reason or "", response.headers, response.read() or b""
+    from kubernetes.client.exceptions import ApiException
+
+    try:
+        response = api.call_api(
+            path,
+            "GET",
+            query_params=list(query.items()),
+            header_params=headers,
+            auth_settings=["BearerToken"],
+            _preload_content=False,
+            _return_http_data_only=True,
+            _request_timeout=timeout,
+        )
+    except ApiException as exc:
+        body = exc.body.encode() if isinstance(exc.body, str) else exc.body or b""
+        return exc.status, exc.reason or "", exc.headers or {}, body
+    return response.status, response.reason or "", response.headers, response.data
 
 
 def _load(kubeconfig: str | None, context: str | None) -> tuple[Any, str, str]:
@@ -189,8 +223,8 @@ def _status_body(exc: Any) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _backoff(attempt: int, exc: Any) -> float:
-    retry_after = (exc.headers or {}).get("Retry-After") if hasattr(exc, "headers") else None
+def _backoff(attempt: int, headers: Any) -> float:
+    retry_after = (headers or {}).get("Retry-After")
     try:
         return min(float(retry_after), 2.0) if retry_after else 0.2 * (2**attempt) + random.uniform(0, 0.1)
     except ValueError:

@@ -1,0 +1,129 @@
+"""The live path for real: the official kubernetes client over HTTP to the API server fixture, Azure SDK
+clients over `responses`. The same case gives the same verdict live and from its bundle."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import EXAMPLES
+from live import azure_mock, served
+
+CASES = sorted(p.name for p in EXAMPLES.iterdir() if p.name.startswith("imagepull-"))
+
+
+def _verdict(report: dict) -> dict:
+    """What automation routes on and people act on: everything but timings and the source."""
+    return {
+        "status": report["status"],
+        "causes": report["causes"],
+        "skipped": report["skipped"],
+        "notes": report["notes"],
+        "path": [(s["probe"], s["outcome"]) for s in report["trace"]],
+    }
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_live_and_bundle_give_the_same_verdict(case, cli, tmp_path, monkeypatch, validate_report):
+    bundle = EXAMPLES / case
+    offline = cli("imagepull", "web-7d9f8-x2x", "-n", "shop", "--bundle", str(bundle), "-o", "json")
+    with served(bundle, tmp_path) as (server, kubeconfig), azure_mock(bundle, monkeypatch) as mock:
+        args = [
+            "imagepull",
+            "web-7d9f8-x2x",
+            "-n",
+            "shop",
+            "--kubeconfig",
+            kubeconfig,
+            "--context",
+            "fixture",
+            "-o",
+            "json",
+        ]
+        if not (bundle / "azure").is_dir():
+            args.append("--no-azure")
+        live = cli(*args)
+        methods = {r.method for r in server.requests}
+        azure_methods = {c.request.method for c in mock.calls}
+    assert live.exit_code == offline.exit_code, live.stderr
+    report = json.loads(live.stdout)
+    validate_report(report)
+    assert report["source"]["mode"] == "live" and report["source"]["context"] == "fixture"
+    assert _verdict(report) == _verdict(json.loads(offline.stdout))
+    assert methods == {"GET"} and azure_methods <= {"GET"}  # read-only, both sides
+
+
+def test_events_are_fetched_by_pod_uid_never_cluster_wide(cli, tmp_path, monkeypatch):
+    bundle = EXAMPLES / "imagepull-image-tag-not-found"
+    with served(bundle, tmp_path) as (server, kubeconfig), azure_mock(bundle, monkeypatch):
+        cli(
+            "imagepull", "web-7d9f8-x2x", "-n", "shop", "--kubeconfig", kubeconfig, "--context", "fixture", "-o", "json"
+        )
+    event_calls = [r for r in server.requests if r.path.endswith("/events")]
+    assert event_calls, "events were not read"
+    for call in event_calls:
+        assert call.path == "/api/v1/namespaces/shop/events"
+        assert call.query.get("fieldSelector") == "involvedObject.uid=0f6a1b2c-3d4e-4f5a-8b9c-0d1e2f3a4b5c"
+
+
+def test_forbidden_events_fall_back_to_the_container_status(cli, tmp_path, monkeypatch):
+    bundle = EXAMPLES / "imagepull-registry-dns-failure"
+    with served(bundle, tmp_path) as (server, kubeconfig):
+        server.forbid("list", "events", "shop")
+        # the container status of this example only says Back-off: with events forbidden nothing names the cause
+        result = cli(
+            "imagepull",
+            "web-7d9f8-x2x",
+            "-n",
+            "shop",
+            "--kubeconfig",
+            kubeconfig,
+            "--context",
+            "fixture",
+            "--no-azure",
+            "-o",
+            "json",
+        )
+    report = json.loads(result.stdout)
+    assert result.exit_code == 3 and report["status"] == "inconclusive"
+    skipped = report["skipped"][0]
+    assert skipped["probe"] == "pod.pull_error"
+    assert 'cannot list resource "events" in API group "" in the namespace "shop"' in skipped["reason"]
+    assert "'list'" in skipped["grant"] and "events" in skipped["grant"]
+
+
+def test_unknown_pod_live_suggests_names_and_exits_2(cli, tmp_path):
+    with served(EXAMPLES / "imagepull-healthy", tmp_path) as (_server, kubeconfig):
+        result = cli(
+            "imagepull", "web-7d9f8", "-n", "shop", "--kubeconfig", kubeconfig, "--context", "fixture", "--no-azure"
+        )
+    assert result.exit_code == 2
+    assert "did you mean: web-7d9f8-x2x" in result.stderr
+
+
+def test_unreachable_api_server_exits_4_with_one_line(cli, tmp_path):
+    with served(EXAMPLES / "imagepull-healthy", tmp_path) as (server, kubeconfig):
+        pass  # stopped: the port no longer answers
+    result = cli(
+        "imagepull",
+        "web-7d9f8-x2x",
+        "-n",
+        "shop",
+        "--kubeconfig",
+        kubeconfig,
+        "--context",
+        "fixture",
+        "--no-azure",
+        "--timeout",
+        "5",
+    )
+    assert result.exit_code == 4
+    assert "cannot reach the Kubernetes API server" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_context_exits_4(cli, tmp_path):
+    with served(EXAMPLES / "imagepull-healthy", tmp_path) as (_server, kubeconfig):
+        result = cli("imagepull", "web-7d9f8-x2x", "--kubeconfig", kubeconfig, "--context", "nope", "--no-azure")
+    assert result.exit_code == 4
+    assert "no context 'nope'" in result.stderr
