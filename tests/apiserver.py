@@ -752,6 +752,8 @@ class RecordedRequest:
     path: str
     query: dict[str, str]
     headers: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    at: float = field(default=0.0, compare=False, repr=False)  # time.monotonic() when it arrived
+    done: float = field(default=0.0, compare=False, repr=False)  # time.monotonic() when its answer was sent
 
 
 @dataclass
@@ -1121,7 +1123,7 @@ class FakeApiServer:
         path = parts.path
         query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         with self._lock:
-            self.requests.append(RecordedRequest(method, path, query, headers))
+            self.requests.append(RecordedRequest(method, path, query, headers, at=time.monotonic()))
         if self.latency > 0:
             time.sleep(self.latency)
         try:
@@ -1517,5 +1519,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(resp.body)
+        self.wfile.flush()
+        _mark_done(api, self.command, self.path)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
+
+
+def _mark_done(api: FakeApiServer, method: str, raw_path: str) -> None:
+    """Stamp the newest unanswered request with this method and path as answered (for round counting)."""
+    path = urlsplit(raw_path).path
+    now = time.monotonic()
+    with api._lock:
+        for req in reversed(api.requests):
+            if not req.done and req.method == method and req.path == path:
+                req.done = now
+                return

@@ -12,11 +12,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import responses
 import yaml
-from apiserver import FakeApiServer
 from responses import matchers
 
 from aksdoctor.sources.azure import StaticCredential
 from aksdoctor.sources.azure_transport import load_recordings
+from apiserver import FakeApiServer
 
 
 def bundle_objects(bundle: Path) -> list[dict[str, Any]]:

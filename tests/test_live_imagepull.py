@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from conftest import EXAMPLES
 from live import azure_mock, served
 
@@ -102,7 +103,7 @@ def test_unknown_pod_live_suggests_names_and_exits_2(cli, tmp_path):
 
 
 def test_unreachable_api_server_exits_4_with_one_line(cli, tmp_path):
-    with served(EXAMPLES / "imagepull-healthy", tmp_path) as (server, kubeconfig):
+    with served(EXAMPLES / "imagepull-healthy", tmp_path) as (_server, kubeconfig):
         pass  # stopped: the port no longer answers
     result = cli(
         "imagepull",

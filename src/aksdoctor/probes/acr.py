@@ -128,11 +128,12 @@ def network_open(ev: Evidence) -> Outcome:
 # ---- shared reads -------------------------------------------------------------------------------
 def acr_registry(ev: Evidence) -> dict[str, Any]:
     """The ACR resource behind the failing image's host, found in the cluster's subscription."""
+    # The cluster's coordinates come from a node, not the pod: ask first so both reads overlap.
+    sub = ev.cluster_coordinates()["subscription"]
     failing = failing_container(ev)
     if failing is None or failing.ref is None or not failing.ref.is_acr:
         raise AzureNotConfigured("find the container registry", reason="the failing image is not on an ACR")
     host = failing.ref.registry.lower()
-    sub = ev.cluster_coordinates()["subscription"]
     for registry in ev.registries(sub):
         login = str(dig(registry, "properties.loginServer", "")).lower()
         if login == host or str(registry.get("name", "")).lower() == failing.ref.acr_name:

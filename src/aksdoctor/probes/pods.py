@@ -31,7 +31,7 @@ def image_pull_state(ev: Evidence) -> Outcome:
         return Outcome.of(
             "not-failing", (f"no container is waiting on an image pull (phase {phase})", ref), phase=phase
         )
-    facts = failing.facts()
+    facts = failing.facts() | {"workload": workload_of(ev, pod)}
     line = (f"container {failing.container} waits in {failing.reason} for image {failing.image}", ref)
     if failing.reason == "InvalidImageName" or failing.ref is None:
         return Outcome.of("invalid-name", line, **facts)
@@ -119,7 +119,6 @@ class FailingContainer:
     reason: str
     message: str
     ref: ImageRef | None
-    workload: str
     init: bool
 
     def facts(self) -> dict[str, Any]:
@@ -128,7 +127,6 @@ class FailingContainer:
             "container": self.container,
             "image": self.image,
             "waiting_reason": self.reason,
-            "workload": self.workload,
         }
         if self.ref is not None:
             out |= {
@@ -198,9 +196,7 @@ def _failing_container(ev: Evidence) -> FailingContainer | None:
             ref = parse_image(image)
         except InvalidImageName:
             ref = None
-        return FailingContainer(
-            name, image, waiting["reason"], waiting.get("message", ""), ref, workload_of(ev, pod), init
-        )
+        return FailingContainer(name, image, waiting["reason"], waiting.get("message", ""), ref, init)
     return None
 
 

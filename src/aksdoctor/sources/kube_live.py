@@ -127,7 +127,7 @@ def _get(api: Any, path: str, query: dict[str, Any], *, timeout: float) -> tuple
     """
     headers = {"Accept": "application/json"}
     if hasattr(api, "param_serialize"):
-        method, url, header_params, body, post = api.param_serialize(
+        method, url, header_params, _body, _post = api.param_serialize(
             "GET", path, query_params=list(query.items()), header_params=headers, auth_settings=["BearerToken"]
         )
         response = api.call_api(method, url, header_params=header_params, _request_timeout=timeout)

@@ -1,0 +1,78 @@
+"""Live imagepull against the API server fixture with latency added to every response.
+
+Counts the Kubernetes requests and the sequential rounds they form (a request is one round deeper than
+every request that had completed before it was sent), and the wall time. Azure is answered by
+`responses` without latency, so the rounds are the Kubernetes critical path.
+
+    python bench/bench_imagepull.py [--latency 0.05] [--case imagepull-acr-pull-permission-missing] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def rounds(requests: list) -> int:
+    """Depth of the longest chain of requests sent after an earlier one completed."""
+    depth: dict[int, int] = {}
+    ordered = sorted(requests, key=lambda r: r.at)
+    for i, req in enumerate(ordered):
+        before = [depth[j] for j, prev in enumerate(ordered[:i]) if prev.done <= req.at]
+        depth[i] = 1 + max(before, default=0)
+    return max(depth.values(), default=0)
+
+
+def run_once(case: str, latency: float) -> tuple[float, int, int, int, str]:
+    """One diagnosis: wall ms, k8s requests, rounds, Azure requests, verdict."""
+    import json
+
+    import pytest
+    from typer.testing import CliRunner
+
+    from aksdoctor.cli.main import app
+    from live import azure_mock, served
+
+    bundle = ROOT / "examples" / "bundles" / case
+    args = ["imagepull", "web-7d9f8-x2x", "-n", "shop", "--context", "fixture", "-o", "json"]
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        pytest.MonkeyPatch.context() as mp,
+        served(bundle, Path(tmp), latency=latency) as (server, kubeconfig),
+        azure_mock(bundle, mp) as mock,
+    ):
+        server.clear_requests()
+        t0 = time.perf_counter()
+        result = CliRunner().invoke(app, [*args, "--kubeconfig", kubeconfig])
+        wall = (time.perf_counter() - t0) * 1000
+        reqs = list(server.requests)
+        azure_calls = len(mock.calls)
+    report = json.loads(result.stdout)
+    verdict = report["causes"][0]["id"] if report["causes"] else report["status"]
+    return wall, len(reqs), rounds(reqs), azure_calls, verdict
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--case", default="imagepull-acr-pull-permission-missing")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    runs = [run_once(args.case, args.latency) for _ in range(args.runs)]
+    walls = [r[0] for r in runs]
+    _, k8s, depth, azure, verdict = runs[-1]
+    print(f"case {args.case}, {int(args.latency * 1000)} ms added to every API server response, {args.runs} runs")
+    print(f"verdict: {verdict}")
+    print(f"kubernetes requests: {k8s}   sequential rounds: {depth}   azure requests: {azure}")
+    print(f"wall time: median {statistics.median(walls):.0f} ms (min {min(walls):.0f}, max {max(walls):.0f})")
+
+
+if __name__ == "__main__":
+    main()

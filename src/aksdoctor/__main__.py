@@ -1,0 +1,5 @@
+"""`python -m aksdoctor`."""
+
+from aksdoctor.cli.main import run
+
+run()
