@@ -107,12 +107,15 @@ class Engine:
         walk.status = Status.PROBLEM
         walk.causes.append(cause)
         if template.handover:
-            nested = self._walk(
-                self.runbooks[template.handover], facts.get("handover_evidence") or ev, deadline=deadline
-            )
+            # The hand-over runs the other runbook on the object a probe named (a pod of a new
+            # ReplicaSet, say) with the same memoized reads; its causes nest under this one.
+            target = facts.get("handover_target")
+            nested_ev = ev.for_target(target) if target is not None else ev
+            nested = self._walk(self.runbooks[template.handover], nested_ev, deadline=deadline)
             cause.nested.extend(nested.causes)
             walk.trace.extend(nested.trace)
             walk.skipped.extend(nested.skipped)
+            walk.notes.extend(nested.notes)
 
 
 class _Walk:

@@ -157,7 +157,7 @@ def target_pod(ev: Evidence) -> dict[str, Any]:
 
 def failing_container(ev: Evidence) -> FailingContainer | None:
     """The first container (init containers first) waiting on an image pull, or None."""
-    return ev.memo(("derived", "failing_container"), lambda: _failing_container(ev))
+    return ev.memo(("derived", "failing_container", ev.target), lambda: _failing_container(ev))
 
 
 def workload_of(ev: Evidence, pod: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ do not care which mode they run in. Every SDK error becomes a typed aksdoctor er
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 import time
@@ -17,6 +18,11 @@ from ..errors import ApiError, AzureNotConfigured, Forbidden, NotCaptured, NotFo
 T = TypeVar("T")
 
 ACR_AUDIENCE = "https://containerregistry.azure.net"
+_CLIENTS = {
+    "containerservice": "azure.mgmt.containerservice:ContainerServiceClient",
+    "containerregistry": "azure.mgmt.containerregistry:ContainerRegistryManagementClient",
+    "authorization": "azure.mgmt.authorization:AuthorizationManagementClient",
+}
 
 
 class AzureReader:
@@ -107,13 +113,7 @@ class AzureReader:
         """Tag names of a repository; NotFound(kind='repository') when the registry does not know it."""
         from azure.containerregistry import ContainerRegistryClient
 
-        client = ContainerRegistryClient(
-            endpoint=f"https://{login_server}",
-            credential=self._credential,
-            audience=ACR_AUDIENCE,
-            transport=self._transport_factory(),
-            retry_total=self._retry_total,
-        )
+        client = self.data_plane(ContainerRegistryClient, endpoint=f"https://{login_server}", audience=ACR_AUDIENCE)
         what = f"list tags of repository {repository} in {login_server}"
         try:
             return self._call(
@@ -125,29 +125,34 @@ class AzureReader:
         except NotFound:
             raise NotFound(f"repository {repository} in {login_server}", kind="repository", name=repository) from None
 
-    # ---- plumbing ------------------------------------------------------------------------------
-    def _client(self, kind: str, subscription: str) -> Any:
-        key = (kind, subscription)
+    # ---- plumbing: any other SDK client, without editing this class --------------------------
+    def client(self, spec: str, subscription: str) -> Any:
+        """A management client by "module:Class" (e.g. "azure.mgmt.compute:ComputeManagementClient"), cached."""
+        key = (spec, subscription)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self._build(kind, subscription)
+                module_name, class_name = spec.split(":")
+                module = importlib.import_module(module_name)
+                cls = getattr(module, class_name)
+                kwargs = {"transport": self._transport_factory(), "retry_total": self._retry_total}
+                self._clients[key] = cls(self._credential, subscription, **kwargs)
             return self._clients[key]
 
-    def _build(self, kind: str, subscription: str) -> Any:
-        kwargs = {"transport": self._transport_factory(), "retry_total": self._retry_total}
-        if kind == "containerservice":
-            from azure.mgmt.containerservice import ContainerServiceClient
+    def call(self, what: str, fn: Callable[[], T], *, action: str, scope: str) -> T:
+        """Run one SDK read; its errors become NotFound / Forbidden / NotCaptured / ApiError / AzureNotConfigured.
 
-            return ContainerServiceClient(self._credential, subscription, **kwargs)
-        if kind == "containerregistry":
-            from azure.mgmt.containerregistry import ContainerRegistryManagementClient
+        `what` starts with a verb ("read vault kv-shop"); `action` and `scope` say what to grant on a 403.
+        """
+        return self._call(what, fn, action=action, scope=scope)
 
-            return ContainerRegistryManagementClient(self._credential, subscription, **kwargs)
-        if kind == "authorization":
-            from azure.mgmt.authorization import AuthorizationManagementClient
+    def data_plane(self, factory: Callable[..., T], **kwargs: Any) -> T:
+        """A data-plane SDK client (Key Vault, ACR) on this reader's credential and transport."""
+        return factory(
+            credential=self._credential, transport=self._transport_factory(), retry_total=self._retry_total, **kwargs
+        )
 
-            return AuthorizationManagementClient(self._credential, subscription, **kwargs)
-        raise ValueError(kind)
+    def _client(self, kind: str, subscription: str) -> Any:
+        return self.client(_CLIENTS[kind], subscription)
 
     def _call(self, what: str, fn: Callable[[], T], *, action: str, scope: str) -> T:
         from azure.core.exceptions import (

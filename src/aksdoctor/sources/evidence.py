@@ -48,6 +48,12 @@ class Evidence:
         self._memo: dict[tuple[Any, ...], Future[Any]] = {}
         self._lock = threading.Lock()
 
+    def for_target(self, target: Target) -> Evidence:
+        """The same reads (shared memo) about another object: for a runbook that hands over to another."""
+        other = Evidence(kube=self.kube, azure=self.azure, target=target, options=self.options)
+        other._memo, other._lock = self._memo, self._lock
+        return other
+
     @property
     def mode(self) -> str:
         """'live' or 'bundle'."""
