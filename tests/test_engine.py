@@ -183,3 +183,40 @@ def test_unknown_runbook_is_a_usage_error():
 
     with pytest.raises(UsageError, match="unknown runbook 'nope'"):
         run([], rid="nope")
+
+
+@probe("test.gauges")
+def gauges(ev):
+    """Measures."""
+    from aksdoctor.model import Gauge
+
+    return Outcome.yes(gauges=[Gauge("aks-nodepool1-0", 3700, 3860, "m", "nodepool1")])
+
+
+def test_gauges_reach_the_diagnosis_and_every_renderer(validate_report):
+    from rich.console import Console
+
+    from aksdoctor.render import json_report, markdown, text
+
+    probes = register(gauges)
+    data = {
+        "id": "main",
+        "title": "t",
+        "start": "a",
+        "causes": {},
+        "nodes": {"a": {"probe": "test.gauges", "on": {"yes": "healthy", "no": "healthy"}}},
+    }
+    ev = Evidence(kube=_empty_kube(), azure=None, target=Target("Node", "all"), options=Options())
+    d = Engine(probes, {"main": parse_runbook(data, probes, source="main.yaml", stem="main")}).run(
+        "main", ev, source=SourceInfo(mode="bundle")
+    )
+    report = json_report.report(d)
+    validate_report(report)
+    assert report["gauges"] == [
+        {"label": "aks-nodepool1-0", "value": 3700, "limit": 3860, "percent": 95.9, "unit": "m", "group": "nodepool1"}
+    ]
+    assert "| aks-nodepool1-0 | 3700m | 3860m | 95.9% |" in markdown.render(d)
+    console = Console(record=True, width=100, color_system=None)
+    text.render(d, console)
+    shown = console.export_text()
+    assert "aks-nodepool1-0  ███████████████████░   95.9%  3700/3860m" in shown

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataUnavailable, NotFound, SourceUnavailable, UsageError
-from .model import UNKNOWN, Cause, Diagnosis, Fact, Fix, Outcome, Skipped, SourceInfo, Status, Step
+from .model import UNKNOWN, Cause, Diagnosis, Fact, Fix, Gauge, Outcome, Skipped, SourceInfo, Status, Step
 from .probes.registry import ProbeSpec
 from .runbook import CauseTemplate, Runbook, fill, template_fields
 
@@ -50,6 +50,7 @@ class Engine:
             skipped=_unique(walk.skipped),
             notes=list(dict.fromkeys(walk.notes)),
             evidence=walk.evidence,
+            gauges=walk.gauges,
             started_at=started.strftime("%Y-%m-%dT%H:%M:%SZ"),
             duration_ms=int((time.perf_counter() - t0) * 1000),
             title=self.runbooks[runbook_id].title,
@@ -68,7 +69,8 @@ class Engine:
             walk.trace.append(Step(node.probe, outcome.answer, ms, node=node.name, question=node.question))
             walk.skipped.extend(outcome.skipped)
             walk.notes.extend(_notes(outcome.facts))
-            facts.update({k: v for k, v in outcome.facts.items() if v is not None and k != "notes"})
+            walk.gauges.extend(outcome.facts.get("gauges") or [])
+            facts.update({k: v for k, v in outcome.facts.items() if v is not None and k not in ("notes", "gauges")})
             evidence.extend(_facts(node.probe, outcome))
             walk.evidence = evidence
             walk.facts = facts
@@ -127,6 +129,7 @@ class _Walk:
         self.notes: list[str] = []
         self.evidence: list[Fact] = []
         self.facts: dict[str, Any] = {}
+        self.gauges: list[Gauge] = []
 
 
 def build_cause(template: CauseTemplate, facts: dict[str, Any], evidence: list[Fact]) -> Cause:

@@ -155,6 +155,37 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Gauge:
+    """A measured figure against its limit (a node's CPU against allocatable): bars in text, numbers in JSON."""
+
+    label: str
+    value: float
+    limit: float
+    unit: str = ""
+    group: str = ""
+    capacity: float | None = None
+
+    @property
+    def percent(self) -> float:
+        """value as a percentage of limit (0 when the limit is 0)."""
+        return round(100.0 * self.value / self.limit, 1) if self.limit else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The report form."""
+        out: dict[str, Any] = {
+            "label": self.label,
+            "value": self.value,
+            "limit": self.limit,
+            "percent": self.percent,
+            "unit": self.unit,
+            "group": self.group,
+        }
+        if self.capacity is not None:
+            out["capacity"] = self.capacity
+        return out
+
+
+@dataclass(frozen=True)
 class Target:
     """The object a runbook diagnoses."""
 
@@ -203,6 +234,7 @@ class Diagnosis:
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     evidence: list[Fact] = field(default_factory=list)
+    gauges: list[Gauge] = field(default_factory=list)
     started_at: str = ""
     duration_ms: int = 0
     title: str = ""
@@ -222,6 +254,7 @@ __all__ = [
     "ExitStatus",
     "Fact",
     "Fix",
+    "Gauge",
     "Outcome",
     "Skipped",
     "SourceInfo",

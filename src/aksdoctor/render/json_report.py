@@ -23,6 +23,7 @@ def report(diagnosis: Diagnosis) -> dict[str, Any]:
         "status": diagnosis.status.value,
         "causes": [c.to_json() for c in diagnosis.causes],
         "evidence": [e.to_json() for e in diagnosis.evidence],
+        "gauges": [g.to_json() for g in diagnosis.gauges],
         "trace": [s.to_json() for s in diagnosis.trace],
         "skipped": [s.to_json() for s in diagnosis.skipped],
         "notes": list(diagnosis.notes),

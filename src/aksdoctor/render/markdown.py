@@ -17,6 +17,12 @@ def render(diagnosis: Diagnosis) -> str:
         + (f", cluster `{d.source.cluster}`" if d.source.cluster else "")
     ]
     lines += [f"- Checked at {d.started_at} in {d.duration_ms} ms", ""]
+    if d.gauges:
+        lines += ["| | used | of | % |", "|---|---:|---:|---:|"]
+        lines += [
+            f"| {_cell(g.label)} | {g.value:g}{g.unit} | {g.limit:g}{g.unit} | {g.percent:g}% |" for g in d.gauges
+        ]
+        lines.append("")
     for cause in d.causes:
         lines += _cause(cause, level=3)
     if not d.causes and d.evidence:

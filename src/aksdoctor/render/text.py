@@ -21,6 +21,8 @@ def render(diagnosis: Diagnosis, console: Console) -> None:
     style = _STYLE[d.status]
     head = Text.assemble((f"{_WORD[d.status]}", f"bold {style}"), f"  {d.runbook} · {d.target}")
     console.print(head)
+    if d.gauges:
+        console.print(_gauges(d))
     for cause in d.causes:
         console.print(_cause_panel(cause, style))
     if not d.causes:
@@ -64,6 +66,19 @@ def _fact_lines(facts: list) -> list[Text]:
         if fact.source:
             lines.append(Text(f"  {fact.source}", style="dim"))
     return lines
+
+
+def _gauges(d: Diagnosis) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column("label")
+    table.add_column("bar")
+    table.add_column("figure", justify="right")
+    for g in d.gauges:
+        filled = min(20, round(g.percent / 5))
+        color = "red" if g.percent >= 90 else "yellow" if g.percent >= 70 else "green"
+        bar = Text.assemble(("█" * filled, color), ("░" * (20 - filled), "dim"))
+        table.add_row(escape(g.label), bar, f"{g.percent:5.1f}%  {g.value:g}/{g.limit:g}{g.unit}")
+    return table
 
 
 def _skipped(d: Diagnosis) -> Table:
