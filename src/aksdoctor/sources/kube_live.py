@@ -159,13 +159,19 @@ def _load(kubeconfig: str | None, context: str | None) -> tuple[Any, str, str]:
         if in_cluster:
             cfg = client.Configuration()
             config.load_incluster_config(client_configuration=cfg)
+            cfg.retries = 0
             return client.ApiClient(cfg), "in-cluster", _incluster_namespace()
         contexts, active = config.list_kube_config_contexts(config_file=kubeconfig)
         chosen = next((c for c in contexts if c["name"] == context), None) if context else active
         if chosen is None:
             names = ", ".join(c["name"] for c in contexts) or "none"
             raise SourceUnavailable(f"no context {context!r} in the kubeconfig (contexts: {names})")
-        api = config.new_client_from_config(config_file=kubeconfig, context=chosen["name"])
+        cfg = client.Configuration()
+        config.load_kube_config(config_file=kubeconfig, context=chosen["name"], client_configuration=cfg)
+        # aksdoctor retries 429/5xx itself with a deadline; urllib3's own retries (3, honouring
+        # Retry-After) would multiply that and hide an unreachable server behind long waits.
+        cfg.retries = 0
+        api = client.ApiClient(cfg)
         namespace = (chosen.get("context") or {}).get("namespace") or "default"
         return api, chosen["name"], namespace
     except SourceUnavailable:
