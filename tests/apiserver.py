@@ -1500,7 +1500,7 @@ class _Handler(BaseHTTPRequestHandler):
         api = self.server.api
         try:
             resp = api._serve(self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
-        except Exception:  # a fixture bug must surface as a 500, never a hung client
+        except Exception:  # noqa: BLE001 - a fixture bug must surface as a 500, never a hung client
             api.errors.append(traceback.format_exc())
             err = ApiError(
                 500,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,14 +213,26 @@ def _error(message: str, hint: str = "") -> None:
 
 
 def _logging(verbose: int) -> None:
-    if not verbose:
-        return
     # Only aksdoctor's own loggers: the kubernetes client's debug log prints Authorization headers.
-    handler = logging.StreamHandler(sys.stderr)
+    for handler in [h for h in log.handlers if isinstance(h, _StderrHandler)]:
+        log.removeHandler(handler)
+    if not verbose:
+        log.setLevel(logging.WARNING)
+        return
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
-    os.environ.setdefault("AZURE_LOG_LEVEL", "warning")
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is when a record is emitted."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # noqa: BLE001 - logging must never break a diagnosis
+            self.handleError(record)
 
 
 __all__ = ["Flags", "Output", "diagnose", "guarded", "open_sources", "print_report"]

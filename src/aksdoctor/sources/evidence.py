@@ -71,7 +71,7 @@ class Evidence:
         if owner:
             try:
                 future.set_result(load())
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - stored and re-raised to every caller
                 future.set_exception(exc)
         return future.result()
 

@@ -176,7 +176,7 @@ def _load(kubeconfig: str | None, context: str | None) -> tuple[Any, str, str]:
         return api, chosen["name"], namespace
     except SourceUnavailable:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the loader raises many types (ConfigException, exec plugin errors, OSError)
         raise SourceUnavailable(
             f"cannot load Kubernetes credentials: {_reason(exc)}",
             hint="run `az aks get-credentials -g RG -n CLUSTER` (and `kubelogin convert-kubeconfig -l azurecli` "
