@@ -51,6 +51,10 @@ Timeout = Annotated[float, typer.Option("--timeout", min=1.0, help="Overall dead
 NoAzure = Annotated[bool, typer.Option("--no-azure", help="Skip every Azure probe (Kubernetes only).")]
 Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="Log what is read to stderr (-vv for more).")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an unexpected error.")]
+Redact = Annotated[
+    bool,
+    typer.Option("--redact", help="Replace names, ids, IPs and registry hosts with placeholders, to share the report."),
+]
 
 
 @dataclass
@@ -69,6 +73,7 @@ class Flags:
     no_azure: bool = False
     verbose: int = 0
     debug: bool = False
+    redact: bool = False
 
 
 def diagnose(runbook_id: str, kind: str, name: str, flags: Flags, *, extra: dict[str, Any] | None = None) -> None:
@@ -119,6 +124,10 @@ def _diagnose(runbook_id: str, kind: str, name: str, flags: Flags, extra: dict[s
     engine = Engine(PROBES, load_all(PROBES))
     with _spinner(flags, f"diagnosing {kind.lower()} {namespace}/{name}"):
         diagnosis = engine.run(runbook_id, ev, source=source)
+    if flags.redact:
+        from ..render.redact import redact
+
+        diagnosis = redact(diagnosis)
     print_report(diagnosis, flags.output)
     return diagnosis.exit_status
 

@@ -23,6 +23,7 @@ def imagepull(
     no_azure: common.NoAzure = False,
     verbose: common.Verbose = 0,
     debug: common.Debug = False,
+    redact: common.Redact = False,
 ) -> None:
     """Why a container waits in ErrImagePull / ImagePullBackOff / InvalidImageName, and the fix."""
     flags = common.Flags(
@@ -38,6 +39,7 @@ def imagepull(
         no_azure=no_azure,
         verbose=verbose,
         debug=debug,
+        redact=redact,
     )
     common.diagnose("imagepull", "Pod", pod, flags)
 

@@ -1,0 +1,125 @@
+"""--redact: replace namespaces, names, subscription and object ids, IPs and registry hosts with stable
+placeholders, so a report can leave the team. The same value gets the same placeholder throughout."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+from typing import Any
+
+from ..model import Diagnosis
+
+_ARM_NAME = re.compile(
+    r"/(subscriptions|resourceGroups|managedClusters|registries|vaults|userAssignedIdentities|"
+    r"virtualNetworks|subnets|privateEndpoints|privateDnsZones)/([^/\s'\"]+)",
+    re.IGNORECASE,
+)
+_GUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
+_IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
+_ACR_HOST = re.compile(r"\b([a-z0-9][a-z0-9-]*)\.azurecr\.(?:io|cn|us)\b", re.IGNORECASE)
+_VAULT_HOST = re.compile(r"\b([a-z0-9][a-z0-9-]*)\.vault\.azure\.net\b", re.IGNORECASE)
+_AKS_NODE = re.compile(r"\baks-[a-z0-9]+-\d+-vmss[0-9a-z]{6}\b")
+_KINDS = {
+    "subscriptions": "subscription",
+    "resourcegroups": "resource-group",
+    "managedclusters": "cluster",
+    "registries": "registry",
+    "vaults": "vault",
+    "userassignedidentities": "identity",
+    "virtualnetworks": "vnet",
+    "subnets": "subnet",
+    "privateendpoints": "private-endpoint",
+    "privatednszones": "dns-zone",
+}
+_PUBLIC_HOSTS = ("169.254.169.254", "168.63.129.16")  # Azure platform addresses: not the customer's
+
+
+class Redactor:
+    """Learns sensitive values, then replaces each with its placeholder."""
+
+    def __init__(self) -> None:
+        self.mapping: dict[str, str] = {}
+        self._counts: dict[str, int] = {}
+
+    def learn(self, value: str | None, kind: str) -> None:
+        """Remember a value to hide (first seen, first numbered)."""
+        if not value or value in self.mapping or len(value) < 3 or value in _PUBLIC_HOSTS:
+            return
+        self._counts[kind] = self._counts.get(kind, 0) + 1
+        self.mapping[value] = f"<{kind}-{self._counts[kind]}>"
+
+    def scan(self, text: str) -> None:
+        """Learn what the patterns find in a text."""
+        for kind, name in _ARM_NAME.findall(text):
+            self.learn(name, _KINDS[kind.lower()])
+        for match in _ACR_HOST.finditer(text):
+            self.learn(match.group(0), "registry-host")
+            self.learn(match.group(1), "registry")
+        for match in _VAULT_HOST.finditer(text):
+            self.learn(match.group(0), "vault-host")
+            self.learn(match.group(1), "vault")
+        for guid in _GUID.findall(text):
+            self.learn(guid, "id")
+        for ip in _IPV4.findall(text):
+            self.learn(ip, "ip")
+        for node in _AKS_NODE.findall(text):
+            self.learn(node, "node")
+
+    def text(self, text: str) -> str:
+        """The text with every learned value replaced (longest first, whole tokens only)."""
+        if not self.mapping:
+            return text
+        pattern = self._pattern()
+        return pattern.sub(lambda m: self.mapping[m.group(0)], text)
+
+    def _pattern(self) -> re.Pattern[str]:
+        keys = sorted(self.mapping, key=len, reverse=True)
+        return re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w-])")
+
+
+def redact(diagnosis: Diagnosis) -> Diagnosis:
+    """A copy of the diagnosis with names, ids, IPs and registry hosts replaced by placeholders."""
+    r = Redactor()
+    target = diagnosis.target
+    r.learn(target.namespace, "namespace")
+    r.learn(target.name, target.kind.lower())
+    r.learn(diagnosis.source.context, "context")
+    for text in _strings(diagnosis):
+        r.scan(text)
+    return _map(diagnosis, r.text)
+
+
+def _strings(obj: Any) -> list[str]:
+    if isinstance(obj, enum.Enum):
+        return []
+    if isinstance(obj, str):
+        return [obj]
+    if dataclasses.is_dataclass(obj):
+        return [s for f in dataclasses.fields(obj) for s in _strings(getattr(obj, f.name))]
+    if isinstance(obj, (list, tuple)):
+        return [s for item in obj for s in _strings(item)]
+    if isinstance(obj, dict):
+        return [s for k, v in obj.items() for s in (*_strings(k), *_strings(v))]
+    return []
+
+
+def _map(obj: Any, fn: Any) -> Any:
+    if isinstance(obj, enum.Enum):
+        return obj
+    if isinstance(obj, str):
+        return fn(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.replace(
+            obj, **{f.name: _map(getattr(obj, f.name), fn) for f in dataclasses.fields(obj) if f.init}
+        )
+    if isinstance(obj, list):
+        return [_map(item, fn) for item in obj]
+    if isinstance(obj, tuple):
+        return tuple(_map(item, fn) for item in obj)
+    if isinstance(obj, dict):
+        return {fn(k) if isinstance(k, str) else k: _map(v, fn) for k, v in obj.items()}
+    return obj
+
+
+__all__ = ["Redactor", "redact"]
