@@ -55,3 +55,22 @@ def test_help_imports_neither_kubernetes_nor_azure(args):
         env={"COLUMNS": "100", "PATH": ""},
     )
     assert "HEAVY []" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def test_generated_docs_are_up_to_date(cli):
+    result = cli("runbooks", "docs", "--out", str(ROOT / "docs"), "--check")
+    assert result.exit_code == 0, f"run `aksdoctor runbooks docs` and commit:\n{result.stdout}"
+
+
+def test_every_flowchart_names_every_node_and_cause():
+    from aksdoctor.probes import PROBES
+    from aksdoctor.render.runbook_docs import flowchart
+    from aksdoctor.runbook import load_all
+
+    for book in load_all(PROBES).values():
+        chart = "\n".join(flowchart(book))
+        assert chart.startswith("flowchart TD")
+        for cause in book.causes:
+            assert f'["{cause}"]' in chart
+        edges = sum(len(n.on) for n in book.nodes.values())
+        assert chart.count(" -->|") == edges

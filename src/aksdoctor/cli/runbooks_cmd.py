@@ -27,6 +27,48 @@ def show(runbook: Annotated[str, typer.Argument(help="Runbook id, e.g. imagepull
     raise typer.Exit(int(common.guarded(lambda: _show(runbook))))
 
 
+@app.command("docs")
+def docs(
+    out: Annotated[str, typer.Option("--out", help="Folder to write (runbooks/<id>.md and causes.md).")] = "docs",
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if the docs are not up to date.")
+    ] = False,
+) -> None:
+    """Generate the runbook reference (Mermaid flowcharts, questions, causes) from runbooks/*.yaml."""
+    raise typer.Exit(int(common.guarded(lambda: _docs(out, check=check))))
+
+
+def generated_docs() -> dict[str, str]:
+    """Relative path -> content of every generated doc page."""
+    from ..probes import PROBES
+    from ..render.runbook_docs import causes_page, runbook_page
+
+    books = _load()
+    pages = {f"runbooks/{book.id}.md": runbook_page(book, PROBES) for book in books.values()}
+    pages["causes.md"] = causes_page(books)
+    return pages
+
+
+def _docs(out: str, *, check: bool) -> int:
+    from pathlib import Path
+
+    root = Path(out)
+    stale = []
+    for rel, content in generated_docs().items():
+        path = root / rel
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == content:
+            continue
+        stale.append(rel)
+        if not check:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+    verb = "out of date" if check else "written"
+    for rel in stale:
+        common.stdout_console().print(f"{verb}: {root / rel}")
+    return 1 if check and stale else 0
+
+
 def _list() -> int:
     from rich.table import Table
 
