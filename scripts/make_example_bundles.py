@@ -226,6 +226,7 @@ def write(folder: Path, spec: dict[str, Any]) -> None:
     )
     secrets = [secret_object(name, hosts) for name, hosts in (spec.get("secrets") or {}).items()]
     dump(folder / "kubernetes" / "secrets.yaml", {"apiVersion": "v1", "kind": "List", "items": secrets})
+    (folder / "COMMAND").write_text(f"aksdoctor imagepull {POD} -n {NS}\n", encoding="utf-8")
     if spec.get("azure"):
         (folder / "azure").mkdir()
         lines = [json.dumps(rec, separators=(",", ":")) for rec in spec["azure"]]
