@@ -160,7 +160,7 @@ def _load(kubeconfig: str | None, context: str | None) -> tuple[Any, str, str]:
             cfg = client.Configuration()
             config.load_incluster_config(client_configuration=cfg)
             cfg.retries = 0
-            return client.ApiClient(cfg), "in-cluster", _incluster_namespace()
+            return _read_only(client.ApiClient(cfg)), "in-cluster", _incluster_namespace()
         contexts, active = config.list_kube_config_contexts(config_file=kubeconfig)
         chosen = next((c for c in contexts if c["name"] == context), None) if context else active
         if chosen is None:
@@ -171,7 +171,7 @@ def _load(kubeconfig: str | None, context: str | None) -> tuple[Any, str, str]:
         # aksdoctor retries 429/5xx itself with a deadline; urllib3's own retries (3, honouring
         # Retry-After) would multiply that and hide an unreachable server behind long waits.
         cfg.retries = 0
-        api = client.ApiClient(cfg)
+        api = _read_only(client.ApiClient(cfg))
         namespace = (chosen.get("context") or {}).get("namespace") or "default"
         return api, chosen["name"], namespace
     except SourceUnavailable:
@@ -182,6 +182,30 @@ def _load(kubeconfig: str | None, context: str | None) -> tuple[Any, str, str]:
             hint="run `az aks get-credentials -g RG -n CLUSTER` (and `kubelogin convert-kubeconfig -l azurecli` "
             "for Entra ID clusters), or pass --kubeconfig / --context",
         ) from None
+
+
+def _read_only(api: Any) -> Any:
+    """Guard the client's HTTP layer: any method but GET is refused before it leaves the process."""
+    api.rest_client.pool_manager = _ReadOnlyPool(api.rest_client.pool_manager)
+    return api
+
+
+class _ReadOnlyPool:
+    """A urllib3 pool manager that only lets reads through (aksdoctor never writes to a cluster)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        """Send a GET/HEAD; refuse anything else."""
+        from .azure_transport import ReadOnlyViolation
+
+        if method.upper() not in ("GET", "HEAD"):
+            raise ReadOnlyViolation(f"aksdoctor is read-only: refused {method.upper()} {url.split('?', 1)[0]}")
+        return self._inner.request(method, url, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
 
 def _incluster_namespace() -> str:
