@@ -103,6 +103,26 @@ def guarded(fn: Any, *, debug: bool = False) -> ExitStatus:
 
 
 def _diagnose(runbook_id: str, kind: str, name: str, flags: Flags, extra: dict[str, Any]) -> ExitStatus:
+    diagnosis, _ev = run_diagnosis(runbook_id, kind, name, flags, extra)
+    if flags.redact:
+        from ..render.redact import redact
+
+        diagnosis = redact(diagnosis)
+    print_report(diagnosis, flags.output)
+    return diagnosis.exit_status
+
+
+def run_diagnosis(
+    runbook_id: str,
+    kind: str,
+    name: str,
+    flags: Flags,
+    extra: dict[str, Any],
+    *,
+    wrap_kube: Any = None,
+    wrap_azure: Any = None,
+) -> tuple[Diagnosis, Any]:
+    """Build the sources (optionally wrapped, e.g. for capture), run the runbook, return the Diagnosis."""
     from ..engine import Engine
     from ..probes import PROBES
     from ..runbook import load_all
@@ -111,8 +131,12 @@ def _diagnose(runbook_id: str, kind: str, name: str, flags: Flags, extra: dict[s
     if not name or name.startswith("-"):
         raise UsageError(f"{kind.lower()} name {name!r} is not valid")
     kube, azure, source = open_sources(flags)
+    if wrap_kube is not None:
+        kube = wrap_kube(kube)
+    if wrap_azure is not None and azure is not None:
+        wrap_azure(azure)
     namespace = flags.namespace or _default_namespace(kube, kind, name)
-    target = Target(kind=kind, name=name, namespace=namespace)
+    target = Target(kind=kind, name=name, namespace=namespace if kind not in ("Node", "Cluster") else None)
     options = Options(
         subscription=flags.subscription,
         resource_group=flags.resource_group,
@@ -124,12 +148,7 @@ def _diagnose(runbook_id: str, kind: str, name: str, flags: Flags, extra: dict[s
     engine = Engine(PROBES, load_all(PROBES))
     with _spinner(flags, f"diagnosing {kind.lower()} {namespace}/{name}"):
         diagnosis = engine.run(runbook_id, ev, source=source)
-    if flags.redact:
-        from ..render.redact import redact
-
-        diagnosis = redact(diagnosis)
-    print_report(diagnosis, flags.output)
-    return diagnosis.exit_status
+    return diagnosis, ev
 
 
 def open_sources(flags: Flags) -> tuple[Any, Any, SourceInfo]:
@@ -244,4 +263,4 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
-__all__ = ["Flags", "Output", "diagnose", "guarded", "open_sources", "print_report"]
+__all__ = ["Flags", "Output", "diagnose", "guarded", "open_sources", "print_report", "run_diagnosis"]

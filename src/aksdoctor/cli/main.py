@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import imagepull, runbooks_cmd
+from . import capture, imagepull, runbooks_cmd
 
 app = typer.Typer(
     name="aksdoctor",
@@ -38,6 +38,7 @@ def main(
 
 
 app.command("imagepull")(imagepull.imagepull)
+app.command("capture")(capture.capture)
 app.add_typer(runbooks_cmd.app, name="runbooks")
 
 

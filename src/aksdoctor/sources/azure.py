@@ -125,6 +125,11 @@ class AzureReader:
         except NotFound:
             raise NotFound(f"repository {repository} in {login_server}", kind="repository", name=repository) from None
 
+    def wrap_transports(self, wrap: Callable[[Any], Any]) -> None:
+        """Wrap every transport this reader creates from now on (capture records through this)."""
+        factory = self._transport_factory
+        self._transport_factory = lambda: wrap(factory())
+
     # ---- plumbing: any other SDK client, without editing this class --------------------------
     def client(self, spec: str, subscription: str) -> Any:
         """A management client by "module:Class" (e.g. "azure.mgmt.compute:ComputeManagementClient"), cached."""
