@@ -74,3 +74,22 @@ def test_every_flowchart_names_every_node_and_cause():
             assert f'["{cause}"]' in chart
         edges = sum(len(n.on) for n in book.nodes.values())
         assert chart.count(" -->|") == edges
+
+
+def test_kubectl_plugin_runs_through_kubectl(tmp_path):
+    import os
+
+    kubectl = shutil.which("kubectl")
+    assert kubectl, "kubectl is needed on the PATH (see README)"
+    bindir = str(__import__("pathlib").Path(sys.executable).parent)
+    assert shutil.which("kubectl-aksdoctor", path=bindir), (
+        "the kubectl-aksdoctor entry point is installed with the package"
+    )
+    env = {**os.environ, "PATH": f"{bindir}:{os.environ.get('PATH', '')}", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [kubectl, "aksdoctor", "--version"], capture_output=True, text=True, check=False, timeout=60, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    from aksdoctor import __version__
+
+    assert result.stdout.strip() == f"aksdoctor {__version__}"
