@@ -38,6 +38,13 @@ def bundle_objects(bundle: Path) -> list[dict[str, Any]]:
 def served(bundle: Path, tmp_path: Path, *, latency: float = 0.0) -> Iterator[tuple[FakeApiServer, str]]:
     """A running API server fixture holding the bundle's objects, and a kubeconfig for it."""
     server = FakeApiServer(bundle_objects(bundle), latency=latency).start()
+    for log in sorted((bundle / "logs").rglob("*.log")) if (bundle / "logs").is_dir() else []:
+        namespace, pod = log.parent.parent.name, log.parent.name
+        container, previous = (
+            log.name.removesuffix(".log").removesuffix(".previous"),
+            log.name.endswith(".previous.log"),
+        )
+        server.set_log(namespace, pod, container, log.read_text(encoding="utf-8"), previous=previous)
     try:
         yield server, server.write_kubeconfig(tmp_path / "kubeconfig", context="fixture")
     finally:

@@ -59,7 +59,7 @@ def _capture(runbook_id: str, target: str, out: Path, flags: common.Flags) -> in
     def wrap_azure(azure: Any) -> None:
         azure.wrap_transports(lambda inner: RecordingTransport(inner, exchanges))
 
-    kind = books[runbook_id].target
+    kind, target = common.split_target(target, books[runbook_id].target, runbook_id)
     diagnosis, ev = common.run_diagnosis(
         runbook_id, kind, target, flags, {}, wrap_kube=wrap_kube, wrap_azure=wrap_azure
     )

@@ -128,6 +128,7 @@ def run_diagnosis(
     from ..runbook import load_all
     from ..sources.evidence import Evidence, Options
 
+    kind, name = split_target(name, kind, runbook_id)
     if not name or name.startswith("-"):
         raise UsageError(f"{kind.lower()} name {name!r} is not valid")
     kube, azure, source = open_sources(flags)
@@ -149,6 +150,28 @@ def run_diagnosis(
     with _spinner(flags, f"diagnosing {kind.lower()} {namespace}/{name}"):
         diagnosis = engine.run(runbook_id, ev, source=source)
     return diagnosis, ev
+
+
+_KIND_PREFIXES = {
+    "po": "Pod", "pod": "Pod", "pods": "Pod",
+    "deploy": "Deployment", "deployment": "Deployment", "deployments": "Deployment",
+    "no": "Node", "node": "Node", "nodes": "Node",
+}  # fmt: skip
+
+
+def split_target(text: str, default_kind: str, runbook: str = "this runbook") -> tuple[str, str]:
+    """`deploy/web` -> ("Deployment", "web"); a bare name gets the runbook's kind (kubectl's TYPE/NAME form)."""
+    if "/" not in text:
+        return default_kind, text
+    prefix, name = text.split("/", 1)
+    kind = _KIND_PREFIXES.get(prefix.lower())
+    if kind != default_kind:
+        short = {"Pod": "pod", "Deployment": "deploy", "Node": "node"}.get(default_kind, default_kind.lower())
+        raise UsageError(
+            f"{runbook} takes a {default_kind} (NAME or {short}/NAME), not {text!r}",
+            hint=f"e.g. aksdoctor {runbook} {short}/NAME" if runbook != "this runbook" else "",
+        )
+    return kind, name
 
 
 def open_sources(flags: Flags) -> tuple[Any, Any, SourceInfo]:
@@ -263,4 +286,4 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
-__all__ = ["Flags", "Output", "diagnose", "guarded", "open_sources", "print_report", "run_diagnosis"]
+__all__ = ["Flags", "Output", "diagnose", "guarded", "open_sources", "print_report", "run_diagnosis", "split_target"]

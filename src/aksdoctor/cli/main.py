@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import capture, imagepull, runbooks_cmd
+from . import capture, imagepull, keyvault, nodecpu, pending, rollout, runbooks_cmd
 
 app = typer.Typer(
     name="aksdoctor",
@@ -38,7 +38,11 @@ def main(
 
 
 app.command("imagepull")(imagepull.imagepull)
+app.command("rollout")(rollout.rollout)
 app.command("capture")(capture.capture)
+app.command("nodecpu")(nodecpu.nodecpu)
+app.command("keyvault")(keyvault.keyvault)
+app.command("pending")(pending.pending)
 app.add_typer(runbooks_cmd.app, name="runbooks")
 
 

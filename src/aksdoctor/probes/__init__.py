@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import acr, pods
+from . import acr, capacity, keyvault, nodes, pods, quota, rollout, scheduling, volumes, workloads
 from .registry import ProbeSpec, probe, register
 
 PROBES: dict[str, ProbeSpec] = register(
@@ -13,6 +13,36 @@ PROBES: dict[str, ProbeSpec] = register(
     acr.tag_exists,
     acr.kubelet_can_pull,
     acr.network_open,
+    rollout.rollout_state,
+    rollout.create_failures,
+    rollout.new_pods,
+    rollout.deadline,
+    nodes.cpu_pressure,
+    workloads.runaway_pod,
+    workloads.requests_underestimated,
+    workloads.hpa_at_max,
+    workloads.user_pods_on_system_pool,
+    quota.autoscaler,
+    quota.vcpu_for_one_node,
+    keyvault.secret_source,
+    keyvault.csi_driver,
+    keyvault.secret_provider_class,
+    keyvault.identity,
+    keyvault.pod_wiring,
+    keyvault.workload_identity_enabled,
+    keyvault.identity_resource,
+    keyvault.tenant,
+    keyvault.federated_credential,
+    keyvault.vault,
+    keyvault.authorization,
+    keyvault.network,
+    keyvault.secrets,
+    keyvault.mount_state,
+    scheduling.pending_state,
+    scheduling.node_fit,
+    volumes.claims_bound,
+    volumes.mount_state,
+    capacity.scale_out,
 )
 
 __all__ = ["PROBES", "ProbeSpec", "probe", "register"]

@@ -157,8 +157,8 @@ def parse_scheduling_message(message: str) -> SchedulingMessage:
     total = int(match.group(1))
     body = (match.group(2) or "").strip()
     prefilter, reasons = "", []
-    for part in _SPLIT.split(body):
-        part = part.strip().rstrip(".").strip()
+    for piece in _SPLIT.split(body):
+        part = piece.strip().rstrip(".").strip()
         if not part:
             continue
         counted = _COUNTED.match(part)
@@ -166,7 +166,9 @@ def parse_scheduling_message(message: str) -> SchedulingMessage:
             reasons.append(reason_count(int(counted.group(1)), counted.group(2)))
         else:
             prefilter = f"{prefilter}. {part}" if prefilter else part
-    return SchedulingMessage(raw=text, total_nodes=total, reasons=tuple(reasons), prefilter=prefilter, preemption=preemption)
+    return SchedulingMessage(
+        raw=text, total_nodes=total, reasons=tuple(reasons), prefilter=prefilter, preemption=preemption
+    )
 
 
 def parse_scale_up(message: str) -> list[ScaleUp]:
@@ -220,7 +222,9 @@ def scale_failure_kind(text: str) -> str:
     addresses.'", InsufficientSubnetSize (AKS FAQ), "ZonalAllocationFailed", "SkuNotAvailable".
     """
     low = (text or "").lower()
-    if any(k in low for k in ("exceeding approved", "quotaexceeded", "insufficientvcpuquota", "insufficient vcpu quota")):
+    if any(
+        k in low for k in ("exceeding approved", "quotaexceeded", "insufficientvcpuquota", "insufficient vcpu quota")
+    ):
         return "quota"
     if any(k in low for k in ("subnetisfull", "insufficientsubnetsize", "enough capacity for ip addresses")):
         return "subnet"

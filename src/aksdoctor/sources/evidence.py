@@ -107,6 +107,13 @@ class Evidence:
         events = self.list("events", meta.get("namespace"), fields=selector)
         return sorted(events, key=event_time)
 
+    def logs(self, namespace: str, pod: str, container: str, *, previous: bool = False, tail: int = 50) -> str:
+        """The tail of a container's log (the previous, crashed instance with previous=True)."""
+        return self.memo(
+            ("logs", namespace, pod, container, previous, tail),
+            lambda: self.kube.logs(namespace, pod, container, previous=previous, tail=tail),
+        )
+
     def node(self, name: str) -> dict[str, Any]:
         """A node by name."""
         return self.get("nodes", name)

@@ -1,0 +1,932 @@
+"""Capacity that could come: AKS node pools that could host the pod, their autoscaler, and regional quota.
+
+The scheduler prints "Insufficient cpu" whatever the capacity story is. This module asks what a new node
+would change: which pools could host the pod (labels, taints, the VM size's allocatable against the
+pod's requests), whether the cluster autoscaler is adding one (TriggeredScaleUp, the
+cluster-autoscaler-status ConfigMap), is at its maximum, is off, failed for quota or a full subnet, and
+whether the VM family's regional quota (Microsoft.Compute/locations/{region}/usages) leaves room.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..errors import AzureNotConfigured, DataUnavailable, NotFound
+from ..model import Outcome, Skipped
+from ..sources.evidence import Evidence, event_time
+from ..sources.selectors import dig
+from .pods import target_pod
+from .quantity import format_cpu, format_memory
+from .quota import family_for_size
+from .registry import probe
+from .scheduler_messages import (
+    NoScaleUp,
+    Reason,
+    ScaleUp,
+    parse_no_scale_up,
+    parse_scale_up,
+    scale_failure_kind,
+)
+from .scheduling import (
+    ClusterView,
+    NodeState,
+    Resources,
+    cluster_view,
+    describe_taint,
+    fit_analysis,
+    matches_node,
+    pending_siblings,
+    selector_labels,
+    untolerated,
+)
+
+MIB = 2**20
+GIB = 2**30
+# Kube-reserved CPU by the host's cores, from "Node resource reservations in AKS"
+# (https://learn.microsoft.com/azure/aks/node-resource-reservations, "CPU reservations").
+KUBE_RESERVED_CPU = ((1, 60), (2, 100), (4, 140), (8, 180), (16, 260), (32, 420), (64, 740))
+STATUS_CONFIGMAP = ("kube-system", "cluster-autoscaler-status")
+_VMSS = re.compile(r"^aks-(?P<pool>[a-z0-9]+)-\d+-vmss$")
+_SIZE = re.compile(
+    r"^(?P<prefix>(?:Standard|Basic)_[A-Za-z]+?)(?P<cores>\d+)(?P<constrained>-\d+)?(?P<features>[a-z]*)(?P<rest>(?:_.*)?)$"
+)
+_OLD_STATUS_GROUP = re.compile(
+    r"Name:\s+(?P<name>\S+)\s+Health:\s+\w+\s+\(.*?cloudProviderTarget=(?P<target>\d+)\s+"
+    r"\(minSize=(?P<min>\d+),\s*maxSize=(?P<max>\d+)\)\)\s+ScaleUp:\s+(?P<scaleup>\w+)",
+    re.DOTALL,
+)
+
+
+# ---- the probe -----------------------------------------------------------------------------------
+@probe(
+    "capacity.scale_out",
+    outcomes=(
+        "in-progress",
+        "max-reached",
+        "disabled",
+        "quota",
+        "subnet-full",
+        "too-small",
+        "no-pool",
+        "scale-up-failed",
+    ),
+)
+def scale_out(ev: Evidence) -> Outcome:
+    """Could a new node of some AKS pool host the pod, and will the autoscaler add one?"""
+    signals = autoscaler_signals(ev)
+    try:
+        pools = agent_pools(ev)
+    except DataUnavailable as exc:
+        return _from_signals_only(
+            ev, signals, Skipped("capacity.scale_out", f"could not {exc.what}: {exc.reason}", exc.grant)
+        )
+    skipped = list(signals.skipped)
+    sizes = _optional(ev, vm_sizes, skipped)
+    view = cluster_view(ev)
+    fit = fit_analysis(ev)
+    templates = [pool_template(p, view, sizes, kubernetes_version(ev)) for p in pools]
+    outcome = _decide(ev, fit.requests, templates, signals, sizes, skipped)
+    outcome.evidence = [*(t.line(fit.requests) for t in templates), *outcome.evidence, *signals.evidence()]
+    outcome.skipped = [*skipped, *outcome.skipped]
+    return outcome
+
+
+def _decide(
+    ev: Evidence,
+    requests: Resources,
+    templates: list[PoolTemplate],
+    signals: Signals,
+    sizes: list[dict[str, Any]] | None,
+    skipped: list[Skipped],
+) -> Outcome:
+    pod = target_pod(ev)
+    hosting = [t for t in templates if t.hosts(pod)]
+    if not hosting:
+        return Outcome.of("no-pool", "no node pool's labels and taints admit the pod", **_coordinates(ev))
+    fitting = [t for t in hosting if t.fits(requests)]
+    if not fitting:
+        return _too_small(ev, requests, hosting, sizes)
+    chosen = _choose(fitting, ev)
+    facts = _coordinates(ev) | chosen.facts() | _need_facts(ev, pod, requests, chosen)
+    progress = signals.in_progress(fitting, cluster_view(ev))
+    if progress is not None:
+        template, scale = progress
+        return Outcome.of(
+            "in-progress", *signals.progress_evidence(), **(facts | template.facts() | _scale_facts(scale))
+        )
+    failure = signals.failure_for(fitting)
+    if failure is not None:
+        return _failure_outcome(failure, facts)
+    quota = _quota(ev, chosen, facts["nodes_needed"], skipped)
+    if chosen.pool.autoscale and chosen.pool.count < chosen.pool.max_count:
+        if quota and quota["quota_short"]:
+            return Outcome.of("quota", (quota["quota_text"], quota["quota_source"]), **(facts | quota))
+        notes = [
+            f"pool {chosen.pool.name} autoscales and has room ({chosen.pool.count} of at most {chosen.pool.max_count} "
+            "nodes) but no TriggeredScaleUp event was seen: the autoscaler should add a node within minutes; if none "
+            "comes, read `kubectl get configmap cluster-autoscaler-status -n kube-system -o yaml`"
+        ]
+        waiting = {
+            "confidence": "medium",
+            "scale_text": f"pool {chosen.pool.name} has {chosen.pool.count} of at most {chosen.pool.max_count} nodes, "
+            "no TriggeredScaleUp event seen yet",
+        }
+        return Outcome.of("in-progress", notes=notes, **(facts | (quota or {}) | waiting))
+    notes = _quota_note(quota)
+    if chosen.pool.autoscale:
+        return Outcome.of("max-reached", notes=notes, **(facts | (quota or {})))
+    return Outcome.of("disabled", notes=notes, **(facts | (quota or {})))
+
+
+def _from_signals_only(ev: Evidence, signals: Signals, why: Skipped) -> Outcome:
+    """No Azure: what the autoscaler itself said on the pod and in its status ConfigMap still counts."""
+    view = cluster_view(ev)
+    fit = fit_analysis(ev)
+    pool = str(fit.facts.get("pool") or "")
+    skipped = [why, *signals.skipped]
+    base = {"pool": pool or None}
+    progress = signals.in_progress_k8s(view)
+    if progress is not None:
+        out = Outcome.of(
+            "in-progress", *signals.progress_evidence(), confidence="medium", **(base | _scale_facts(progress))
+        )
+    elif (failure := signals.failure_for_pool(pool)) is not None:
+        out = _failure_outcome(failure, base)
+    elif (group := signals.group_at_max(pool)) is not None and signals.says_max_reached():
+        facts = base | {
+            "min_count": group.min_size,
+            "max_count": group.max_size,
+            "node_count": group.target,
+            "new_max_count": group.max_size + int(fit.facts.get("nodes_needed") or 1),
+            "confidence": "medium",
+        }
+        out = Outcome.of("max-reached", *signals.evidence(), **facts)
+    else:
+        return Outcome.unknown(*signals.evidence(), skipped=skipped)
+    out.skipped = skipped
+    return out
+
+
+def _failure_outcome(failure: ScaleFailure, facts: dict[str, Any]) -> Outcome:
+    kind = scale_failure_kind(failure.message)
+    more = {"failure_message": failure.message, "failure_pool": failure.pool or None}
+    if failure.pool:
+        more["pool"] = failure.pool
+    line = (f"scale-up of {failure.group} failed: {_short(failure.message)}", failure.source)
+    if kind == "quota":
+        return Outcome.of("quota", line, **(facts | more | _quota_from_message(failure.message)))
+    if kind == "subnet":
+        return Outcome.of("subnet-full", line, **(facts | more))
+    return Outcome.of(
+        "scale-up-failed",
+        line,
+        notes=[f"the autoscaler's last scale-up of {failure.group} failed: {_short(failure.message)}"],
+        **(facts | more),
+    )
+
+
+# ---- node pools ---------------------------------------------------------------------------------
+@dataclass
+class Pool:
+    """One agentPoolProfiles entry of the managed cluster."""
+
+    name: str
+    count: int
+    vm_size: str
+    autoscale: bool
+    min_count: int
+    max_count: int
+    max_pods: int
+    mode: str
+    os_type: str
+    labels: dict[str, str]
+    taints: list[dict[str, Any]]
+    zones: list[str]
+    subnet_id: str
+    spot: bool
+    orchestrator: str
+
+
+def agent_pools(ev: Evidence) -> list[Pool]:
+    """The managed cluster's node pools (properties.agentPoolProfiles)."""
+    cluster = ev.managed_cluster()
+    return [_pool(p) for p in dig(cluster, "properties.agentPoolProfiles") or []]
+
+
+def _pool(p: dict[str, Any]) -> Pool:
+    spot = p.get("scaleSetPriority") == "Spot"
+    taints = [_parse_taint(t) for t in p.get("nodeTaints") or []]
+    if spot and not any(t["key"] == "kubernetes.azure.com/scalesetpriority" for t in taints):
+        # AKS adds this taint to every Spot pool (learn.microsoft.com/azure/aks/spot-node-pool)
+        taints.append({"key": "kubernetes.azure.com/scalesetpriority", "value": "spot", "effect": "NoSchedule"})
+    count = int(p.get("count") or 0)
+    return Pool(
+        name=p.get("name", ""),
+        count=count,
+        vm_size=p.get("vmSize", ""),
+        autoscale=bool(p.get("enableAutoScaling")),
+        min_count=int(p.get("minCount") or count),
+        max_count=int(p.get("maxCount") or count),
+        max_pods=int(p.get("maxPods") or 110),
+        mode=p.get("mode", "User"),
+        os_type=p.get("osType", "Linux"),
+        labels=dict(p.get("nodeLabels") or {}),
+        taints=taints,
+        zones=list(p.get("availabilityZones") or []),
+        subnet_id=p.get("vnetSubnetID") or "",
+        spot=spot,
+        orchestrator=p.get("currentOrchestratorVersion") or p.get("orchestratorVersion") or "",
+    )
+
+
+def _parse_taint(text: str) -> dict[str, Any]:
+    """'key=value:NoSchedule' (az aks --node-taints form) as a taint object."""
+    head, _, effect = text.rpartition(":")
+    key, _, value = head.partition("=")
+    return {"key": key, "value": value, "effect": effect}
+
+
+@dataclass
+class PoolTemplate:
+    """What a new node of a pool looks like to the scheduler: labels, taints, room after its DaemonSet pods."""
+
+    pool: Pool
+    labels: dict[str, str]
+    taints: list[dict[str, Any]]
+    allocatable: Resources
+    daemonsets: Resources
+    source: str
+    nodes: list[NodeState] = field(default_factory=list)
+    vcpus: int = 0
+
+    @property
+    def room(self) -> Resources:
+        """Free on a new node once its DaemonSet pods run."""
+        return self.allocatable.minus(self.daemonsets)
+
+    def hosts(self, pod: dict[str, Any]) -> bool:
+        """Labels match the pod's selector/affinity and every NoSchedule/NoExecute taint is tolerated."""
+        return matches_node(pod, self.labels) and not untolerated(pod, self.taints)
+
+    def fits(self, requests: Resources) -> bool:
+        """An empty node of this pool holds the pod."""
+        return not ({Reason.CPU, Reason.MEMORY, Reason.PODS} & set(self.room.short(requests)))
+
+    def why_not(self, pod: dict[str, Any]) -> str:
+        """Why the pool cannot host the pod (labels or taints)."""
+        if not matches_node(pod, self.labels):
+            return "labels do not match"
+        bad = untolerated(pod, self.taints)
+        return f"taint {describe_taint(bad[0])} not tolerated" if bad else ""
+
+    def line(self, requests: Resources) -> tuple[str, str]:
+        """One evidence line: the pool, its autoscaler, and what a new node offers."""
+        p = self.pool
+        scaler = f"autoscaler on (min {p.min_count}, max {p.max_count})" if p.autoscale else "autoscaler off"
+        room = self.room
+        text = (
+            f"pool {p.name}: {p.vm_size}, {p.count} nodes, {scaler}; a new node offers "
+            f"{format_cpu(room.cpu)} CPU, {format_memory(room.memory)} ({self.source})"
+        )
+        return text, f"managed cluster agentPoolProfiles[{p.name}]"
+
+    def facts(self) -> dict[str, Any]:
+        """Facts for the fix commands."""
+        p = self.pool
+        return {
+            "pool": p.name,
+            "vm_size": p.vm_size,
+            "node_count": p.count,
+            "min_count": p.min_count,
+            "max_count": p.max_count,
+            "pool_mode": p.mode,
+            "subnet_id": p.subnet_id or None,
+            "subnet": p.subnet_id.rsplit("/", 1)[-1] if p.subnet_id else None,
+            "ips_per_node": p.max_pods + 1,
+            "new_room": f"{format_cpu(self.room.cpu)} CPU, {format_memory(self.room.memory)}",
+        }
+
+
+def pool_template(pool: Pool, view: ClusterView, sizes: list[dict[str, Any]] | None, version: str) -> PoolTemplate:
+    """A new node of the pool: modelled on an existing node, else on the VM size and the AKS reservations."""
+    nodes = view.pool_nodes(pool.name)
+    if nodes:
+        model = max(nodes, key=lambda n: (n.ready, n.allocatable.cpu))
+        labels = dict(model.labels)
+        taints = [t for t in model.taints if t.get("key") not in _STATE_TAINTS]
+        vcpus = int(_cores_of(model) or _size_cores(sizes, pool.vm_size))
+        return PoolTemplate(
+            pool, labels, taints, model.allocatable, model.daemonsets, f"as node {model.name}", nodes, vcpus
+        )
+    size = _size(sizes, pool.vm_size)
+    labels = _synthetic_labels(pool)
+    ds = max((n.daemonsets for n in view.nodes), key=lambda r: (r.cpu, r.memory), default=Resources())
+    if size is None:
+        return PoolTemplate(pool, labels, pool.taints, Resources(pods=pool.max_pods), ds, "VM size unknown", [], 0)
+    alloc = aks_allocatable(
+        int(size["numberOfCores"]), int(size["memoryInMB"]) * MIB, pool.max_pods, os_type=pool.os_type, version=version
+    )
+    return PoolTemplate(
+        pool, labels, pool.taints, alloc, ds, f"estimated from {pool.vm_size}", [], int(size["numberOfCores"])
+    )
+
+
+_STATE_TAINTS = (
+    "node.kubernetes.io/not-ready",
+    "node.kubernetes.io/unreachable",
+    "node.kubernetes.io/unschedulable",
+    "ToBeDeletedByClusterAutoscaler",
+    "DeletionCandidateOfClusterAutoscaler",
+)
+
+
+def _synthetic_labels(pool: Pool) -> dict[str, str]:
+    """Labels AKS puts on every node of a pool (learn.microsoft.com/azure/aks/use-labels), plus its nodeLabels."""
+    labels = {
+        "agentpool": pool.name,
+        "kubernetes.azure.com/agentpool": pool.name,
+        "kubernetes.azure.com/mode": pool.mode.lower(),
+        "kubernetes.io/os": pool.os_type.lower(),
+        "node.kubernetes.io/instance-type": pool.vm_size,
+        "beta.kubernetes.io/instance-type": pool.vm_size,
+    }
+    if pool.spot:
+        labels["kubernetes.azure.com/scalesetpriority"] = "spot"
+    return labels | pool.labels
+
+
+# ---- AKS reservations ---------------------------------------------------------------------------------
+def kube_reserved_cpu(cores: int) -> float:
+    """AKS kube-reserved CPU in millicores for a host of `cores` (linear between the documented points)."""
+    points = KUBE_RESERVED_CPU
+    if cores <= points[0][0]:
+        return float(points[0][1])
+    for (c0, r0), (c1, r1) in itertools.pairwise(points):
+        if cores <= c1:
+            return r0 + (r1 - r0) * (cores - c0) / (c1 - c0)
+    (c0, r0), (c1, r1) = points[-2], points[-1]
+    return r1 + (r1 - r0) * (cores - c1) / (c1 - c0)
+
+
+def kube_reserved_memory(memory: int, max_pods: int, *, version: str = "1.31") -> tuple[int, int]:
+    """(kube-reserved, eviction threshold) in bytes for a host with `memory` bytes.
+
+    AKS 1.29+: min(20 MB x max pods + 50 MB, 25% of memory), eviction at memory.available < 100Mi.
+    Before 1.29: 25% of the first 4 GB, 20% of the next 4, 10% of the next 8, 6% of the next 112, 2% above
+    128 GB, eviction at < 750Mi (learn.microsoft.com/azure/aks/node-resource-reservations, "Memory
+    reservations"; MB read as MiB, as the kubelet flags AKS sets are in Mi).
+    """
+    if _minor(version) >= 29:
+        return min(20 * MIB * max_pods + 50 * MIB, memory // 4), 100 * MIB
+    reserved, left = 0.0, float(memory)
+    for size, rate in ((4 * GIB, 0.25), (4 * GIB, 0.20), (8 * GIB, 0.10), (112 * GIB, 0.06), (float("inf"), 0.02)):
+        step = min(left, size)
+        reserved += step * rate
+        left -= step
+        if left <= 0:
+            break
+    return int(reserved), 750 * MIB
+
+
+def aks_allocatable(
+    cores: int, memory: int, max_pods: int, *, os_type: str = "Linux", version: str = "1.31"
+) -> Resources:
+    """Estimated allocatable of an AKS node of a VM size (cores, memory in bytes), after AKS reservations."""
+    reserved, eviction = kube_reserved_memory(memory, max_pods, version=version)
+    if os_type.lower() == "windows":
+        reserved += 2 * GIB  # AKS reserves 2 GiB more for Windows system processes (same page)
+    return Resources(cpu=cores * 1000 - kube_reserved_cpu(cores), memory=memory - reserved - eviction, pods=max_pods)
+
+
+def kubernetes_version(ev: Evidence) -> str:
+    """The cluster's Kubernetes version (managed cluster, else a node's kubelet), '1.31' when unknown."""
+    try:
+        return str(
+            dig(ev.managed_cluster(), "properties.currentKubernetesVersion")
+            or dig(ev.managed_cluster(), "properties.kubernetesVersion")
+            or "1.31"
+        )
+    except DataUnavailable:
+        nodes = cluster_view(ev).nodes
+        return str(dig(nodes[0].obj, "status.nodeInfo.kubeletVersion", "1.31")).lstrip("v") if nodes else "1.31"
+
+
+def _minor(version: str) -> int:
+    match = re.match(r"v?(\d+)\.(\d+)", version or "")
+    return int(match.group(2)) if match else 31
+
+
+# ---- VM sizes and quota ---------------------------------------------------------------------------
+def vm_sizes(ev: Evidence) -> list[dict[str, Any]]:
+    """VM sizes of the cluster's region (name, numberOfCores, memoryInMB)."""
+    azure = ev.require_azure("VM sizes")
+    sub, location = _region(ev)
+    return ev.memo(
+        ("azure", "vm_sizes", sub.lower(), location),
+        lambda: azure.call(
+            f"list VM sizes in {location}",
+            lambda: [
+                _plain(s)
+                for s in azure.client("azure.mgmt.compute:ComputeManagementClient", sub).virtual_machine_sizes.list(
+                    location
+                )
+            ],
+            action="Microsoft.Compute/locations/vmSizes/read",
+            scope=f"/subscriptions/{sub}",
+        ),
+    )
+
+
+def compute_usages(ev: Evidence) -> list[dict[str, Any]]:
+    """Compute quota usages of the cluster's region (Microsoft.Compute/locations/{region}/usages)."""
+    azure = ev.require_azure("compute quota usages")
+    sub, location = _region(ev)
+    return ev.memo(
+        ("azure", "usages", sub.lower(), location),
+        lambda: azure.call(
+            f"list compute usages in {location}",
+            lambda: [
+                _plain(u) for u in azure.client("azure.mgmt.compute:ComputeManagementClient", sub).usage.list(location)
+            ],
+            action="Microsoft.Compute/locations/usages/read",
+            scope=f"/subscriptions/{sub}",
+        ),
+    )
+
+
+def suggest_vm_size(
+    requests: Resources,
+    sizes: list[dict[str, Any]],
+    *,
+    current: str,
+    daemonsets: Resources,
+    max_pods: int,
+    version: str,
+) -> str:
+    """The smallest VM size whose new node holds the pod, preferring the current size's series."""
+    series = _series(current)
+    fitting = []
+    for size in sizes:
+        name = str(size.get("name", ""))
+        if not _SIZE.match(name) or _SIZE.match(name).group("constrained") or "Promo" in name:  # type: ignore[union-attr]
+            continue
+        alloc = aks_allocatable(
+            int(size.get("numberOfCores") or 0), int(size.get("memoryInMB") or 0) * MIB, max_pods, version=version
+        )
+        if not (
+            {Reason.CPU, Reason.MEMORY} & set(alloc.minus(daemonsets).short(Resources(requests.cpu, requests.memory)))
+        ):
+            fitting.append(
+                (_series(name) != series, int(size.get("numberOfCores") or 0), int(size.get("memoryInMB") or 0), name)
+            )
+    return min(fitting)[3] if fitting else ""
+
+
+def _series(name: str) -> str:
+    match = _SIZE.match(name or "")
+    return f"{match.group('prefix')}{match.group('features')}{match.group('rest')}" if match else name
+
+
+def _size(sizes: list[dict[str, Any]] | None, name: str) -> dict[str, Any] | None:
+    return next((s for s in sizes or [] if str(s.get("name", "")).lower() == name.lower()), None)
+
+
+def _size_cores(sizes: list[dict[str, Any]] | None, name: str) -> int:
+    size = _size(sizes, name)
+    return int(size.get("numberOfCores") or 0) if size else 0
+
+
+def _cores_of(node: NodeState) -> float:
+    try:
+        return float(dig(node.obj, "status.capacity.cpu") or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _quota(ev: Evidence, chosen: PoolTemplate, nodes: int, skipped: list[Skipped]) -> dict[str, Any] | None:
+    """Whether the region's quota (the VM family's, and total regional vCPUs) leaves room for `nodes` more nodes."""
+    usages = _optional(ev, compute_usages, skipped)
+    if usages is None or not chosen.vcpus:
+        return None
+    table = {str(dig(u, "name.value", "")): u for u in usages}
+    pool = chosen.pool
+    names = ["lowPriorityCores"] if pool.spot else [family_for_size(pool.vm_size, list(table)) or "", "cores"]
+    need = chosen.vcpus * nodes
+    _sub, location = _region(ev)
+    for name in [n for n in names if n in table]:
+        usage = table[name]
+        limit, used = int(usage.get("limit") or 0), int(usage.get("currentValue") or 0)
+        free = limit - used
+        label = dig(usage, "name.localizedValue", name)
+        if free < need:
+            return {
+                "quota_short": True,
+                "vm_family": name,
+                "quota_limit": limit,
+                "quota_used": used,
+                "quota_free": free,
+                "quota_needed": need,
+                "quota_new_limit": used + need,
+                "node_vcpus": chosen.vcpus,
+                "location": location,
+                "quota_text": f"{label} in {location}: {used} of {limit} vCPUs used, {free} free; "
+                f"{nodes} more {pool.vm_size} node(s) need {need}",
+                "quota_source": f"Microsoft.Compute/locations/{location}/usages ({name})",
+            }
+    family = family_for_size(pool.vm_size, list(table))
+    return {"quota_short": False, "vm_family": family or None, "location": location, "node_vcpus": chosen.vcpus}
+
+
+def _quota_note(quota: dict[str, Any] | None) -> list[str]:
+    if not quota or not quota.get("quota_short"):
+        return []
+    return [f"quota, too: {quota['quota_text']}; raise it before adding nodes"]
+
+
+def _quota_from_message(message: str) -> dict[str, Any]:
+    """Figures of an Azure quota error ("exceeding approved standardDSv3Family Cores quota ... Current Limit: 10")."""
+    out: dict[str, Any] = {}
+    family = re.search(r"approved (\S+) Cores quota", message)
+    if family:
+        out["vm_family"] = family.group(1)
+    for key, label in (
+        ("quota_limit", "Current Limit"),
+        ("quota_used", "Current Usage"),
+        ("quota_needed", "Additional Required"),
+        ("quota_new_limit", r"\(Minimum\) New Limit Required"),
+    ):
+        found = re.search(label + r":\s*(\d+)", message)
+        if found:
+            out[key] = int(found.group(1))
+    location = re.search(r"Location:\s*([\w-]+)", message)
+    if location:
+        out["location"] = location.group(1)
+    return out
+
+
+# ---- autoscaler signals -----------------------------------------------------------------------------
+@dataclass
+class GroupStatus:
+    """One node group of the cluster-autoscaler-status ConfigMap."""
+
+    name: str
+    target: int
+    min_size: int
+    max_size: int
+    scale_up: str
+    backoff: str = ""
+
+    @property
+    def pool(self) -> str:
+        """The AKS pool behind the VMSS node group."""
+        return vmss_pool(self.name)
+
+
+@dataclass
+class ScaleFailure:
+    """A failed scale-up the autoscaler reported."""
+
+    group: str
+    message: str
+    source: str
+    when: str = ""
+
+    @property
+    def pool(self) -> str:
+        """The AKS pool of the group."""
+        return vmss_pool(self.group)
+
+
+@dataclass
+class Signals:
+    """What the cluster autoscaler said: events on the pod, its status ConfigMap, and the ConfigMap's events."""
+
+    triggered: list[tuple[ScaleUp, str, str]] = field(default_factory=list)
+    declined: list[tuple[NoScaleUp, str, str]] = field(default_factory=list)
+    groups: dict[str, GroupStatus] = field(default_factory=dict)
+    failures: list[ScaleFailure] = field(default_factory=list)
+    status_source: str = ""
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def newest_is_trigger(self) -> bool:
+        """The newest autoscaler verdict on the pod is TriggeredScaleUp."""
+        if not self.triggered:
+            return False
+        last_trigger = self.triggered[-1][1]
+        return not self.declined or self.declined[-1][1] <= last_trigger
+
+    def in_progress(self, fitting: list[PoolTemplate], view: ClusterView) -> tuple[PoolTemplate, ScaleUp] | None:
+        """A scale-up of a fitting pool whose new node has not joined yet."""
+        by_pool = {t.pool.name: t for t in fitting}
+        scale = self.in_progress_k8s(view)
+        if scale is not None and vmss_pool(scale.group) in by_pool:
+            return by_pool[vmss_pool(scale.group)], scale
+        for group in self.groups.values():
+            template = by_pool.get(group.pool)
+            if template is not None and group.scale_up == "InProgress":
+                ready = len([n for n in view.pool_nodes(group.pool) if n.ready])
+                return template, ScaleUp(group.name, ready, max(group.target, ready + 1), group.max_size)
+        return None
+
+    def in_progress_k8s(self, view: ClusterView) -> ScaleUp | None:
+        """The pod's newest TriggeredScaleUp, when its group has fewer Ready nodes than the new size."""
+        if not self.newest_is_trigger():
+            return None
+        newest = self.triggered[-1][1]
+        for scale, when, _source in self.triggered:
+            if when != newest:
+                continue
+            ready = len([n for n in view.pool_nodes(vmss_pool(scale.group)) if n.ready])
+            status = self.groups.get(scale.group)
+            if ready < scale.new and (status is None or status.scale_up != "Backoff"):
+                return scale
+        return None
+
+    def failure_for(self, fitting: list[PoolTemplate]) -> ScaleFailure | None:
+        """The newest scale-up failure of a fitting pool."""
+        names = {t.pool.name for t in fitting}
+        found = [f for f in self.failures if f.pool in names or not f.pool]
+        return found[-1] if found else None
+
+    def failure_for_pool(self, pool: str) -> ScaleFailure | None:
+        """The newest scale-up failure of one pool (or of any pool when the pool is not known)."""
+        found = [f for f in self.failures if not pool or f.pool in (pool, "")]
+        return found[-1] if found else None
+
+    def group_at_max(self, pool: str) -> GroupStatus | None:
+        """The pool's node group when its target is at its maximum."""
+        return next((g for g in self.groups.values() if g.pool == pool and g.target >= g.max_size), None)
+
+    def says_max_reached(self) -> bool:
+        """The newest NotTriggerScaleUp on the pod names 'max node group size reached'."""
+        return (
+            bool(self.declined)
+            and not self.newest_is_trigger()
+            and self.declined[-1][0].count(Reason.MAX_GROUP_SIZE) > 0
+        )
+
+    def progress_evidence(self) -> list[tuple[str, str]]:
+        """The TriggeredScaleUp line."""
+        if not self.triggered:
+            return []
+        scale, _when, source = self.triggered[-1]
+        return [
+            (
+                f"cluster-autoscaler: pod triggered scale-up: "
+                f"{scale.group} {scale.current}->{scale.new} (max: {scale.max})",
+                source,
+            )
+        ]
+
+    def evidence(self) -> list[tuple[str, str]]:
+        """The autoscaler's newest word on the pod, and its status for each node group."""
+        out = []
+        if self.declined and not self.newest_is_trigger():
+            no, _when, source = self.declined[-1]
+            out.append((f"cluster-autoscaler: {no.raw}", source))
+        elif self.triggered:
+            out += self.progress_evidence()
+        for g in self.groups.values():
+            extra = f", backoff: {_short(g.backoff, 200)}" if g.backoff else ""
+            out.append(
+                (
+                    f"autoscaler group {g.name}: target {g.target} (min {g.min_size}, max {g.max_size}), "
+                    f"scale-up {g.scale_up}{extra}",
+                    self.status_source,
+                )
+            )
+        return out
+
+
+def autoscaler_signals(ev: Evidence) -> Signals:
+    """The autoscaler's events on the pod, its status ConfigMap and that ConfigMap's events (memoized)."""
+    return ev.memo(("derived", "autoscaler_signals", ev.target), lambda: _signals(ev))
+
+
+def _signals(ev: Evidence) -> Signals:
+    signals = Signals()
+    pod = target_pod(ev)
+    try:
+        events = ev.events_for(pod)
+    except DataUnavailable as exc:
+        events = []
+        signals.skipped.append(Skipped("capacity.scale_out", f"could not {exc.what}: {exc.reason}", exc.grant))
+    for e in events:
+        src = f"Event {ev.target.namespace}/{dig(e, 'metadata.name', '')} ({e.get('reason')})"
+        if e.get("reason") == "TriggeredScaleUp":
+            signals.triggered += [(s, event_time(e), src) for s in parse_scale_up(e.get("message", ""))]
+        elif e.get("reason") == "NotTriggerScaleUp":
+            signals.declined.append((parse_no_scale_up(e.get("message", "")), event_time(e), src))
+    ns, name = STATUS_CONFIGMAP
+    try:
+        status = ev.get("configmaps", name, ns)
+    except NotFound:
+        return signals
+    except DataUnavailable as exc:
+        signals.skipped.append(Skipped("capacity.scale_out", f"could not {exc.what}: {exc.reason}", exc.grant))
+        return signals
+    signals.status_source = f"ConfigMap {ns}/{name}"
+    signals.groups = parse_status(str(dig(status, "data.status", "") or ""))
+    for g in signals.groups.values():
+        if g.backoff:
+            signals.failures.append(ScaleFailure(g.name, g.backoff, signals.status_source))
+    try:
+        for e in ev.events_for(status):
+            if e.get("reason") == "FailedToScaleUpGroup":
+                group = re.search(r"for group (\S+?):", e.get("message", ""))
+                src = f"Event {ns}/{dig(e, 'metadata.name', '')} (FailedToScaleUpGroup)"
+                signals.failures.append(
+                    ScaleFailure(group.group(1) if group else "", e.get("message", ""), src, event_time(e))
+                )
+    except DataUnavailable as exc:
+        signals.skipped.append(Skipped("capacity.scale_out", f"could not {exc.what}: {exc.reason}", exc.grant))
+    return signals
+
+
+def parse_status(text: str) -> dict[str, GroupStatus]:
+    """Node groups of the cluster-autoscaler-status ConfigMap: YAML (cluster-autoscaler 1.30+,
+    clusterstate/api/types.go ClusterAutoscalerStatus) or the older text format."""
+    try:
+        data = yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("nodeGroups"), list):
+        out = {}
+        for g in data["nodeGroups"]:
+            health, scale = g.get("health") or {}, g.get("scaleUp") or {}
+            backoff = scale.get("backoffInfo") or {}
+            message = " ".join(str(backoff.get(k, "")) for k in ("errorCode", "errorMessage") if backoff.get(k))
+            out[g.get("name", "")] = GroupStatus(
+                g.get("name", ""),
+                int(health.get("cloudProviderTarget") or 0),
+                int(health.get("minSize") or 0),
+                int(health.get("maxSize") or 0),
+                str(scale.get("status", "")),
+                message if scale.get("status") == "Backoff" else "",
+            )
+        return out
+    return {
+        m.group("name"): GroupStatus(
+            m.group("name"), int(m.group("target")), int(m.group("min")), int(m.group("max")), m.group("scaleup")
+        )
+        for m in _OLD_STATUS_GROUP.finditer(text)
+    }
+
+
+def vmss_pool(group: str) -> str:
+    """aks-nodepool1-31718369-vmss -> nodepool1 (the autoscaler's node group is the pool's scale set)."""
+    match = _VMSS.match(group or "")
+    return match.group("pool") if match else ""
+
+
+# ---- facts ------------------------------------------------------------------------------------------
+def _choose(fitting: list[PoolTemplate], ev: Evidence) -> PoolTemplate:
+    """The pool a scale-out would use: autoscaling with room first, then autoscaling, then the candidates' pool."""
+    preferred = fit_analysis(ev).facts.get("pool")
+    return min(
+        fitting,
+        key=lambda t: (
+            not (t.pool.autoscale and t.pool.count < t.pool.max_count),
+            not t.pool.autoscale,
+            t.pool.name != preferred,
+            t.pool.mode == "System",
+            t.pool.name,
+        ),
+    )
+
+
+def _need_facts(ev: Evidence, pod: dict[str, Any], requests: Resources, chosen: PoolTemplate) -> dict[str, Any]:
+    room = chosen.room
+    per_node = [room.pods]
+    if requests.cpu > 0:
+        per_node.append(int(room.cpu // requests.cpu))
+    if requests.memory > 0:
+        per_node.append(int(room.memory // requests.memory))
+    siblings = len(pending_siblings(pod, cluster_view(ev)))
+    needed = max(1, math.ceil(siblings / max(1, min(per_node))))
+    p = chosen.pool
+    return {
+        "nodes_needed": needed,
+        "pending_siblings": siblings,
+        "scaled_count": p.count + needed,
+        "new_max_count": (p.max_count if p.autoscale else p.count) + needed,
+    }
+
+
+def _scale_facts(scale: ScaleUp) -> dict[str, Any]:
+    return {
+        "scale_group": scale.group,
+        "scale_from": scale.current,
+        "scale_to": scale.new,
+        "scale_max": scale.max,
+        "pool": vmss_pool(scale.group) or None,
+        "scale_text": f"{scale.group} {scale.current}->{scale.new} (max {scale.max})",
+    }
+
+
+def _too_small(
+    ev: Evidence, requests: Resources, hosting: list[PoolTemplate], sizes: list[dict[str, Any]] | None
+) -> Outcome:
+    biggest = max(hosting, key=lambda t: (t.room.cpu, t.room.memory))
+    version = kubernetes_version(ev)
+    suggestion = suggest_vm_size(
+        requests,
+        sizes or [],
+        current=biggest.pool.vm_size,
+        daemonsets=biggest.daemonsets,
+        max_pods=biggest.pool.max_pods,
+        version=version,
+    )
+    labels = selector_labels(target_pod(ev))
+    room = biggest.room
+    facts = (
+        _coordinates(ev)
+        | biggest.facts()
+        | {
+            "fit_cpu_request": format_cpu(max(10, math.floor(min(requests.cpu, room.cpu) / 10) * 10)),
+            "fit_memory_request": f"{max(1, min(requests.memory, room.memory) // MIB)}Mi",
+            "new_pool_labels": labels or None,
+            "new_pool_plain": not labels or None,
+            "largest_pool": biggest.pool.name,
+            "largest_vm_size": biggest.pool.vm_size,
+            "largest_room": f"{format_cpu(biggest.room.cpu)} CPU, {format_memory(biggest.room.memory)}",
+            "suggested_vm_size": suggestion or None,
+            "new_pool_name": _pool_name(suggestion) if suggestion else None,
+        }
+    )
+    text = (
+        f"the pod needs {format_cpu(requests.cpu)} CPU and {format_memory(requests.memory)}; the largest new node any "
+        f"pool can add ({biggest.pool.vm_size} in {biggest.pool.name}) offers {facts['largest_room']}"
+    )
+    if suggestion:
+        text += f"; the smallest size that fits is {suggestion}"
+    return Outcome.of("too-small", (text, "VM sizes of the region and AKS node resource reservations"), **facts)
+
+
+def _pool_name(vm_size: str) -> str:
+    """A node pool name from a VM size: Standard_D8ds_v5 -> d8dsv5 (lower-case letters and digits, at most 12)."""
+    return re.sub(r"[^a-z0-9]", "", vm_size.lower().removeprefix("standard_"))[:12]
+
+
+def _coordinates(ev: Evidence) -> dict[str, Any]:
+    try:
+        return dict(ev.cluster_coordinates())
+    except (DataUnavailable, NotFound):
+        return {}
+
+
+def _region(ev: Evidence) -> tuple[str, str]:
+    cluster = ev.managed_cluster()
+    sub = ev.cluster_coordinates()["subscription"]
+    location = str(cluster.get("location") or "").replace(" ", "").lower()
+    if not location:
+        raise AzureNotConfigured("find the cluster's region", reason="the managed cluster has no location")
+    return sub, location
+
+
+def _optional(ev: Evidence, read: Any, skipped: list[Skipped]) -> Any:
+    try:
+        return read(ev)
+    except DataUnavailable as exc:
+        skipped.append(Skipped("capacity.scale_out", f"could not {exc.what}: {exc.reason}", exc.grant))
+        return None
+
+
+def _plain(model: Any) -> dict[str, Any]:
+    """An SDK model as the ARM JSON it came from."""
+    if hasattr(model, "as_dict") and not hasattr(model, "serialize"):
+        return dict(model.as_dict())
+    if hasattr(model, "serialize"):
+        return dict(model.serialize(keep_readonly=True))
+    return dict(model)
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = [
+    "GroupStatus",
+    "Pool",
+    "PoolTemplate",
+    "Signals",
+    "agent_pools",
+    "aks_allocatable",
+    "autoscaler_signals",
+    "compute_usages",
+    "kube_reserved_cpu",
+    "kube_reserved_memory",
+    "parse_status",
+    "pool_template",
+    "scale_out",
+    "suggest_vm_size",
+    "vm_sizes",
+    "vmss_pool",
+]

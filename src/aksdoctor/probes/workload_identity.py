@@ -1,0 +1,609 @@
+"""Which identity a pod uses for Key Vault, and whether Entra ID will issue it a token.
+
+Workload identity (https://learn.microsoft.com/azure/aks/workload-identity-overview): the cluster's OIDC
+issuer signs the pod's service-account token; Entra ID exchanges it for the managed identity's token only
+when one of the identity's federated credentials has exactly that issuer, the subject
+`system:serviceaccount:NS:SA` and the audience api://AzureADTokenExchange (AADSTS70021 otherwise; matching
+is case-sensitive since 2025, AADSTS7002138). Through the CSI driver the SecretProviderClass `clientID`
+names the identity and the driver requests the token (provider pkg/auth/auth.go); a pod that calls Key
+Vault from its code needs the webhook: the ServiceAccount annotation azure.workload.identity/client-id and
+the pod label azure.workload.identity/use: "true", which make the webhook inject AZURE_CLIENT_ID,
+AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE when the pod is created.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import DataUnavailable, NotFound
+from ..model import Outcome
+from ..sources.azure import parse_resource_id
+from ..sources.evidence import Evidence
+from ..sources.selectors import dig
+from .csi import WI_AUDIENCE, chosen_mount, newest_error, provider_params
+from .mount_messages import MountErrorKind
+from .pods import target_pod
+
+CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
+TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id"
+USE_LABEL = "azure.workload.identity/use"
+TOKEN_ENV = "AZURE_FEDERATED_TOKEN_FILE"
+_AKS_ISSUER = re.compile(r"^https://[\w.-]+\.oic\.prod-aks\.azure\.com/([0-9a-f-]{36})/([0-9a-f-]{36})/?$", re.I)
+
+
+def arm(model: Any) -> dict[str, Any]:
+    """ARM JSON of an SDK model: new-style models have as_dict(), msrest ones serialize()."""
+    if hasattr(model, "as_dict") and not hasattr(model, "serialize"):
+        return model.as_dict()
+    return model.serialize(keep_readonly=True)
+
+
+@dataclass(frozen=True)
+class IdentityPlan:
+    """How the pod authenticates to Key Vault."""
+
+    kind: str  # workload-identity | managed-identity | pod-identity | service-principal | none
+    client_id: str
+    source: str  # where the client id was read
+    label: str  # for people: "workload identity of ServiceAccount shop/web"
+
+
+# ---- the plan --------------------------------------------------------------------------------------
+def identity_plan(ev: Evidence) -> IdentityPlan:
+    """Which identity the pod presents, in the order the Azure provider decides (pkg/auth/auth.go)."""
+    return ev.memo(("derived", "kv", "identity_plan", ev.target), lambda: _identity_plan(ev))
+
+
+def service_account(ev: Evidence) -> dict[str, Any]:
+    """The pod's ServiceAccount (an empty one when it cannot be read)."""
+    name = dig(target_pod(ev), "spec.serviceAccountName") or "default"
+    return ev.get("serviceaccounts", name, ev.target.namespace)
+
+
+def subject(ev: Evidence) -> str:
+    """system:serviceaccount:NS:SA, the subject of the pod's service-account token."""
+    return f"system:serviceaccount:{ev.target.namespace}:{dig(target_pod(ev), 'spec.serviceAccountName') or 'default'}"
+
+
+def check_identity(ev: Evidence) -> Outcome:
+    """workload-identity / managed-identity / none / unsupported: which identity the pod presents."""
+    plan = identity_plan(ev)
+    facts = {"identity_kind": plan.label, "client_id": plan.client_id or None}
+    text = f"the pod authenticates with {plan.label}" + (f", client id {plan.client_id}" if plan.client_id else "")
+    if plan.kind in ("workload-identity", "managed-identity"):
+        return Outcome.of(plan.kind, (text, plan.source), **facts)
+    if plan.kind == "none":
+        problem = (
+            f"SecretProviderClass {plan.source.rsplit('/', 1)[-1]} names no identity: no clientID (workload identity), "
+            "no useVMManagedIdentity and no nodePublishSecretRef"
+        )
+        return Outcome.of("none", (problem, plan.source), client_id_problem=problem, **facts)
+    note = {
+        "pod-identity": "aad-pod-identity is deprecated and not checked: migrate to workload identity "
+        "(https://learn.microsoft.com/azure/aks/workload-identity-migrate-from-pod-identity)",
+        "service-principal": "a service principal from nodePublishSecretRef is not checked: its credentials are "
+        "in a Kubernetes Secret, whose values aksdoctor never reads",
+    }[plan.kind]
+    return Outcome.of("unsupported", (text, plan.source), notes=[note], **facts)
+
+
+def check_pod_wiring(ev: Evidence) -> Outcome:
+    """ok / annotation-missing / label-missing / client-id-mismatch: is the pod wired for workload identity?"""
+    plan = identity_plan(ev)
+    if plan.kind != "workload-identity":
+        return Outcome.unknown(f"the pod does not use workload identity ({plan.label})")
+    sa = service_account(ev)
+    ns, sa_name = ev.target.namespace, dig(sa, "metadata.name", "default")
+    sa_ref = f"ServiceAccount {ns}/{sa_name}"
+    annotation = str((dig(sa, "metadata.annotations", {}) or {}).get(CLIENT_ID_ANNOTATION, "")).strip()
+    facts: dict[str, Any] = {"service_account": sa_name, "sa_client_id": annotation or None}
+    if chosen_mount(ev) is not None:
+        return _csi_wiring(ev, annotation, sa_ref, facts)
+    pod = target_pod(ev)
+    labelled = str((dig(pod, "metadata.labels", {}) or {}).get(USE_LABEL, "")).lower() == "true"
+    env = _pod_env(pod)
+    pod_ref = f"Pod {ns}/{ev.target.name}"
+    if not annotation:
+        text = f"{sa_ref} has no annotation {CLIENT_ID_ANNOTATION}"
+        return Outcome.of("annotation-missing", (text, sa_ref), pod_labelled=labelled, **facts)
+    sa_line = (f"{sa_ref} is annotated {CLIENT_ID_ANNOTATION}={annotation}", sa_ref)
+    if not labelled:
+        problem = f'it lacks the label {USE_LABEL}: "true", so the webhook injected no {TOKEN_ENV}'
+        return Outcome.of(
+            "label-missing",
+            sa_line,
+            (f"pod {problem}", pod_ref),
+            injection_problem=problem,
+            label_missing=True,
+            **facts,
+        )
+    if TOKEN_ENV not in env:
+        problem = f"it was created before the webhook could inject {TOKEN_ENV} (label or annotation added later)"
+        return Outcome.of(
+            "label-missing",
+            sa_line,
+            (f"the pod has the label but no {TOKEN_ENV}", pod_ref),
+            injection_problem=problem,
+            **facts,
+        )
+    injected = env.get("AZURE_CLIENT_ID", "")
+    if injected and injected != annotation:
+        problem = f"the pod runs with AZURE_CLIENT_ID {injected}, the ServiceAccount now names {annotation}"
+        return Outcome.of(
+            "client-id-mismatch",
+            sa_line,
+            (problem, pod_ref),
+            client_id_problem=problem,
+            right_client_id=annotation,
+            restart_needed=True,
+            **facts,
+        )
+    return Outcome.of("ok", sa_line, (f"the webhook injected {TOKEN_ENV} into the pod", pod_ref), **facts)
+
+
+def check_cluster(ev: Evidence) -> Outcome:
+    """enabled / disabled: does the cluster issue OIDC tokens (and run the workload identity webhook)?"""
+    plan = identity_plan(ev)
+    if plan.kind != "workload-identity":
+        return Outcome.unknown(f"the pod does not use workload identity ({plan.label})")
+    props = ev.managed_cluster().get("properties") or {}
+    oidc = bool(dig(props, "oidcIssuerProfile.enabled"))
+    issuer = dig(props, "oidcIssuerProfile.issuerURL") or dig(props, "oidcIssuerProfile.issuerUrl") or ""
+    webhook = bool(dig(props, "securityProfile.workloadIdentity.enabled"))
+    csi = chosen_mount(ev) is not None
+    src = "managed cluster oidcIssuerProfile, securityProfile.workloadIdentity"
+    text = (
+        f"OIDC issuer {'enabled' if oidc else 'disabled'}"
+        + (f" ({issuer})" if issuer else "")
+        + (f", workload identity {'enabled' if webhook else 'disabled'}")
+    )
+    facts: dict[str, Any] = {"issuer": issuer or None, "oidc_enabled": oidc, "webhook_enabled": webhook}
+    if not oidc or not issuer:
+        return Outcome.of("disabled", (text, src), wi_problem="the cluster has no OIDC issuer", **facts)
+    if not webhook and not csi:
+        problem = f"workload identity is disabled: no webhook injects {TOKEN_ENV} into the pod"
+        return Outcome.of("disabled", (text, src), wi_problem=problem, **facts)
+    notes = [] if webhook else ["workload identity (the webhook) is disabled: CSI mounts do not need it"]
+    return Outcome.of("enabled", (text, src), notes=notes, **facts)
+
+
+def check_identity_resource(ev: Evidence) -> Outcome:
+    """found / not-found: is the client id the pod presents a managed identity aksdoctor can see?"""
+    plan = identity_plan(ev)
+    if plan.kind not in ("workload-identity", "managed-identity"):
+        return Outcome.unknown(f"no managed identity to look up ({plan.label})")
+    if not plan.client_id:
+        return _system_assigned(ev, plan)
+    identity = identity_by_client_id(ev, plan.client_id)
+    if identity is None:
+        return _identity_not_found(ev, plan)
+    facts = identity_facts(identity)
+    text = f"client id {plan.client_id} is managed identity {identity['name']} (principal {facts['principal_id']})"
+    return Outcome.of("found", (text, identity.get("id", "")), **facts)
+
+
+def check_federation(ev: Evidence) -> Outcome:
+    """match / missing / mismatch: does a federated credential trust the pod's token?"""
+    plan = identity_plan(ev)
+    if plan.kind != "workload-identity":
+        return Outcome.unknown(f"the pod does not use workload identity ({plan.label})")
+    identity = identity_by_client_id(ev, plan.client_id) if plan.client_id else None
+    if identity is None:
+        return Outcome.unknown(f"client id {plan.client_id or '(none)'} is not a managed identity aksdoctor sees")
+    issuer = dig(ev.managed_cluster(), "properties.oidcIssuerProfile.issuerURL") or ""
+    if not issuer:
+        return Outcome.unknown("the cluster has no OIDC issuer")
+    want = subject(ev)
+    creds = federated_credentials(ev, identity)
+    facts = identity_facts(identity) | {"issuer": issuer, "subject": want, "audience": WI_AUDIENCE}
+    src = f"federated credentials of {identity['name']}"
+    said = newest_error(ev, MountErrorKind.FEDERATION)
+    seen: list[str | tuple[str, str]] = []
+    if said and (said[0].issuer or said[0].subject):
+        seen.append(
+            (f"Entra ID saw issuer {said[0].issuer!r}, subject {said[0].subject!r}: no credential matched", said[1])
+        )
+    if any(_matches(c, issuer, want) for c in creds):
+        name = next(c["name"] for c in creds if _matches(c, issuer, want))
+        return Outcome.of("match", (f"credential {name} trusts {want} from {issuer}", src), **facts)
+    best = _closest_credential(creds, issuer, want)
+    if best is None:
+        listed = (
+            "; ".join(f"{c['name']}: {dig(c, 'properties.subject')} from {dig(c, 'properties.issuer')}" for c in creds)
+            or "none"
+        )
+        text = f"no federated credential of {identity['name']} trusts {want} from {issuer} (it has: {listed})"
+        fic = _suggested_name(ev)
+        return Outcome.of("missing", (text, src), *seen, fic_name=fic, **facts)
+    diffs = credential_differences(best, issuer, want)
+    text = f"credential {best['name']} is close but differs: " + "; ".join(diffs)
+    return Outcome.of("mismatch", (text, src), *seen, fic_name=best["name"], fic_differences=diffs, **facts)
+
+
+def check_tenant(ev: Evidence) -> Outcome:
+    """match / mismatch: does the tenant the pod asks for hold the identity (and the vault)?"""
+    plan = identity_plan(ev)
+    if plan.kind not in ("workload-identity", "managed-identity") or not plan.client_id:
+        return Outcome.unknown(f"no identity tenant to compare ({plan.label})")
+    identity = identity_by_client_id(ev, plan.client_id)
+    asked, where, key = _asked_tenant(ev)
+    identity_tenant = dig(identity or {}, "properties.tenantId") or dig(ev.managed_cluster(), "identity.tenantId")
+    facts: dict[str, Any] = {"identity_tenant": identity_tenant, "spc_tenant": asked or None, "tenant_key": key}
+    if not where:
+        return Outcome.of(
+            "match", f"the pod names no tenant: the webhook uses the cluster's ({identity_tenant})", **facts
+        )
+    if asked and identity_tenant and asked.lower() == str(identity_tenant).lower():
+        return Outcome.of("match", (f"{key} {asked} is the identity's tenant", where), **facts)
+    if not identity_tenant:
+        return Outcome.unknown((f"{key} {asked}: the identity's tenant is unknown", where), **facts)
+    shown = asked or "(not set)"
+    text = f"{key} {shown} differs from the identity's tenant {identity_tenant}"
+    if asked:
+        text += f" ({char_difference(asked, str(identity_tenant))})"
+    patch = _spc_patch("tenantID", str(identity_tenant))
+    return Outcome.of("mismatch", (text, where), tenant_patch=patch, **facts)
+
+
+# ---- Azure reads -----------------------------------------------------------------------------------
+def managed_identities(ev: Evidence) -> list[dict[str, Any]]:
+    """User-assigned managed identities of the cluster's subscription (ARM JSON)."""
+    sub = ev.cluster_coordinates()["subscription"]
+    azure = ev.require_azure("managed identities")
+
+    def load() -> list[dict[str, Any]]:
+        client = azure.client("azure.mgmt.msi:ManagedServiceIdentityClient", sub)
+        return azure.call(
+            f"list user-assigned identities in subscription {sub}",
+            lambda: [arm(i) for i in client.user_assigned_identities.list_by_subscription()],
+            action="Microsoft.ManagedIdentity/userAssignedIdentities/read",
+            scope=f"/subscriptions/{sub}",
+        )
+
+    return ev.memo(("azure", "kv", "identities", sub.lower()), load)
+
+
+def identity_by_client_id(ev: Evidence, client_id: str) -> dict[str, Any] | None:
+    """The managed identity with this client id; the cluster's add-on / kubelet identity when the list is closed."""
+    wanted = client_id.lower()
+    try:
+        found = next(
+            (i for i in managed_identities(ev) if str(dig(i, "properties.clientId", "")).lower() == wanted), None
+        )
+    except DataUnavailable:
+        known = _cluster_identity(ev, wanted)
+        if known is None:
+            raise
+        return known
+    return found
+
+
+def federated_credentials(ev: Evidence, identity: dict[str, Any]) -> list[dict[str, Any]]:
+    """The federated identity credentials of a user-assigned identity."""
+    parts = parse_resource_id(identity["id"])
+    azure = ev.require_azure("federated identity credentials")
+
+    def load() -> list[dict[str, Any]]:
+        client = azure.client("azure.mgmt.msi:ManagedServiceIdentityClient", parts["subscription"])
+        return azure.call(
+            f"list federated credentials of identity {parts['name']}",
+            lambda: [
+                arm(c) for c in client.federated_identity_credentials.list(parts["resource_group"], parts["name"])
+            ],
+            action="Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read",
+            scope=identity["id"],
+        )
+
+    return ev.memo(("azure", "kv", "fics", identity["id"].lower()), load)
+
+
+def identity_facts(identity: dict[str, Any]) -> dict[str, Any]:
+    """Names and ids of an identity for fix templates."""
+    parts = parse_resource_id(identity.get("id", ""))
+    return {
+        "identity_name": identity.get("name"),
+        "identity_rg": parts.get("resource_group"),
+        "identity_subscription": parts.get("subscription"),
+        "identity_id": identity.get("id"),
+        "principal_id": dig(identity, "properties.principalId"),
+        "client_id": dig(identity, "properties.clientId"),
+        "identity_tenant": dig(identity, "properties.tenantId"),
+    }
+
+
+# ---- the difference, character by character --------------------------------------------------------
+def credential_differences(cred: dict[str, Any], issuer: str, want_subject: str) -> list[str]:
+    """What differs between a federated credential and what the pod presents, in words."""
+    out = []
+    have_issuer = str(dig(cred, "properties.issuer", ""))
+    have_subject = str(dig(cred, "properties.subject", ""))
+    audiences = dig(cred, "properties.audiences", []) or []
+    if have_issuer != issuer:
+        out.append(f"issuer {have_issuer!r} vs the cluster's {issuer!r}: {issuer_difference(have_issuer, issuer)}")
+    if have_subject != want_subject:
+        out.append(
+            f"subject {have_subject!r} vs the pod's {want_subject!r}: {subject_difference(have_subject, want_subject)}"
+        )
+    if WI_AUDIENCE not in audiences:
+        out.append(f"audiences {audiences} lack {WI_AUDIENCE}")
+    return out
+
+
+def issuer_difference(have: str, want: str) -> str:
+    """Why an issuer does not match: trailing slash, another cluster's issuer, case, or the characters."""
+    if have.rstrip("/") == want.rstrip("/"):
+        return "missing the trailing '/'" if want.endswith("/") else "an extra trailing '/'"
+    mine, theirs = _AKS_ISSUER.match(want), _AKS_ISSUER.match(have)
+    if mine and theirs and mine.group(2).lower() != theirs.group(2).lower():
+        return f"another cluster's issuer (issuer id {theirs.group(2)}, this cluster's is {mine.group(2)})"
+    return char_difference(have, want)
+
+
+def subject_difference(have: str, want: str) -> str:
+    """Why a subject does not match: namespace, service account, case, or the characters."""
+    if have.lower() == want.lower():
+        return "differs only in case: federated credentials match case-sensitively (AADSTS7002138)"
+    hp, wp = have.split(":"), want.split(":")
+    if len(hp) == len(wp) == 4 and hp[:2] == wp[:2]:
+        parts = []
+        if hp[2] != wp[2]:
+            parts.append(f"namespace {hp[2]!r} instead of {wp[2]!r} ({char_difference(hp[2], wp[2])})")
+        if hp[3] != wp[3]:
+            parts.append(f"service account {hp[3]!r} instead of {wp[3]!r} ({char_difference(hp[3], wp[3])})")
+        return "; ".join(parts)
+    return char_difference(have, want)
+
+
+def char_difference(have: str, want: str) -> str:
+    """The edits that turn `have` into `want`, with 1-based character positions in `have`."""
+    edits = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, have, want, autojunk=False).get_opcodes():
+        if op == "insert":
+            where = "at the end" if i1 == len(have) else f"at character {i1 + 1}"
+            edits.append(f"missing {want[j1:j2]!r} {where}")
+        elif op == "delete":
+            edits.append(f"extra {have[i1:i2]!r} at character {i1 + 1}")
+        elif op == "replace":
+            edits.append(f"{have[i1:i2]!r} instead of {want[j1:j2]!r} at character {i1 + 1}")
+    return ", ".join(edits) or "identical"
+
+
+# ---- helpers -----------------------------------------------------------------------------------------
+def _identity_plan(ev: Evidence) -> IdentityPlan:
+    ns = ev.target.namespace
+    mount = chosen_mount(ev)
+    if mount is not None:
+        p = provider_params(ev)
+        src = f"SecretProviderClass {ns}/{p.name}"
+        if p.use_pod_identity:
+            return IdentityPlan("pod-identity", "", src, "aad-pod-identity (usePodIdentity)")
+        if p.use_vm_identity:
+            return IdentityPlan("managed-identity", p.user_assigned_id, src, _vm_identity_label(ev, p.user_assigned_id))
+        if mount.node_publish_secret:
+            return IdentityPlan(
+                "service-principal", "", src, f"a service principal (Secret {mount.node_publish_secret})"
+            )
+        if p.client_id:
+            return IdentityPlan("workload-identity", p.client_id, src, f"workload identity ({subject(ev)})")
+        return IdentityPlan("none", "", src, "no identity")
+    try:
+        annotation = (dig(service_account(ev), "metadata.annotations", {}) or {}).get(CLIENT_ID_ANNOTATION, "")
+    except NotFound:
+        annotation = ""
+    client_id = str(annotation).strip() or _pod_env(target_pod(ev)).get("AZURE_CLIENT_ID", "")
+    return IdentityPlan(
+        "workload-identity",
+        client_id,
+        f"ServiceAccount {ns}/{subject(ev).rsplit(':', 1)[-1]}",
+        f"workload identity ({subject(ev)})",
+    )
+
+
+def _vm_identity_label(ev: Evidence, client_id: str) -> str:
+    if not client_id:
+        return "the node pool's system-assigned identity (useVMManagedIdentity, no userAssignedIdentityID)"
+    try:
+        props = ev.managed_cluster().get("properties") or {}
+    except (DataUnavailable, NotFound):
+        return "a user-assigned managed identity (useVMManagedIdentity)"
+    addon = (
+        next(
+            (v for k, v in (props.get("addonProfiles") or {}).items() if k.lower() == "azurekeyvaultsecretsprovider"),
+            {},
+        )
+        or {}
+    )
+    if str(dig(addon, "identity.clientId", "")).lower() == client_id.lower():
+        return "the azureKeyvaultSecretsProvider add-on's identity (useVMManagedIdentity)"
+    if str(dig(props, "identityProfile.kubeletidentity.clientId", "")).lower() == client_id.lower():
+        return "the kubelet identity (useVMManagedIdentity)"
+    return "a user-assigned managed identity (useVMManagedIdentity)"
+
+
+def _cluster_identity(ev: Evidence, client_id: str) -> dict[str, Any] | None:
+    """The add-on or kubelet identity from the managed cluster, shaped like a user-assigned identity."""
+    try:
+        cluster = ev.managed_cluster()
+    except (DataUnavailable, NotFound):
+        return None
+    props = cluster.get("properties") or {}
+    addon = (
+        next(
+            (v for k, v in (props.get("addonProfiles") or {}).items() if k.lower() == "azurekeyvaultsecretsprovider"),
+            {},
+        )
+        or {}
+    )
+    for ident in (addon.get("identity") or {}, dig(props, "identityProfile.kubeletidentity") or {}):
+        if str(ident.get("clientId", "")).lower() == client_id:
+            rid = str(ident.get("resourceId", ""))
+            return {
+                "id": rid,
+                "name": rid.rsplit("/", 1)[-1],
+                "properties": {
+                    "clientId": ident.get("clientId"),
+                    "principalId": ident.get("objectId"),
+                    "tenantId": dig(cluster, "identity.tenantId"),
+                },
+            }
+    return None
+
+
+def _csi_wiring(ev: Evidence, annotation: str, sa_ref: str, facts: dict[str, Any]) -> Outcome:
+    params = provider_params(ev)
+    spc_ref = f"SecretProviderClass {ev.target.namespace}/{params.name}"
+    if annotation and params.client_id and annotation.lower() != params.client_id.lower():
+        problem = f"SecretProviderClass clientID {params.client_id} differs from the ServiceAccount's {annotation}"
+        right = _known_client_id(ev, params.client_id, annotation)
+        return Outcome.of(
+            "client-id-mismatch",
+            (f"clientID {params.client_id}", spc_ref),
+            (f"{CLIENT_ID_ANNOTATION}={annotation}", sa_ref),
+            client_id_problem=problem,
+            spc_client_id=params.client_id,
+            right_client_id=right,
+            spc_patch=_spc_patch("clientID", right) if right else None,
+            fix_spc=right == annotation,
+            fix_annotation=right == params.client_id,
+            **facts,
+        )
+    notes = []
+    if not annotation:
+        notes.append(
+            f"{sa_ref} has no {CLIENT_ID_ANNOTATION} annotation: the CSI mount does not need it (the "
+            "SecretProviderClass clientID names the identity), SDK calls from the app would"
+        )
+    return Outcome.of(
+        "ok", (f"clientID {params.client_id} (workload identity through the CSI driver)", spc_ref), notes=notes, **facts
+    )
+
+
+def _known_client_id(ev: Evidence, *candidates: str) -> str | None:
+    """Which of two client ids is a managed identity (the one to keep), if exactly one is."""
+    try:
+        known = [c for c in candidates if identity_by_client_id(ev, c) is not None]
+    except (DataUnavailable, NotFound):
+        return None
+    return known[0] if len(known) == 1 else None
+
+
+def _identity_not_found(ev: Evidence, plan: IdentityPlan) -> Outcome:
+    sub = ev.cluster_coordinates()["subscription"]
+    problem = f"client id {plan.client_id} ({plan.source}) matches no managed identity in subscription {sub}"
+    notes = []
+    said = newest_error(ev, MountErrorKind.IDENTITY_NOT_FOUND)
+    confidence = "high" if said or plan.kind == "managed-identity" else "medium"
+    if plan.kind == "workload-identity":
+        notes.append(
+            "workload identity also accepts Entra applications, whose federated credentials live in Entra ID "
+            f"(az ad app federated-credential list --id {plan.client_id}); aksdoctor reads managed identities only"
+        )
+    evidence: list[str | tuple[str, str]] = [(problem, f"user-assigned identities of subscription {sub}")]
+    if said:
+        evidence.append((said[0].summary, said[1]))
+    return Outcome.of(
+        "not-found", *evidence, client_id_problem=problem, notes=notes, confidence=confidence, subscription=sub
+    )
+
+
+def _system_assigned(ev: Evidence, plan: IdentityPlan) -> Outcome:
+    if plan.kind == "workload-identity":
+        problem = f"the pod presents no client id ({plan.source} names none)"
+        return Outcome.of("not-found", (problem, plan.source), client_id_problem=problem)
+    problem = (
+        "useVMManagedIdentity without userAssignedIdentityID asks IMDS for the node's system-assigned "
+        "identity; AKS node pools run with user-assigned identities (the add-on's or the kubelet's)"
+    )
+    return Outcome.of("not-found", (problem, plan.source), client_id_problem=problem, confidence="medium")
+
+
+def _matches(cred: dict[str, Any], issuer: str, want_subject: str) -> bool:
+    props = cred.get("properties") or {}
+    return (
+        props.get("issuer") == issuer
+        and props.get("subject") == want_subject
+        and WI_AUDIENCE in (props.get("audiences") or [])
+    )
+
+
+def _closest_credential(creds: list[dict[str, Any]], issuer: str, want_subject: str) -> dict[str, Any] | None:
+    """The credential that is nearly right (same issuer or subject, or both close), else None."""
+    best, best_score = None, 0.0
+    for cred in creds:
+        i = difflib.SequenceMatcher(None, str(dig(cred, "properties.issuer", "")), issuer).ratio()
+        s = difflib.SequenceMatcher(None, str(dig(cred, "properties.subject", "")), want_subject).ratio()
+        if i == 1.0 or s == 1.0 or (i >= 0.9 and s >= 0.9):
+            score = i + s
+            if score > best_score:
+                best, best_score = cred, score
+    return best
+
+
+def _suggested_name(ev: Evidence) -> str:
+    raw = f"aks-{ev.target.namespace}-{subject(ev).rsplit(':', 1)[-1]}"
+    return re.sub(r"[^A-Za-z0-9_-]", "-", raw)[:120]
+
+
+def _asked_tenant(ev: Evidence) -> tuple[str, str, str]:
+    """The tenant the pod asks for, where it is set, and under which key."""
+    ns = ev.target.namespace
+    if chosen_mount(ev) is not None:
+        p = provider_params(ev)
+        return p.tenant, f"SecretProviderClass {ns}/{p.name}", p.tenant_key
+    try:
+        annotation = (dig(service_account(ev), "metadata.annotations", {}) or {}).get(TENANT_ID_ANNOTATION, "")
+    except NotFound:
+        annotation = ""
+    if annotation:
+        return str(annotation), f"ServiceAccount {ns}/{subject(ev).rsplit(':', 1)[-1]}", TENANT_ID_ANNOTATION
+    env = _pod_env(target_pod(ev)).get("AZURE_TENANT_ID", "")
+    return (env, f"Pod {ns}/{ev.target.name} env", "AZURE_TENANT_ID") if env else ("", "", "")
+
+
+def _spc_patch(key: str, value: str) -> str:
+    """A merge patch that sets one SecretProviderClass parameter (for kubectl patch --type merge -p)."""
+    return json.dumps({"spec": {"parameters": {key: value}}}, separators=(",", ":"))
+
+
+def _pod_env(pod: dict[str, Any]) -> dict[str, str]:
+    """The workload identity variables of the pod's containers (the webhook writes them into the pod spec).
+
+    Only the AZURE_* names below are kept: other env values may be secrets and are never read.
+    """
+    env: dict[str, str] = {}
+    for container in (dig(pod, "spec.containers", []) or []) + (dig(pod, "spec.initContainers", []) or []):
+        for var in container.get("env") or []:
+            if var.get("name") in _WI_ENV:
+                env.setdefault(var["name"], str(var.get("value") or ""))
+    return env
+
+
+_WI_ENV = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", TOKEN_ENV, "AZURE_AUTHORITY_HOST")
+
+
+__all__ = [
+    "CLIENT_ID_ANNOTATION",
+    "USE_LABEL",
+    "IdentityPlan",
+    "arm",
+    "char_difference",
+    "check_cluster",
+    "check_federation",
+    "check_identity",
+    "check_identity_resource",
+    "check_pod_wiring",
+    "check_tenant",
+    "credential_differences",
+    "federated_credentials",
+    "identity_by_client_id",
+    "identity_facts",
+    "identity_plan",
+    "issuer_difference",
+    "managed_identities",
+    "subject",
+    "subject_difference",
+]

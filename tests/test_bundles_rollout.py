@@ -1,0 +1,138 @@
+"""Every rollout example gives its verdict, with the safe way back and the real fix."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import EXAMPLES, example
+
+UNDO = "kubectl rollout undo deployment/web -n shop --to-revision=3"
+
+EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
+    "rollout-rollout-paused": ("problem", "rollout-paused", ["kubectl rollout resume deployment/web -n shop"]),
+    "rollout-new-pods-image-pull": ("problem", "new-pods-image-pull", [UNDO]),
+    "rollout-new-pods-pending": ("problem", "new-pods-pending", ["aksdoctor pending web-5c9d7b6f4-a -n shop", UNDO]),
+    "rollout-new-pods-crashloop": (
+        "problem",
+        "new-pods-crashloop",
+        ["kubectl logs web-5c9d7b6f4-a -c web -n shop --previous", UNDO],
+    ),
+    "rollout-new-pods-oomkilled": (
+        "problem",
+        "new-pods-oomkilled",
+        ["kubectl set resources deployment/web -n shop -c web --limits=memory=512Mi", UNDO],
+    ),
+    "rollout-readiness-probe-failing": (
+        "problem",
+        "readiness-probe-failing",
+        ["kubectl describe pod web-5c9d7b6f4-a -n shop", UNDO],
+    ),
+    "rollout-config-reference-missing": (
+        "problem",
+        "config-reference-missing",
+        ["kubectl get secret db-credentials -n shop -o yaml", UNDO],
+    ),
+    "rollout-quota-exceeded": (
+        "problem",
+        "quota-exceeded",
+        ["kubectl describe resourcequota compute-resources -n shop", UNDO],
+    ),
+    "rollout-admission-denied": ("problem", "admission-denied", [UNDO]),
+    "rollout-progress-deadline-exceeded": ("problem", "progress-deadline-exceeded", [UNDO]),
+    "rollout-healthy": ("healthy", None, []),
+    "rollout-in-progress": ("healthy", None, []),
+}
+
+
+def run(cli, case, *args):
+    result = cli("rollout", "deploy/web", "-n", "shop", "--bundle", str(example(case)), "-o", "json", *args)
+    return result, json.loads(result.stdout) if result.stdout.startswith("{") else None
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_rollout_example_verdict(case, cli, validate_report):
+    status, cause_id, fixes = EXPECTED[case]
+    result, report = run(cli, case)
+    validate_report(report)
+    assert report["status"] == status, report["skipped"]
+    assert result.exit_code == {"problem": 1, "healthy": 0}[status]
+    if cause_id is None:
+        assert report["causes"] == []
+        return
+    cause = report["causes"][0]
+    assert cause["id"] == cause_id
+    commands = [f["command"] for f in cause["fix"]]
+    for fix in fixes:
+        assert fix in commands
+
+
+def test_every_rollout_example_has_an_expectation_and_every_cause_an_example():
+    from aksdoctor.probes import PROBES
+    from aksdoctor.runbook import load_all
+
+    assert {p.name for p in EXAMPLES.iterdir() if p.name.startswith("rollout-")} == set(EXPECTED)
+    assert set(load_all(PROBES)["rollout"].causes) == {c for _s, c, _f in EXPECTED.values() if c}
+
+
+def test_image_pull_is_nested_with_its_own_fix(cli):
+    _result, report = run(cli, "rollout-new-pods-image-pull")
+    nested = report["causes"][0]["nested"]
+    assert [n["id"] for n in nested] == ["image-tag-not-found"]
+    assert "kubectl set image deployment/web web=contososhop.azurecr.io/shop/web:1.4.1 -n shop" in [
+        f["command"] for f in nested[0]["fix"]
+    ]
+    assert [s["probe"] for s in report["trace"]][-2:] == [
+        "pod.pull_error",
+        "acr.tag_exists",
+    ]  # the nested walk is traced
+
+
+def test_crash_loop_shows_exit_code_and_a_scrubbed_log_tail(cli):
+    _result, report = run(cli, "rollout-new-pods-crashloop")
+    facts = " ".join(e["fact"] for e in report["causes"][0]["evidence"])
+    assert "exited with code 1 (Error), restarted 6 times" in facts
+    assert "panic: migration 0042 not applied" in facts
+    assert "hunter2" not in json.dumps(report) and "postgres://web:<redacted>@db.shop.svc" in facts
+
+
+def test_readiness_probe_port_is_checked_against_the_container_ports(cli):
+    _result, report = run(cli, "rollout-readiness-probe-failing")
+    facts = [e["fact"] for e in report["causes"][0]["evidence"]]
+    assert "container web's readiness probe targets 8081/healthz, but it declares ports 8080" in facts
+    assert any("Readiness probe failed" in f and "8081" in f for f in facts)
+
+
+def test_admission_denial_quotes_the_policy(cli):
+    _result, report = run(cli, "rollout-admission-denied")
+    assert (
+        "[azurepolicy-k8sazurev2containerallowedimages-8d1d7c] Container image contososhop.azurecr.io/shop/web:1.4.2"
+        in report["causes"][0]["summary"]
+    )
+
+
+def test_oom_shows_the_limit(cli):
+    _result, report = run(cli, "rollout-new-pods-oomkilled")
+    assert report["causes"][0]["title"] == "New pods of web are OOMKilled (limit 256Mi)"
+
+
+def test_in_progress_rollout_is_healthy_with_a_note(cli):
+    _result, report = run(cli, "rollout-in-progress")
+    assert any("still progressing" in n for n in report["notes"])
+
+
+def test_unknown_deployment_suggests_names(cli):
+    result = cli("rollout", "deploy/wbe", "-n", "shop", "--bundle", str(example("rollout-healthy")))
+    assert result.exit_code == 2 and "did you mean: web" in result.stderr
+
+
+def test_other_kinds_are_a_usage_error(cli):
+    result = cli("rollout", "pod/web", "-n", "shop", "--bundle", str(example("rollout-healthy")))
+    assert result.exit_code == 2 and "rollout takes a Deployment" in result.stderr
+
+
+def test_logs_read_from_the_bundle(cli):
+    assert (
+        EXAMPLES / "rollout-new-pods-crashloop" / "logs" / "shop" / "web-5c9d7b6f4-a" / "web.previous.log"
+    ).is_file()

@@ -1,0 +1,42 @@
+"""Every example with a COMMAND gives the same verdict live (API server fixture + mocked Azure) as from its
+bundle, and only GETs reach either side."""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+import pytest
+
+from conftest import EXAMPLES
+from live import azure_mock, served
+
+EXAMPLE_DIRS = sorted(p for p in EXAMPLES.iterdir() if (p / "COMMAND").is_file())
+
+
+def _verdict(report: dict) -> dict:
+    return {
+        "status": report["status"],
+        "causes": report["causes"],
+        "skipped": report["skipped"],
+        "notes": report["notes"],
+        "path": [(s["probe"], s["outcome"]) for s in report["trace"]],
+        "gauges": report.get("gauges"),
+    }
+
+
+@pytest.mark.parametrize("bundle", EXAMPLE_DIRS, ids=lambda p: p.name)
+def test_live_and_bundle_give_the_same_verdict(bundle, cli, tmp_path, monkeypatch, validate_report):
+    args = shlex.split((bundle / "COMMAND").read_text())[1:]
+    offline = cli(*args, "--bundle", str(bundle), "-o", "json")
+    with served(bundle, tmp_path) as (server, kubeconfig), azure_mock(bundle, monkeypatch) as mock:
+        extra = [] if (bundle / "azure").is_dir() else ["--no-azure"]
+        live = cli(*args, "--kubeconfig", kubeconfig, "--context", "fixture", "-o", "json", *extra)
+        methods = {r.method for r in server.requests}
+        azure_methods = {c.request.method for c in mock.calls}
+    assert live.exit_code == offline.exit_code, live.stderr
+    report = json.loads(live.stdout)
+    validate_report(report)
+    assert report["source"]["mode"] == "live"
+    assert _verdict(report) == _verdict(json.loads(offline.stdout))
+    assert methods <= {"GET"} and azure_methods <= {"GET"}
