@@ -235,6 +235,7 @@ class Diagnosis:
     notes: list[str] = field(default_factory=list)
     evidence: list[Fact] = field(default_factory=list)
     gauges: list[Gauge] = field(default_factory=list)
+    routed: dict[str, str] | None = None
     started_at: str = ""
     duration_ms: int = 0
     title: str = ""

@@ -40,15 +40,25 @@ def capture(
 def _capture(runbook_id: str, target: str, out: Path, flags: common.Flags) -> int:
     from ..errors import UsageError
     from ..probes import PROBES
-    from ..render import json_report, markdown
     from ..runbook import load_all
-    from ..sources.capture import RecordingKube, RecordingTransport, write_bundle
 
     books = load_all(PROBES)
-    if runbook_id not in books:
-        raise UsageError(f"unknown runbook {runbook_id!r}", hint=f"runbooks: {', '.join(books)}")
+    if runbook_id != "diagnose" and runbook_id not in books:
+        raise UsageError(f"unknown runbook {runbook_id!r}", hint=f"runbooks: diagnose, {', '.join(books)}")
     if flags.bundle is not None and out.resolve() == flags.bundle.resolve():
         raise UsageError("--out must differ from --bundle")
+    if runbook_id == "diagnose":
+        is_deploy = "/" in target and target.split("/", 1)[0].lower() in ("deploy", "deployment", "deployments")
+        kind = "Deployment" if is_deploy else "Pod"
+    else:
+        kind = books[runbook_id].target
+    return _write(runbook_id, kind, target, out, flags)
+
+
+def _write(runbook_id: str, kind: str, target: str, out: Path, flags: common.Flags) -> int:
+    from ..render import json_report, markdown
+    from ..sources.capture import RecordingKube, RecordingTransport, write_bundle
+
     recorder: dict[str, Any] = {}
     exchanges: list[dict[str, Any]] = []
 
@@ -59,29 +69,23 @@ def _capture(runbook_id: str, target: str, out: Path, flags: common.Flags) -> in
     def wrap_azure(azure: Any) -> None:
         azure.wrap_transports(lambda inner: RecordingTransport(inner, exchanges))
 
-    kind, target = common.split_target(target, books[runbook_id].target, runbook_id)
     diagnosis, ev = common.run_diagnosis(
         runbook_id, kind, target, flags, {}, wrap_kube=wrap_kube, wrap_azure=wrap_azure
     )
-    context = _coordinates(diagnosis, ev)
     written = write_bundle(
         out,
         recorder["kube"],
         exchanges=exchanges,
-        context=context,
+        context=_coordinates(diagnosis, ev),
         report_json=json_report.render(diagnosis) + "\n",
         report_md=markdown.render(diagnosis),
     )
-    (out / "COMMAND").write_text(
-        f"aksdoctor {runbook_id} {target}" + (f" -n {ev.target.namespace}" if ev.target.namespace else "") + "\n"
-    )
+    in_namespace = f" -n {ev.target.namespace}" if ev.target.namespace else ""
+    (out / "COMMAND").write_text(f"aksdoctor {runbook_id} {target}{in_namespace}\n")
     console = common.stdout_console()
     verdict = diagnosis.causes[0].id if diagnosis.causes else diagnosis.status.value
     console.print(f"captured {len(written)} files to {out} ({verdict}); replay with:")
-    console.print(
-        f"  aksdoctor {runbook_id} {target} --bundle {out}"
-        + (f" -n {ev.target.namespace}" if ev.target.namespace else "")
-    )
+    console.print(f"  aksdoctor {runbook_id} {target} --bundle {out}{in_namespace}")
     return int(diagnosis.exit_status)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import capture, imagepull, keyvault, nodecpu, pending, rollout, runbooks_cmd
+from . import capture, diagnose, imagepull, keyvault, nodecpu, pending, rollout, runbooks_cmd
 
 app = typer.Typer(
     name="aksdoctor",
@@ -37,6 +37,7 @@ def main(
     """
 
 
+app.command("diagnose")(diagnose.diagnose)
 app.command("imagepull")(imagepull.imagepull)
 app.command("rollout")(rollout.rollout)
 app.command("capture")(capture.capture)

@@ -21,7 +21,7 @@ from .quantity import InvalidQuantity, cpu_millicores, format_cpu
 from .registry import probe
 
 DEFAULT_THRESHOLD = 90.0
-MAX_CHARTED_NODES = 20  # the text chart stays compact on a 200-node cluster; pools are always all charted
+MAX_CHARTED_NODES = 20  # the chart stays compact on a 200-node cluster: the hottest 20, then every pool
 MAX_LISTED_NODES = 5
 # AKS labels every node with its pool, and System-mode pools' nodes with kubernetes.azure.com/mode=system
 # (https://learn.microsoft.com/azure/aks/use-system-pools).
@@ -112,8 +112,8 @@ class CpuPicture:
         return [n for n in self.nodes if n.pool == pool]
 
     def gauges(self) -> list[Gauge]:
-        """Per node (hottest first, at most MAX_CHARTED_NODES unless hotter), then per pool."""
-        charted = self.nodes[: max(MAX_CHARTED_NODES, len(self.hot))]
+        """Per node (the hottest MAX_CHARTED_NODES), then per pool."""
+        charted = self.nodes[:MAX_CHARTED_NODES]
         out = [
             Gauge(n.name, round(n.usage_m), round(n.allocatable_m), "m", n.pool, round(n.capacity_m)) for n in charted
         ]
@@ -138,10 +138,14 @@ class CpuPicture:
     def notes(self) -> list[str]:
         """What the chart leaves out."""
         out = []
-        hidden = len(self.nodes) - max(MAX_CHARTED_NODES, len(self.hot))
-        if hidden > 0:
-            coolest = self.nodes[max(MAX_CHARTED_NODES, len(self.hot))]
-            out.append(f"{hidden} more nodes are not charted (all at or below {_percent_text(coolest.percent)})")
+        hidden = self.nodes[MAX_CHARTED_NODES:]
+        if hidden:
+            hot = sum(1 for n in hidden if n.percent >= self.threshold)
+            which = f"{hot} of them at or above {_percent_text(self.threshold)}, " if hot else ""
+            out.append(
+                f"{len(hidden)} more nodes are not charted ({which}all at or below {_percent_text(hidden[0].percent)}); "
+                "the pool lines count every node"
+            )
         if self.without_metrics:
             shown = ", ".join(self.without_metrics[:MAX_LISTED_NODES])
             out.append(f"no metrics yet for {len(self.without_metrics)} node(s) (new or not Ready?): {shown}")

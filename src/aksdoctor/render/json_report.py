@@ -29,7 +29,7 @@ def report(diagnosis: Diagnosis) -> dict[str, Any]:
         "notes": list(diagnosis.notes),
         "started_at": diagnosis.started_at,
         "duration_ms": diagnosis.duration_ms,
-    }
+    } | ({"routed": dict(diagnosis.routed)} if diagnosis.routed else {})
 
 
 def render(diagnosis: Diagnosis) -> str:

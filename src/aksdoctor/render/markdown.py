@@ -12,6 +12,8 @@ def render(diagnosis: Diagnosis) -> str:
     d = diagnosis
     lines = [f"## aksdoctor {d.runbook}: {d.target}", ""]
     lines += [f"**{_STATUS[d.status]}**" + (f": {d.causes[0].title} (`{d.causes[0].id}`)" if d.causes else ""), ""]
+    if d.routed:
+        lines += [f"- Routed by `diagnose` to `{d.routed['runbook']}`: {d.routed['reason']}"]
     lines += [
         f"- Source: {d.source.mode} `{d.source.context}`"
         + (f", cluster `{d.source.cluster}`" if d.source.cluster else "")

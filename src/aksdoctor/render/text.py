@@ -21,6 +21,8 @@ def render(diagnosis: Diagnosis, console: Console) -> None:
     style = _STYLE[d.status]
     head = Text.assemble((f"{_WORD[d.status]}", f"bold {style}"), f"  {d.runbook} · {d.target}")
     console.print(head)
+    if d.routed:
+        console.print(Text(f"diagnose chose {d.routed['runbook']}: {d.routed['reason']}", style="bold"))
     if d.gauges:
         console.print(_gauges(d))
     for cause in d.causes:
