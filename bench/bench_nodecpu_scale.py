@@ -53,7 +53,9 @@ def pools_for(node_count: int) -> dict[str, list[str]]:
     return out
 
 
-def synthetic_cluster(node_count: int = 200, pod_count: int = 5000) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def synthetic_cluster(
+    node_count: int = 200, pod_count: int = 5000
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Kubernetes objects (as kubectl prints them) and Azure recordings of an N-node, P-pod cluster."""
     gen = _generator()
     pools = pools_for(node_count)
@@ -61,7 +63,9 @@ def synthetic_cluster(node_count: int = 200, pod_count: int = 5000) -> tuple[lis
     hot = set(pools[HOT_POOL])
     placement: dict[str, int] = collections.Counter(user_nodes[i % len(user_nodes)] for i in range(pod_count))
     # every app pod requests 100m; a hot node's pods share ~92% of it, the others ~50%
-    share = {n: ((0.92 if n in hot else 0.5) * gen.ALLOCATABLE_M - gen.OVERHEAD_M - 20) / placement[n] for n in user_nodes}
+    share = {
+        n: ((0.92 if n in hot else 0.5) * gen.ALLOCATABLE_M - gen.OVERHEAD_M - 20) / placement[n] for n in user_nodes
+    }
     apps = []
     per_app = pod_count // 100
     for a in range(100):
@@ -92,7 +96,9 @@ def synthetic_cluster(node_count: int = 200, pod_count: int = 5000) -> tuple[lis
             usage[n] += u
     for node in node_objs:
         metrics = gen.node_metrics(node, [])
-        metrics["usage"]["cpu"] = gen.nanocores(gen.OVERHEAD_M + usage[node["metadata"]["name"]], node["metadata"]["name"])
+        metrics["usage"]["cpu"] = gen.nanocores(
+            gen.OVERHEAD_M + usage[node["metadata"]["name"]], node["metadata"]["name"]
+        )
         objects += [node, metrics]
     for w in workloads:
         if w.kind == "Deployment":
@@ -100,7 +106,9 @@ def synthetic_cluster(node_count: int = 200, pod_count: int = 5000) -> tuple[lis
         for i, (n, _u) in enumerate(w.pods):
             objects += [gen.pod_object(w, n, i), gen.pod_metrics(w, n, i)]
     for a in range(0, 100, 2):
-        hpa = gen.hpa_object({"name": f"app-{a:03d}", "min": 2, "max": 4 * per_app, "target": 80, "current": 70, "value": "70m"})
+        hpa = gen.hpa_object(
+            {"name": f"app-{a:03d}", "min": 2, "max": 4 * per_app, "target": 80, "current": 70, "value": "70m"}
+        )
         hpa["metadata"]["namespace"] = f"team-{a % 10:02d}"
         hpa["spec"]["scaleTargetRef"]["name"] = f"app-{a:03d}"
         hpa["status"].update(currentReplicas=per_app, desiredReplicas=per_app)
@@ -118,7 +126,9 @@ def _recordings(gen: Any, pools: dict[str, list[str]]) -> list[dict[str, Any]]:
             template = cluster["properties"]["agentPoolProfiles"][-1]
             profiles = []
             for pool, names in pools.items():
-                p = gen.profile(copy.deepcopy(template), gen.Pool(pool, "System" if pool == "nodepool1" else "User", len(names)))
+                p = gen.profile(
+                    copy.deepcopy(template), gen.Pool(pool, "System" if pool == "nodepool1" else "User", len(names))
+                )
                 if pool != "nodepool1":
                     at_max = pool == HOT_POOL
                     p.update(enableAutoScaling=True, minCount=1, maxCount=len(names) if at_max else len(names) * 2)
@@ -153,7 +163,9 @@ def run_once(node_count: int, pod_count: int, *, latency: float = 0.0, objects: 
             with azure_mock(bundle, mp) as mock:
                 server.clear_requests()
                 t0 = time.perf_counter()
-                result = CliRunner().invoke(app, ["nodecpu", "--kubeconfig", kubeconfig, "--context", "fixture", "-o", "json"])
+                result = CliRunner().invoke(
+                    app, ["nodecpu", "--kubeconfig", kubeconfig, "--context", "fixture", "-o", "json"]
+                )
                 wall = (time.perf_counter() - t0) * 1000
                 azure_calls = len(mock.calls)
             requests = list(server.requests)
@@ -187,8 +199,10 @@ def main() -> None:
         runs = [run_once(nodes, args.pods, latency=args.latency, objects=objects) for _ in range(args.runs)]
         walls = [r["wall_ms"] for r in runs]
         last = runs[-1]
-        print(f"{nodes} nodes, {args.pods} pods ({len(objects[0])} objects, built in {built:.1f} s), "
-              f"{int(args.latency * 1000)} ms added per API response, {args.runs} runs")
+        print(
+            f"{nodes} nodes, {args.pods} pods ({len(objects[0])} objects, built in {built:.1f} s), "
+            f"{int(args.latency * 1000)} ms added per API response, {args.runs} runs"
+        )
         print(f"  verdict: {last['verdict']}")
         print(f"  kubernetes requests: {last['k8s_requests']}   azure requests: {last['azure_requests']}")
         for path, count in last["by_path"].items():

@@ -91,25 +91,87 @@ def main() -> None:
 def system_workloads(nodes: list[str], spread: list[str]) -> list[Workload]:
     """The AKS add-ons: kube-proxy on every node, CoreDNS, metrics-server and konnectivity on system nodes."""
     return [
-        Workload("kube-system", "kube-proxy", "DaemonSet", "mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.31.5", "100m", None, [(n, 20) for n in nodes], memory="128Mi", labels={"component": "kube-proxy"}),
-        Workload("kube-system", "coredns", "Deployment", "mcr.microsoft.com/oss/kubernetes/coredns:v1.11.3-2", "100m", None, [(n, 20) for n in spread], memory="70Mi", labels={"k8s-app": "kube-dns"}),
-        Workload("kube-system", "metrics-server", "Deployment", "mcr.microsoft.com/oss/kubernetes/metrics-server:v0.7.2", "150m", "2", [(n, 10) for n in spread], memory="100Mi", labels={"k8s-app": "metrics-server"}),
-        Workload("kube-system", "konnectivity-agent", "Deployment", "mcr.microsoft.com/oss/kubernetes/apiserver-network-proxy/agent:v0.30.3", "20m", "1", [(n, 5) for n in spread], memory="20Mi", labels={"app": "konnectivity-agent"}),
+        Workload(
+            "kube-system",
+            "kube-proxy",
+            "DaemonSet",
+            "mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.31.5",
+            "100m",
+            None,
+            [(n, 20) for n in nodes],
+            memory="128Mi",
+            labels={"component": "kube-proxy"},
+        ),
+        Workload(
+            "kube-system",
+            "coredns",
+            "Deployment",
+            "mcr.microsoft.com/oss/kubernetes/coredns:v1.11.3-2",
+            "100m",
+            None,
+            [(n, 20) for n in spread],
+            memory="70Mi",
+            labels={"k8s-app": "kube-dns"},
+        ),
+        Workload(
+            "kube-system",
+            "metrics-server",
+            "Deployment",
+            "mcr.microsoft.com/oss/kubernetes/metrics-server:v0.7.2",
+            "150m",
+            "2",
+            [(n, 10) for n in spread],
+            memory="100Mi",
+            labels={"k8s-app": "metrics-server"},
+        ),
+        Workload(
+            "kube-system",
+            "konnectivity-agent",
+            "Deployment",
+            "mcr.microsoft.com/oss/kubernetes/apiserver-network-proxy/agent:v0.30.3",
+            "20m",
+            "1",
+            [(n, 5) for n in spread],
+            memory="20Mi",
+            labels={"app": "konnectivity-agent"},
+        ),
     ]
 
 
 def web(cpu_request: str, cpu_limit: str | None, pods: list[tuple[str, int]]) -> Workload:
-    return Workload("shop", "web", "Deployment", "contososhop.azurecr.io/shop/web:1.4.2", cpu_request, cpu_limit, pods, labels={"app": "web"})
+    return Workload(
+        "shop",
+        "web",
+        "Deployment",
+        "contososhop.azurecr.io/shop/web:1.4.2",
+        cpu_request,
+        cpu_limit,
+        pods,
+        labels={"app": "web"},
+    )
 
 
 def checkout(cpu_request: str, cpu_limit: str | None, pods: list[tuple[str, int]]) -> Workload:
-    return Workload("shop", "checkout", "Deployment", "contososhop.azurecr.io/shop/checkout:2.3.0", cpu_request, cpu_limit, pods, labels={"app": "checkout"})
+    return Workload(
+        "shop",
+        "checkout",
+        "Deployment",
+        "contososhop.azurecr.io/shop/checkout:2.3.0",
+        cpu_request,
+        cpu_limit,
+        pods,
+        labels={"app": "checkout"},
+    )
 
 
 def cases() -> dict[str, dict[str, Any]]:
     u0, u1, u2 = USER_NODES
     standard = [Pool(SYS_POOL, "System", 2, taints=["CriticalAddonsOnly=true:NoSchedule"])]
-    busy_web = web("800m", "1500m", [(u0, 1100), (u0, 1100), (u0, 1100), (u1, 1100), (u1, 1100), (u1, 1090), (u2, 1100), (u2, 1080), (u2, 1080)])
+    busy_web = web(
+        "800m",
+        "1500m",
+        [(u0, 1100), (u0, 1100), (u0, 1100), (u1, 1100), (u1, 1100), (u1, 1090), (u2, 1100), (u2, 1080), (u2, 1080)],
+    )
     busy = {"workloads": [busy_web]}
     quota_ok = {"family": (20, 100), "cores": (20, 100)}
     out: dict[str, dict[str, Any]] = {
@@ -127,7 +189,17 @@ def cases() -> dict[str, dict[str, Any]]:
         },
         "nodecpu-runaway-pod-no-limits": {
             "workloads": [
-                Workload("batch", "report-worker", "Deployment", "contososhop.azurecr.io/batch/report-worker:3.0.1", "250m", None, [(u0, 3100)], memory="512Mi", labels={"app": "report-worker"}),
+                Workload(
+                    "batch",
+                    "report-worker",
+                    "Deployment",
+                    "contososhop.azurecr.io/batch/report-worker:3.0.1",
+                    "250m",
+                    None,
+                    [(u0, 3100)],
+                    memory="512Mi",
+                    labels={"app": "report-worker"},
+                ),
                 web("500m", "1", [(u0, 300), (u1, 900), (u2, 800)]),
             ],
             "azure": {"pools": [*standard, Pool(USER_POOL, "User", 3, True, 2, 3)], "quota": quota_ok},
@@ -151,15 +223,27 @@ def cases() -> dict[str, dict[str, Any]]:
             "nodes": [f"aks-{SYS_POOL}-31718369-vmss00000{i}" for i in range(3)],
             "user_nodes": [],
             "workloads": [
-                web("500m", "1500m", [(f"aks-{SYS_POOL}-31718369-vmss00000{i}", 1200) for i in range(3) for _ in range(2)]),
+                web(
+                    "500m",
+                    "1500m",
+                    [(f"aks-{SYS_POOL}-31718369-vmss00000{i}", 1200) for i in range(3) for _ in range(2)],
+                ),
                 checkout("500m", "1", [(f"aks-{SYS_POOL}-31718369-vmss00000{i}", 900) for i in range(3)]),
             ],
             "azure": {"pools": [Pool(SYS_POOL, "System", 3, True, 3, 5)], "quota": quota_ok},
         },
-        "nodecpu-autoscaler-disabled": busy | {"azure": {"pools": [*standard, Pool(USER_POOL, "User", 3)], "quota": quota_ok}},
-        "nodecpu-autoscaler-max-reached": busy | {"azure": {"pools": [*standard, Pool(USER_POOL, "User", 3, True, 2, 3)], "quota": quota_ok}},
-        "nodecpu-vm-quota-exceeded": busy | {"azure": {"pools": [*standard, Pool(USER_POOL, "User", 3, True, 2, 8)], "quota": {"family": (24, 24), "cores": (40, 100)}}},
-        "nodecpu-no-azure-inconclusive": busy | {"azure": None},
+        "nodecpu-autoscaler-disabled": busy
+        | {"azure": {"pools": [*standard, Pool(USER_POOL, "User", 3)], "quota": quota_ok}},
+        "nodecpu-autoscaler-max-reached": busy
+        | {"azure": {"pools": [*standard, Pool(USER_POOL, "User", 3, True, 2, 3)], "quota": quota_ok}},
+        "nodecpu-vm-quota-exceeded": busy
+        | {
+            "azure": {
+                "pools": [*standard, Pool(USER_POOL, "User", 3, True, 2, 8)],
+                "quota": {"family": (24, 24), "cores": (40, 100)},
+            }
+        },
+        "nodecpu-no-azure-inconclusive": busy | {"azure": None, "command": False},
     }
     return out
 
@@ -194,9 +278,17 @@ def write(folder: Path, spec: dict[str, Any], shapes: Path) -> None:
     dump(kube / "horizontalpodautoscalers.yaml", as_list(hpas))
     if spec.get("metrics", True):
         dump(kube / "nodemetrics.yaml", as_list([node_metrics(n, workloads) for n in node_objs]))
-        dump(kube / "podmetrics.yaml", as_list([pod_metrics(w, node, i) for w in workloads for i, (node, _u) in enumerate(w.pods)]))
+        dump(
+            kube / "podmetrics.yaml",
+            as_list([pod_metrics(w, node, i) for w in workloads for i, (node, _u) in enumerate(w.pods)]),
+        )
     else:
         dump(kube / "apiservice-metrics.yaml", apiservice_down())
+    if spec.get("command", True):
+        # tests/test_live_parity.py and tests/test_rbac.py replay every example with a COMMAND live. The
+        # no-Azure case has none: its skipped reason names the mode ("no azure/ recordings" vs "--no-azure");
+        # tests/test_live_nodecpu.py compares it without the reason.
+        (folder / "COMMAND").write_text("aksdoctor nodecpu\n", encoding="utf-8")
     if spec.get("azure"):
         (folder / "azure").mkdir()
         lines = [json.dumps(r, separators=(",", ":")) for r in azure(shapes, spec["azure"], nodes)]
@@ -252,7 +344,10 @@ def node_object(name: str, pool: str, mode: str, *, tainted: bool, index: int) -
                 "topology.kubernetes.io/region": LOCATION,
                 "topology.kubernetes.io/zone": f"{LOCATION}-{index % 3 + 1}",
             },
-            "annotations": {"node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true"},
+            "annotations": {
+                "node.alpha.kubernetes.io/ttl": "0",
+                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+            },
         },
         "spec": {
             "podCIDR": f"10.244.{node_number(name)}.0/24",
@@ -260,10 +355,26 @@ def node_object(name: str, pool: str, mode: str, *, tainted: bool, index: int) -
         },
         "status": {
             "addresses": [{"type": "InternalIP", "address": node_ip(name)}, {"type": "Hostname", "address": name}],
-            "allocatable": {"cpu": f"{ALLOCATABLE_M}m", "ephemeral-storage": "119703055367", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "12880516Ki", "pods": "110"},
-            "capacity": {"cpu": "4", "ephemeral-storage": "129886128Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "16369924Ki", "pods": "110"},
+            "allocatable": {
+                "cpu": f"{ALLOCATABLE_M}m",
+                "ephemeral-storage": "119703055367",
+                "hugepages-1Gi": "0",
+                "hugepages-2Mi": "0",
+                "memory": "12880516Ki",
+                "pods": "110",
+            },
+            "capacity": {
+                "cpu": "4",
+                "ephemeral-storage": "129886128Ki",
+                "hugepages-1Gi": "0",
+                "hugepages-2Mi": "0",
+                "memory": "16369924Ki",
+                "pods": "110",
+            },
             "conditions": [
-                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                condition(
+                    "MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"
+                ),
                 condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
                 condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
                 condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
@@ -298,15 +409,40 @@ def node_ip(name: str) -> str:
 
 
 def condition(kind: str, status: str, reason: str, message: str) -> dict[str, str]:
-    return {"type": kind, "status": status, "lastHeartbeatTime": NOW, "lastTransitionTime": EARLIER, "reason": reason, "message": message}
+    return {
+        "type": kind,
+        "status": status,
+        "lastHeartbeatTime": NOW,
+        "lastTransitionTime": EARLIER,
+        "reason": reason,
+        "message": message,
+    }
 
 
 def owner_ref(w: Workload) -> list[dict[str, Any]]:
     if w.kind == "Deployment":
         rs = f"{w.name}-{short_hash(w.name, 10)}"
-        return [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "uid": uid("rs", w.namespace, rs), "controller": True, "blockOwnerDeletion": True}]
+        return [
+            {
+                "apiVersion": "apps/v1",
+                "kind": "ReplicaSet",
+                "name": rs,
+                "uid": uid("rs", w.namespace, rs),
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ]
     if w.kind == "DaemonSet":
-        return [{"apiVersion": "apps/v1", "kind": "DaemonSet", "name": w.name, "uid": uid("ds", w.namespace, w.name), "controller": True, "blockOwnerDeletion": True}]
+        return [
+            {
+                "apiVersion": "apps/v1",
+                "kind": "DaemonSet",
+                "name": w.name,
+                "uid": uid("ds", w.namespace, w.name),
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ]
     return []
 
 
@@ -327,7 +463,12 @@ def pod_object(w: Workload, node: str, i: int) -> dict[str, Any]:
         labels["pod-template-hash"] = short_hash(w.name, 10)
     tolerations = [
         {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
-        {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+        {
+            "key": "node.kubernetes.io/unreachable",
+            "operator": "Exists",
+            "effect": "NoExecute",
+            "tolerationSeconds": 300,
+        },
     ]
     if w.namespace == "kube-system":
         tolerations.insert(0, {"key": "CriticalAddonsOnly", "operator": "Exists"})
@@ -398,7 +539,12 @@ def crash(pod: dict[str, Any]) -> None:
     """metrics-server in CrashLoopBackOff: not Ready, restarting."""
     status = pod["status"]
     status["conditions"] = [
-        {**c, "status": "False", "reason": "ContainersNotReady", "message": "containers with unready status: [metrics-server]"}
+        {
+            **c,
+            "status": "False",
+            "reason": "ContainersNotReady",
+            "message": "containers with unready status: [metrics-server]",
+        }
         if c["type"] in ("Ready", "ContainersReady")
         else c
         for c in status["conditions"]
@@ -408,8 +554,21 @@ def crash(pod: dict[str, Any]) -> None:
         ready=False,
         started=False,
         restartCount=14,
-        state={"waiting": {"reason": "CrashLoopBackOff", "message": f"back-off 5m0s restarting failed container=metrics-server pod={pod['metadata']['name']}_kube-system({pod['metadata']['uid']})"}},
-        lastState={"terminated": {"exitCode": 1, "reason": "Error", "startedAt": "2026-11-21T09:51:02Z", "finishedAt": "2026-11-21T09:51:33Z", "containerID": cs["containerID"]}},
+        state={
+            "waiting": {
+                "reason": "CrashLoopBackOff",
+                "message": f"back-off 5m0s restarting failed container=metrics-server pod={pod['metadata']['name']}_kube-system({pod['metadata']['uid']})",
+            }
+        },
+        lastState={
+            "terminated": {
+                "exitCode": 1,
+                "reason": "Error",
+                "startedAt": "2026-11-21T09:51:02Z",
+                "finishedAt": "2026-11-21T09:51:33Z",
+                "containerID": cs["containerID"],
+            }
+        },
     )
 
 
@@ -433,18 +592,39 @@ def replicaset_object(w: Workload) -> dict[str, Any]:
             "creationTimestamp": EARLIER,
             "generation": 1,
             "labels": labels,
-            "annotations": {"deployment.kubernetes.io/desired-replicas": str(replicas), "deployment.kubernetes.io/revision": "1"},
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": w.name, "uid": uid("deploy", w.namespace, w.name), "controller": True, "blockOwnerDeletion": True}],
+            "annotations": {
+                "deployment.kubernetes.io/desired-replicas": str(replicas),
+                "deployment.kubernetes.io/revision": "1",
+            },
+            "ownerReferences": [
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "Deployment",
+                    "name": w.name,
+                    "uid": uid("deploy", w.namespace, w.name),
+                    "controller": True,
+                    "blockOwnerDeletion": True,
+                }
+            ],
         },
         "spec": {
             "replicas": replicas,
             "selector": {"matchLabels": labels},
             "template": {
                 "metadata": {"labels": labels},
-                "spec": {"containers": [{"name": w.name, "image": w.image, "resources": resources(w)}], "restartPolicy": "Always"},
+                "spec": {
+                    "containers": [{"name": w.name, "image": w.image, "resources": resources(w)}],
+                    "restartPolicy": "Always",
+                },
             },
         },
-        "status": {"replicas": replicas, "readyReplicas": replicas, "availableReplicas": replicas, "fullyLabeledReplicas": replicas, "observedGeneration": 1},
+        "status": {
+            "replicas": replicas,
+            "readyReplicas": replicas,
+            "availableReplicas": replicas,
+            "fullyLabeledReplicas": replicas,
+            "observedGeneration": 1,
+        },
     }
 
 
@@ -452,23 +632,60 @@ def hpa_object(h: dict[str, Any]) -> dict[str, Any]:
     return {
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
-        "metadata": {"name": h["name"], "namespace": "shop", "uid": uid("hpa", h["name"]), "resourceVersion": "4812001", "creationTimestamp": EARLIER},
+        "metadata": {
+            "name": h["name"],
+            "namespace": "shop",
+            "uid": uid("hpa", h["name"]),
+            "resourceVersion": "4812001",
+            "creationTimestamp": EARLIER,
+        },
         "spec": {
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
             "minReplicas": h["min"],
             "maxReplicas": h["max"],
-            "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": h["target"]}}}],
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": h["target"]}},
+                }
+            ],
         },
         "status": {
             "currentReplicas": h["max"],
             "desiredReplicas": h["max"],
             "lastScaleTime": "2026-11-21T09:31:44Z",
-            "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": h["current"], "averageValue": h["value"]}}}],
+            "currentMetrics": [
+                {
+                    "type": "Resource",
+                    "resource": {
+                        "name": "cpu",
+                        "current": {"averageUtilization": h["current"], "averageValue": h["value"]},
+                    },
+                }
+            ],
             # the condition texts of pkg/controller/podautoscaler/horizontal.go
             "conditions": [
-                {"type": "AbleToScale", "status": "True", "lastTransitionTime": EARLIER, "reason": "ReadyForNewScale", "message": "recommended size matches current size"},
-                {"type": "ScalingActive", "status": "True", "lastTransitionTime": EARLIER, "reason": "ValidMetricFound", "message": "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)"},
-                {"type": "ScalingLimited", "status": "True", "lastTransitionTime": "2026-11-21T09:31:44Z", "reason": "TooManyReplicas", "message": "the desired replica count is more than the maximum replica count"},
+                {
+                    "type": "AbleToScale",
+                    "status": "True",
+                    "lastTransitionTime": EARLIER,
+                    "reason": "ReadyForNewScale",
+                    "message": "recommended size matches current size",
+                },
+                {
+                    "type": "ScalingActive",
+                    "status": "True",
+                    "lastTransitionTime": EARLIER,
+                    "reason": "ValidMetricFound",
+                    "message": "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)",
+                },
+                {
+                    "type": "ScalingLimited",
+                    "status": "True",
+                    "lastTransitionTime": "2026-11-21T09:31:44Z",
+                    "reason": "TooManyReplicas",
+                    "message": "the desired replica count is more than the maximum replica count",
+                },
             ],
         },
     }
@@ -515,7 +732,11 @@ def apiservice_down() -> dict[str, Any]:
             "uid": uid("apiservice", "metrics"),
             "resourceVersion": "4812702",
             "creationTimestamp": EARLIER,
-            "labels": {"addonmanager.kubernetes.io/mode": "Reconcile", "k8s-app": "metrics-server", "kubernetes.io/cluster-service": "true"},
+            "labels": {
+                "addonmanager.kubernetes.io/mode": "Reconcile",
+                "k8s-app": "metrics-server",
+                "kubernetes.io/cluster-service": "true",
+            },
         },
         "spec": {
             "group": "metrics.k8s.io",
@@ -547,15 +768,25 @@ def azure(shapes: Path, spec: dict[str, Any], nodes: list[str]) -> list[dict[str
     location = f"{base}/providers/Microsoft.Compute/locations/{LOCATION}"
     return [
         rec(f"{base}/providers/Microsoft.ContainerService/managedClusters?api-version={AKS_API}", {"value": [cluster]}),
-        rec(f"{base}/resourceGroups/{RG}/providers/Microsoft.ContainerService/managedClusters/{CLUSTER}?api-version={AKS_API}", cluster),
+        rec(
+            f"{base}/resourceGroups/{RG}/providers/Microsoft.ContainerService/managedClusters/{CLUSTER}?api-version={AKS_API}",
+            cluster,
+        ),
         rec(f"{location}/usages?api-version={COMPUTE_API}", usages_body(shapes, spec["quota"])),
         rec(f"{location}/vmSizes?api-version={COMPUTE_API}", vm_sizes_body()),
     ]
 
 
 def cluster_body(shapes: Path, pools: list[Pool]) -> dict[str, Any]:
-    body = json.loads((shapes / "Microsoft.ContainerService/managedClusters_Get.recorded-workloadIdentity.json").read_text())
-    text = json.dumps(body).replace("00000000-0000-0000-0000-000000000000", SUB).replace("clitest000001", RG).replace("cliakstest000001", CLUSTER)
+    body = json.loads(
+        (shapes / "Microsoft.ContainerService/managedClusters_Get.recorded-workloadIdentity.json").read_text()
+    )
+    text = (
+        json.dumps(body)
+        .replace("00000000-0000-0000-0000-000000000000", SUB)
+        .replace("clitest000001", RG)
+        .replace("cliakstest000001", CLUSTER)
+    )
     body = json.loads(text.replace("westus2", LOCATION))
     props = body["properties"]
     props["nodeResourceGroup"] = NODE_RG
@@ -567,7 +798,11 @@ def cluster_body(shapes: Path, pools: list[Pool]) -> dict[str, Any]:
 
 def profile(template: dict[str, Any], pool: Pool) -> dict[str, Any]:
     template.update(name=pool.name, count=pool.count, vmSize=VM, mode=pool.mode, enableAutoScaling=pool.autoscale)
-    template.update(orchestratorVersion="1.31.5", currentOrchestratorVersion="1.31.5", nodeImageVersion="AKSUbuntu-2204gen2containerd-202510.19.0")
+    template.update(
+        orchestratorVersion="1.31.5",
+        currentOrchestratorVersion="1.31.5",
+        nodeImageVersion="AKSUbuntu-2204gen2containerd-202510.19.0",
+    )
     if pool.autoscale:
         template.update(minCount=pool.min_count, maxCount=pool.max_count)
     if pool.taints:
@@ -590,7 +825,14 @@ def usages_body(shapes: Path, quota: dict[str, tuple[int, int]]) -> dict[str, An
 
 def vm_sizes_body() -> dict[str, Any]:
     def size(name: str, cores: int, memory_mb: int, disk_mb: int, disks: int) -> dict[str, Any]:
-        return {"name": name, "numberOfCores": cores, "osDiskSizeInMB": 1047552, "resourceDiskSizeInMB": disk_mb, "memoryInMB": memory_mb, "maxDataDiskCount": disks}
+        return {
+            "name": name,
+            "numberOfCores": cores,
+            "osDiskSizeInMB": 1047552,
+            "resourceDiskSizeInMB": disk_mb,
+            "memoryInMB": memory_mb,
+            "maxDataDiskCount": disks,
+        }
 
     return {
         "value": [

@@ -37,12 +37,15 @@ EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
     "nodecpu-cpu-requests-underestimated": (
         "problem",
         "cpu-requests-underestimated",
-        ["kubectl set resources deployment/web -n shop -c web --requests=cpu=900m", "kubectl top pod -n shop --containers"],
+        [
+            "kubectl set resources deployment/web -n shop -c web --requests=cpu=900m",
+            "kubectl top pod -n shop --containers",
+        ],
     ),
     "nodecpu-hpa-at-max-replicas": (
         "problem",
         "hpa-at-max-replicas",
-        ["kubectl patch hpa web -n shop --type merge -p '{\"spec\":{\"maxReplicas\":13}}'"],
+        ['kubectl patch hpa web -n shop --type merge -p \'{"spec":{"maxReplicas":13}}\''],
     ),
     "nodecpu-user-pods-on-system-pool": (
         "problem",
@@ -135,14 +138,14 @@ def test_gauges_give_every_node_and_pool_against_allocatable_with_capacity(cli):
     assert gauges["pool userpool (3 nodes)"]["value"] == 3600 + 1100 + 1001
     assert gauges["pool userpool (3 nodes)"]["limit"] == 3 * 3860
     assert gauges["pool nodepool1 (2 nodes)"]["group"] == "nodepool1"
-    assert [g["label"] for g in report["gauges"]][0] == HOT  # hottest first
+    assert report["gauges"][0]["label"] == HOT  # hottest first
 
 
 def test_runaway_pod_names_usage_against_request_and_node_share(cli):
     _code, report = run(cli, "nodecpu-runaway-pod-no-limits")
     cause = report["causes"][0]
     assert cause["title"] == f"Pod batch/{REPORT_POD} has no CPU limit and uses 80% of node {HOT}"
-    assert "uses 3.1 cores on" in cause["summary"] and "12.4× its request (250m)" in cause["summary"]
+    assert "uses 3.1 cores on" in cause["summary"] and "12.4x its request (250m)" in cause["summary"]
     facts = [e["fact"] for e in cause["evidence"]]
     assert f"{HOT} (pool userpool) is at 93.3% of allocatable (3.6 of 3.86 cores; capacity 4)" in facts
     assert any(f.startswith(f"top on {HOT}: shop/web-") and "limit 1" in f for f in facts)
@@ -151,7 +154,7 @@ def test_runaway_pod_names_usage_against_request_and_node_share(cli):
 def test_other_findings_are_kept_as_notes(cli):
     _code, report = run(cli, "nodecpu-runaway-pod-no-limits")
     assert "also: pool userpool is at its autoscaler maxCount (3 of max 3 nodes)" in report["notes"]
-    assert any(n.startswith(f"also: the pods on {HOT} use 4.0× their CPU requests") for n in report["notes"])
+    assert any(n.startswith(f"also: the pods on {HOT} use 4.0x their CPU requests") for n in report["notes"])
 
 
 def test_healthy_gives_the_hottest_node_figure(cli):
@@ -165,7 +168,7 @@ def test_healthy_gives_the_hottest_node_figure(cli):
 
 def test_threshold_option_makes_cooler_nodes_hot(cli):
     code, report = run(cli, "nodecpu-healthy", "--threshold", "50")
-    assert [s["outcome"] for s in report["trace"]][0] == "hot"
+    assert report["trace"][0]["outcome"] == "hot"
     assert code == 3  # the pool check needs Azure, which this bundle does not have
     assert report["skipped"][0]["probe"] == "pool.autoscaler"
 
@@ -241,3 +244,8 @@ def test_text_report_draws_the_node_chart(cli):
     assert "██████████████████░░" in chart and chart.endswith("90.7%  3500/3860m")
     assert "pool userpool (3 nodes)" in out
     assert "Pool userpool is at its autoscaler maxCount (3 nodes)" in out
+
+
+def test_kubectl_style_node_target(cli):
+    code, report = run(cli, "nodecpu-runaway-pod-no-limits", f"node/{HOT}")
+    assert code == 1 and report["target"] == {"kind": "Node", "name": HOT}

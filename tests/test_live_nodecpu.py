@@ -135,3 +135,14 @@ def test_api_calls_do_not_grow_with_the_node_count(validate_report):
     assert not any(r.query.get("fieldSelector") for r in large["requests"]), "no per-node field selectors"
     assert large["report"]["notes"][0].startswith("180 more nodes are not charted (29 of them at or above 90%")
     assert wall < 30
+
+
+def test_forbidden_node_metrics_is_inconclusive_with_the_grant(cli, tmp_path):
+    with served(EXAMPLES / "nodecpu-healthy", tmp_path) as (server, kubeconfig):
+        server.forbid("list", "nodes", group="metrics.k8s.io")
+        code, report, _ = _live(cli, kubeconfig, "--no-azure")
+    assert code == 3 and report["status"] == "inconclusive"
+    skipped = report["skipped"][0]
+    assert skipped["probe"] == "nodes.cpu_pressure"
+    assert 'cannot list resource "nodes" in API group "metrics.k8s.io"' in skipped["reason"]
+    assert "'list' on resource 'nodes' (apiGroup metrics.k8s.io) through a ClusterRole" in skipped["grant"]

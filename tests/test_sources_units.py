@@ -115,3 +115,40 @@ def test_fill_shell_quotes_values_and_shows_missing_ones():
     assert fill("kubectl -n {cluster}", facts, shell=True) == "kubectl -n <cluster>"
     assert fill("tags: {tags}", facts, shell=False) == "tags: a b, c"
     assert fill("x {{literal}} {pod}", facts, shell=True) == "x {literal} web-1"
+
+
+def test_preloaded_lists_answer_gets_lists_and_events_locally():
+    from aksdoctor.errors import NotFound
+    from aksdoctor.model import Target
+    from aksdoctor.sources.evidence import Evidence
+
+    class NoKube:
+        mode, context = "live", "x"
+
+        def get(self, *a, **k):
+            raise AssertionError("no per-object call when the list is preloaded")
+
+        list = get
+
+    pods = [
+        {
+            "metadata": {
+                "name": f"p{i}",
+                "namespace": "a" if i % 2 else "b",
+                "uid": f"u{i}",
+                "labels": {"app": "x" if i < 3 else "y"},
+            }
+        }
+        for i in range(6)
+    ]
+    events = [{"metadata": {"name": "e1", "namespace": "a"}, "involvedObject": {"uid": "u1"}, "reason": "Failed"}]
+    ev = Evidence(kube=NoKube(), azure=None, target=Target("Pod", "p1", "a"))
+    ev.preload("pods", pods)
+    ev.preload("events", events)
+    assert ev.get("pods", "p1", "a")["metadata"]["uid"] == "u1"
+    with pytest.raises(NotFound):
+        ev.get("pods", "p1", "b")
+    assert [p["metadata"]["name"] for p in ev.list("pods", "a", labels="app=x")] == ["p1"]
+    assert [p["metadata"]["name"] for p in ev.list("pods", None, labels="app=y")] == ["p3", "p4", "p5"]
+    assert ev.events_for(pods[1]) == events and ev.events_for(pods[3]) == []
+    assert ev.for_target(Target("Pod", "p3", "a")).get("pods", "p3", "a")["metadata"]["uid"] == "u3"

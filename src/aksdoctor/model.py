@@ -246,6 +246,30 @@ class Diagnosis:
         return self.status.exit_status
 
 
+@dataclass
+class ScanResult:
+    """What `scan` returns: one Diagnosis per object with a problem, over one or more clusters."""
+
+    findings: list[Diagnosis] = field(default_factory=list)
+    scope: dict[str, Any] = field(default_factory=dict)
+    scanned: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    started_at: str = ""
+    duration_ms: int = 0
+
+    @property
+    def exit_status(self) -> ExitStatus:
+        """1 when any finding is a problem, 3 when only inconclusive ones, 4 when nothing could be scanned."""
+        if self.errors and not self.scanned:
+            return ExitStatus.UNREACHABLE
+        statuses = {f.status for f in self.findings}
+        if Status.PROBLEM in statuses:
+            return ExitStatus.PROBLEM
+        if Status.INCONCLUSIVE in statuses or self.errors:
+            return ExitStatus.INCONCLUSIVE
+        return ExitStatus.HEALTHY
+
+
 __all__ = [
     "NO",
     "UNKNOWN",
@@ -257,6 +281,7 @@ __all__ = [
     "Fix",
     "Gauge",
     "Outcome",
+    "ScanResult",
     "Skipped",
     "SourceInfo",
     "Status",

@@ -12,8 +12,10 @@ from . import common
 
 def capture(
     runbook: Annotated[str, typer.Argument(help="The runbook to run, e.g. imagepull.")],
-    target: Annotated[str, typer.Argument(help="Its target (a pod, a deployment, a node).", show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the bundle to.", file_okay=False)],
+    target: Annotated[
+        str | None, typer.Argument(help="Its target (pod, deployment, node; none: all nodes).", show_default=False)
+    ] = None,
     namespace: common.Namespace = None,
     context: common.Context = None,
     kubeconfig: common.Kubeconfig = None,
@@ -25,6 +27,11 @@ def capture(
     no_azure: common.NoAzure = False,
     verbose: common.Verbose = 0,
     debug: common.Debug = False,
+    all_namespaces: Annotated[bool, typer.Option("--all-namespaces", "-A", help="scan: every namespace.")] = False,
+    vault: Annotated[str | None, typer.Option("--vault", help="keyvault: the vault a pod calls from its code.")] = None,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", help="nodecpu: CPU percentage that counts as hot.")
+    ] = None,
 ) -> None:
     """Write an evidence bundle with everything the runbook read (Secret values and tokens removed) and its
     report. Hand it to someone without cluster access: `aksdoctor RUNBOOK TARGET --bundle DIR` gives the same
@@ -34,10 +41,14 @@ def capture(
         resource_group=resource_group, cluster=cluster, bundle=bundle, timeout=timeout, no_azure=no_azure,
         verbose=verbose, debug=debug,
     )  # fmt: skip
-    raise typer.Exit(int(common.guarded(lambda: _capture(runbook, target, out, flags), debug=debug)))
+    extra = {k: v for k, v in {"vault": vault, "threshold": threshold}.items() if v is not None}
+    if runbook == "scan":
+        code = common.guarded(lambda: _capture_scan(out, flags, all_namespaces, threshold or 90.0), debug=debug)
+        raise typer.Exit(int(code))
+    raise typer.Exit(int(common.guarded(lambda: _capture(runbook, target, out, flags, extra), debug=debug)))
 
 
-def _capture(runbook_id: str, target: str, out: Path, flags: common.Flags) -> int:
+def _capture(runbook_id: str, target: str | None, out: Path, flags: common.Flags, extra: dict[str, Any]) -> int:
     from ..errors import UsageError
     from ..probes import PROBES
     from ..runbook import load_all
@@ -48,14 +59,22 @@ def _capture(runbook_id: str, target: str, out: Path, flags: common.Flags) -> in
     if flags.bundle is not None and out.resolve() == flags.bundle.resolve():
         raise UsageError("--out must differ from --bundle")
     if runbook_id == "diagnose":
-        is_deploy = "/" in target and target.split("/", 1)[0].lower() in ("deploy", "deployment", "deployments")
+        is_deploy = "/" in (target or "") and (target or "").split("/", 1)[0].lower() in (
+            "deploy",
+            "deployment",
+            "deployments",
+        )
         kind = "Deployment" if is_deploy else "Pod"
     else:
         kind = books[runbook_id].target
-    return _write(runbook_id, kind, target, out, flags)
+    if target is None:
+        if kind != "Node":
+            raise UsageError(f"capture {runbook_id} needs a target ({kind.lower()} name)")
+        kind, target = "Cluster", "all-nodes"
+    return _write(runbook_id, kind, target, out, flags, extra)
 
 
-def _write(runbook_id: str, kind: str, target: str, out: Path, flags: common.Flags) -> int:
+def _write(runbook_id: str, kind: str, target: str, out: Path, flags: common.Flags, extra: dict[str, Any]) -> int:
     from ..render import json_report, markdown
     from ..sources.capture import RecordingKube, RecordingTransport, write_bundle
 
@@ -70,7 +89,7 @@ def _write(runbook_id: str, kind: str, target: str, out: Path, flags: common.Fla
         azure.wrap_transports(lambda inner: RecordingTransport(inner, exchanges))
 
     diagnosis, ev = common.run_diagnosis(
-        runbook_id, kind, target, flags, {}, wrap_kube=wrap_kube, wrap_azure=wrap_azure
+        runbook_id, kind, target, flags, extra, wrap_kube=wrap_kube, wrap_azure=wrap_azure
     )
     written = write_bundle(
         out,
@@ -81,12 +100,53 @@ def _write(runbook_id: str, kind: str, target: str, out: Path, flags: common.Fla
         report_md=markdown.render(diagnosis),
     )
     in_namespace = f" -n {ev.target.namespace}" if ev.target.namespace else ""
-    (out / "COMMAND").write_text(f"aksdoctor {runbook_id} {target}{in_namespace}\n")
+    options = "".join(f" --{k} {v}" for k, v in extra.items())
+    shown = "" if kind == "Cluster" else f" {target}"
+    (out / "COMMAND").write_text(f"aksdoctor {runbook_id}{shown}{in_namespace}{options}\n")
     console = common.stdout_console()
     verdict = diagnosis.causes[0].id if diagnosis.causes else diagnosis.status.value
     console.print(f"captured {len(written)} files to {out} ({verdict}); replay with:")
-    console.print(f"  aksdoctor {runbook_id} {target} --bundle {out}{in_namespace}")
+    console.print(f"  aksdoctor {runbook_id}{shown} --bundle {out}{in_namespace}{options}")
     return int(diagnosis.exit_status)
+
+
+def _capture_scan(out: Path, flags: common.Flags, all_namespaces: bool, threshold: float) -> int:
+    from ..errors import UsageError
+    from ..probes import PROBES
+    from ..render import scan_report
+    from ..runbook import load_all
+    from ..scan import ScanScope
+    from ..sources.capture import RecordingKube, RecordingTransport, write_bundle
+    from .scan import run_one
+
+    if flags.bundle is not None and out.resolve() == flags.bundle.resolve():
+        raise UsageError("--out must differ from --bundle")
+    recorder: dict[str, Any] = {}
+    exchanges: list[dict[str, Any]] = []
+
+    def wrap_kube(kube: Any) -> Any:
+        recorder["kube"] = RecordingKube(kube)
+        return recorder["kube"]
+
+    def wrap_azure(azure: Any) -> None:
+        azure.wrap_transports(lambda inner: RecordingTransport(inner, exchanges))
+
+    scope = ScanScope(namespace=None, threshold=threshold)
+    books = load_all(PROBES)
+    result = run_one(flags, flags.context, scope, books, all_namespaces, wrap_kube=wrap_kube, wrap_azure=wrap_azure)
+    write_bundle(
+        out,
+        recorder["kube"],
+        exchanges=exchanges,
+        context={},
+        report_json=scan_report.render_json(result) + "\n",
+        report_md=scan_report.render_markdown(result),
+    )
+    where = " -A" if all_namespaces else f" -n {result.scope.get('namespace')}"
+    (out / "COMMAND").write_text(f"aksdoctor scan{where}\n")
+    common.stdout_console().print(f"captured the scan ({len(result.findings)} findings) to {out}; replay with:")
+    common.stdout_console().print(f"  aksdoctor scan{where} --bundle {out}")
+    return int(result.exit_status)
 
 
 def _coordinates(diagnosis: Any, ev: Any) -> dict[str, str]:

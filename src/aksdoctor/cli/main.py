@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import capture, diagnose, imagepull, keyvault, nodecpu, pending, rollout, runbooks_cmd
+from . import capture, diagnose, imagepull, keyvault, nodecpu, pending, rollout, runbooks_cmd, scan
 
 app = typer.Typer(
     name="aksdoctor",
@@ -40,6 +40,7 @@ def main(
 app.command("diagnose")(diagnose.diagnose)
 app.command("imagepull")(imagepull.imagepull)
 app.command("rollout")(rollout.rollout)
+app.command("scan")(scan.scan)
 app.command("capture")(capture.capture)
 app.command("nodecpu")(nodecpu.nodecpu)
 app.command("keyvault")(keyvault.keyvault)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -33,6 +33,7 @@ def nodecpu(
     no_azure: common.NoAzure = False,
     verbose: common.Verbose = 0,
     debug: common.Debug = False,
+    redact: common.Redact = False,
 ) -> None:
     """Why nodes run at or above --threshold CPU: the pods burning it, and why capacity did not follow."""
     flags = common.Flags(
@@ -47,38 +48,10 @@ def nodecpu(
         no_azure=no_azure,
         verbose=verbose,
         debug=debug,
+        redact=redact,
     )
     kind, name = ("Node", node) if node else ("Cluster", "all-nodes")
-    if verbose:
-        common._logging(verbose)  # common.diagnose would set a namespace on the target (see _diagnose)
-    code = common.guarded(lambda: _diagnose(kind, name, flags, {"threshold": threshold}), debug=debug)
-    raise typer.Exit(int(code))
-
-
-def _diagnose(kind: str, name: str, flags: common.Flags, extra: dict[str, Any]) -> Any:
-    """common._diagnose for a cluster-scoped target: the same run, with no namespace on the target."""
-    from ..engine import Engine
-    from ..errors import UsageError
-    from ..model import Target
-    from ..probes import PROBES
-    from ..runbook import load_all
-    from ..sources.evidence import Evidence, Options
-
-    if not name or name.startswith("-"):
-        raise UsageError(f"{kind.lower()} name {name!r} is not valid")
-    kube, azure, source = common.open_sources(flags)
-    options = Options(
-        subscription=flags.subscription,
-        resource_group=flags.resource_group,
-        cluster=flags.cluster,
-        timeout=flags.timeout,
-        extra=extra,
-    )
-    ev = Evidence(kube=kube, azure=azure, target=Target(kind=kind, name=name), options=options)
-    engine = Engine(PROBES, load_all(PROBES))
-    diagnosis = engine.run("nodecpu", ev, source=source)
-    common.print_report(diagnosis, flags.output)
-    return diagnosis.exit_status
+    common.diagnose("nodecpu", kind, name, flags, extra={"threshold": threshold})
 
 
 __all__ = ["nodecpu"]

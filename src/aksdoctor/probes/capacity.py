@@ -56,9 +56,9 @@ _VMSS = re.compile(r"^aks-(?P<pool>[a-z0-9]+)-\d+-vmss$")
 _SIZE = re.compile(
     r"^(?P<prefix>(?:Standard|Basic)_[A-Za-z]+?)(?P<cores>\d+)(?P<constrained>-\d+)?(?P<features>[a-z]*)(?P<rest>(?:_.*)?)$"
 )
-_OLD_STATUS_GROUP = re.compile(
-    r"Name:\s+(?P<name>\S+)\s+Health:\s+\w+\s+\(.*?cloudProviderTarget=(?P<target>\d+)\s+"
-    r"\(minSize=(?P<min>\d+),\s*maxSize=(?P<max>\d+)\)\)\s+ScaleUp:\s+(?P<scaleup>\w+)",
+_OLD_STATUS_GROUP = re.compile(  # the text format before cluster-autoscaler 1.30 (clusterstate/api/utils.go)
+    r"Name:\s+(?P<name>\S+)\s+Health:\s+\w+\s+\([^\n]*?cloudProviderTarget=(?P<target>\d+)\s+"
+    r"\(minSize=(?P<min>\d+),\s*maxSize=(?P<max>\d+)\)\)(?:(?!Name:).)*?ScaleUp:\s+(?P<scaleup>\w+)",
     re.DOTALL,
 )
 
@@ -739,11 +739,11 @@ def _signals(ev: Evidence) -> Signals:
     try:
         for e in ev.events_for(status):
             if e.get("reason") == "FailedToScaleUpGroup":
-                group = re.search(r"for group (\S+?):", e.get("message", ""))
+                text = str(e.get("message", ""))
+                group = re.match(r"Scale-up failed for group (\S+?): ", text)
                 src = f"Event {ns}/{dig(e, 'metadata.name', '')} (FailedToScaleUpGroup)"
-                signals.failures.append(
-                    ScaleFailure(group.group(1) if group else "", e.get("message", ""), src, event_time(e))
-                )
+                error = text[group.end() :] if group else text
+                signals.failures.append(ScaleFailure(group.group(1) if group else "", error, src, event_time(e)))
     except DataUnavailable as exc:
         signals.skipped.append(Skipped("capacity.scale_out", f"could not {exc.what}: {exc.reason}", exc.grant))
     return signals

@@ -15,6 +15,7 @@ role assignments for data and needs a policy for the caller's object id with sec
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -186,8 +187,11 @@ def check_authorization(ev: Evidence) -> Outcome:
     )
     policy = _policy(body, principal)
     if rbac:
-        roles = _roles(ev, vault_id, principal)
-        return _rbac_verdict(roles, policy, model, facts)
+        try:
+            roles = _roles(ev, vault_id, principal)
+        except DataUnavailable as exc:
+            return _roles_unreadable(ev, exc, model, facts)
+        return _rbac_verdict(roles, policy, model, facts, _wanted_secrets(ev))
     skipped: list[Skipped] = []
     try:
         roles = _roles(ev, vault_id, principal)
@@ -208,6 +212,7 @@ class HeldRole:
     reads_values: bool
     reads_metadata: bool
     why: str
+    secret: str = ""  # the secret the role is assigned on, when it is below the vault
 
     @property
     def line(self) -> str:
@@ -238,6 +243,7 @@ def held_roles(ev: Evidence, vault_id: str, principal: str, *, secret_names: tup
                 grants(role, GET_SECRET, data=True),
                 grants(role, READ_METADATA, data=True),
                 explain_role(role),
+                scope.split("/secrets/", 1)[1].strip("/") if "/secrets/" in scope else "",
             )
         )
     return out
@@ -323,44 +329,72 @@ def secret_properties(ev: Evidence, body: dict[str, Any]) -> dict[str, dict[str,
 # ---- the chain: each link once, and every other broken link as notes ---------------------------------------
 @dataclass(frozen=True)
 class Link:
-    """One link of the chain: its check and the answers that mean it is broken."""
+    """One link of the chain: its check, the answers that mean it is broken, and how to say why.
+
+    `after` names links that explain this one when they are broken (a wrong client id also makes the
+    identity lookup fail): this link is then not reported again.
+    """
 
     probe_id: str
     label: str
     check: Callable[[Evidence], Outcome]
     broken: frozenset[str]
+    detail: str = ""  # the fact that says what is wrong; else the evidence line at `line`
+    line: int = 0
+    after: tuple[str, ...] = ()
 
 
+_WIRING = ("keyvault.identity", "keyvault.pod_wiring")
 LINKS: tuple[Link, ...] = (
-    Link("keyvault.csi_driver", "CSI driver", csi.check_driver, frozenset({"missing"})),
+    Link("keyvault.csi_driver", "CSI driver", csi.check_driver, frozenset({"missing"}), "driver_gap"),
     Link("keyvault.secret_provider_class", "SecretProviderClass", csi.check_spc, frozenset({"missing"})),
-    Link("keyvault.identity", "identity", wi.check_identity, frozenset({"none"})),
+    Link("keyvault.identity", "identity", wi.check_identity, frozenset({"none"}), "client_id_problem"),
     Link(
         "keyvault.pod_wiring",
         "workload identity wiring",
         wi.check_pod_wiring,
         frozenset({"annotation-missing", "label-missing", "client-id-mismatch"}),
     ),
-    Link("keyvault.workload_identity_enabled", "cluster workload identity", wi.check_cluster, frozenset({"disabled"})),
-    Link("keyvault.identity_resource", "managed identity", wi.check_identity_resource, frozenset({"not-found"})),
-    Link("keyvault.tenant", "tenant", wi.check_tenant, frozenset({"mismatch"})),
     Link(
-        "keyvault.federated_credential", "federated credential", wi.check_federation, frozenset({"missing", "mismatch"})
+        "keyvault.workload_identity_enabled",
+        "cluster workload identity",
+        wi.check_cluster,
+        frozenset({"disabled"}),
+        "wi_problem",
     ),
-    Link("keyvault.vault", "vault", check_vault, frozenset({"missing"})),
+    Link(
+        "keyvault.identity_resource",
+        "managed identity",
+        wi.check_identity_resource,
+        frozenset({"not-found"}),
+        "client_id_problem",
+        after=_WIRING,
+    ),
+    Link("keyvault.tenant", "tenant", wi.check_tenant, frozenset({"mismatch"}), after=_WIRING),
+    Link(
+        "keyvault.federated_credential",
+        "federated credential",
+        wi.check_federation,
+        frozenset({"missing", "mismatch"}),
+        after=(*_WIRING, "keyvault.workload_identity_enabled", "keyvault.identity_resource"),
+    ),
+    Link("keyvault.vault", "vault", check_vault, frozenset({"missing"}), "vault_problem"),
     Link(
         "keyvault.authorization",
         "authorization",
         check_authorization,
         frozenset({"rbac-role-missing", "reader-only", "access-policy-missing", "model-mismatch"}),
+        line=1,
+        after=(*_WIRING, "keyvault.identity_resource"),
     ),
     Link(
         "keyvault.network",
         "network",
         lambda ev: kv_network.check_network(ev, find_vault(ev)),
         frozenset({"firewall-blocked", "public-access-disabled"}),
+        "firewall_reason",
     ),
-    Link("keyvault.secrets", "secrets", check_secrets, frozenset({"missing"})),
+    Link("keyvault.secrets", "secrets", check_secrets, frozenset({"missing"}), "secret_problem"),
 )
 _BY_ID = {link.probe_id: link for link in LINKS}
 
@@ -371,20 +405,31 @@ def link_outcome(ev: Evidence, probe_id: str) -> Outcome:
 
 
 def other_broken_links(ev: Evidence, probe_id: str) -> list[str]:
-    """'also broken' notes for every other link whose answer is a broken one."""
+    """'also broken' notes for every other link whose answer is a broken one (and not explained by another)."""
+    broken = {link.probe_id: out for link in LINKS if (out := _broken(ev, link)) is not None}
     notes = []
     for link in LINKS:
-        if link.probe_id == probe_id:
+        outcome = broken.get(link.probe_id)
+        if link.probe_id == probe_id or outcome is None or any(a in broken for a in link.after):
             continue
-        try:
-            outcome = link_outcome(ev, link.probe_id)
-        except Exception:  # noqa: BLE001 - a link that could not answer is reported by its own probe, if asked
-            continue
-        if outcome.answer in link.broken:
-            first = next(iter(outcome.evidence), outcome.answer)
-            text = first if isinstance(first, str) else first[0]
-            notes.append(f"also broken ({link.label}, {outcome.answer}): {text}")
+        notes.append(f"also broken ({link.label}: {outcome.answer}): {_detail(link, outcome)}")
     return notes
+
+
+def _broken(ev: Evidence, link: Link) -> Outcome | None:
+    try:
+        outcome = link_outcome(ev, link.probe_id)
+    except Exception:  # noqa: BLE001 - a link that could not answer is reported by its own probe, if asked
+        return None
+    return outcome if outcome.answer in link.broken else None
+
+
+def _detail(link: Link, outcome: Outcome) -> str:
+    if link.detail and outcome.facts.get(link.detail):
+        return str(outcome.facts[link.detail])
+    lines = outcome.evidence or [outcome.answer]
+    item = lines[min(link.line, len(lines) - 1)]
+    return item if isinstance(item, str) else item[0]
 
 
 def _link(ev: Evidence, probe_id: str) -> Outcome:
@@ -474,6 +519,9 @@ def _vault_missing(ev: Evidence, name: str) -> Outcome:
     if suggestions:
         evidence.append((f"closest vault names: {', '.join(suggestions)}", src))
         facts["closest_vaults"] = suggestions
+        if csi.chosen_mount(ev) is not None and deleted is None:
+            patch = {"spec": {"parameters": {"keyvaultName": suggestions[0]}}}
+            facts["vault_patch"] = json.dumps(patch, separators=(",", ":"))
     said = csi.newest_error(ev, MountErrorKind.DNS)
     confident = deleted is not None or (said is not None and name.lower() in str(said[0].host or "").lower())
     if said:
@@ -502,11 +550,32 @@ def _principal(ev: Evidence) -> str:
     return str(principal)
 
 
+def _wanted_secrets(ev: Evidence) -> tuple[str, ...]:
+    """The secrets (and certificate-backed secrets) the SecretProviderClass fetches; none for SDK pods."""
+    if csi.chosen_mount(ev) is None:
+        return ()
+    return tuple(o.name for o in csi.provider_params(ev).objects if o.type in ("secret", "cert"))
+
+
 def _roles(ev: Evidence, vault_id: str, principal: str) -> list[HeldRole]:
-    names: tuple[str, ...] = ()
-    if csi.chosen_mount(ev) is not None:
-        names = tuple(o.name for o in csi.provider_params(ev).objects if o.type in ("secret", "cert"))
-    return held_roles(ev, vault_id, principal, secret_names=names)
+    return held_roles(ev, vault_id, principal, secret_names=_wanted_secrets(ev))
+
+
+def _roles_unreadable(ev: Evidence, exc: DataUnavailable, model: tuple[str, str], facts: dict[str, Any]) -> Outcome:
+    """RBAC vault, role assignments not readable: unknown, naming the permission; the mount error as a hint."""
+    notes = []
+    said = csi.newest_error(ev, MountErrorKind.FORBIDDEN_BY_RBAC)
+    if said:
+        notes.append(
+            f"the mount error says Key Vault found no valid role assignment (ForbiddenByRbac) for "
+            f"{facts['principal_id']}: see its roles with `az role assignment list --assignee "
+            f"{facts['principal_id']} --all`; `az role assignment create --assignee-object-id {facts['principal_id']} "
+            f"--assignee-principal-type ServicePrincipal --role '{SECRETS_USER}' --scope {facts['vault_id']}` grants "
+            "secret read"
+        )
+    out = Outcome.unknown(model, notes=notes, **facts)
+    out.skipped = [Skipped("keyvault.authorization", f"could not {exc.what}: {exc.reason}", exc.grant)]
+    return out
 
 
 def _policy(body: dict[str, Any], principal: str) -> dict[str, Any] | None:
@@ -523,22 +592,36 @@ def _policy_gets(pol: dict[str, Any] | None) -> bool:
 
 
 def _rbac_verdict(
-    roles: list[HeldRole], policy: dict[str, Any] | None, model: tuple[str, str], facts: dict[str, Any]
+    roles: list[HeldRole],
+    policy: dict[str, Any] | None,
+    model: tuple[str, str],
+    facts: dict[str, Any],
+    wanted: tuple[str, ...] = (),
 ) -> Outcome:
-    src = f"role assignments of {facts['principal_id']} on {facts['vault_id']} and its parents"
+    src = f"role assignments of {facts['principal_id']} on {facts['vault_id']}, its parents and its secrets"
     held = "; ".join(r.line for r in roles) or "no role there"
-    granting = [r for r in roles if r.reads_values]
     facts = facts | {"roles_held": [f"{r.name} on {r.scope}" for r in roles], "role": SECRETS_USER}
-    if granting:
-        return Outcome.of("granted", model, (f"the identity reads secret values: {granting[0].line}", src), **facts)
-    line = (f"no role of the identity reads secret values ({GET_SECRET}); it holds {held}", src)
+    vault_wide = [r for r in roles if r.reads_values and not r.secret]
+    if vault_wide:
+        return Outcome.of("granted", model, (f"the identity reads secret values: {vault_wide[0].line}", src), **facts)
+    per_secret = {r.secret for r in roles if r.reads_values and r.secret}
+    if wanted and set(wanted) <= per_secret:
+        text = f"the identity reads each secret it needs through roles on the secrets: {', '.join(sorted(per_secret))}"
+        return Outcome.of("granted", model, (text, src), **facts)
+    text = f"no role of the identity reads secret values ({GET_SECRET}) at the vault or above; it holds {held}"
+    if per_secret:
+        uncovered = [w for w in wanted if w not in per_secret]
+        text += f"; roles on single secrets cover {', '.join(sorted(per_secret))}" + (
+            f" but not {', '.join(uncovered)}" if uncovered else ""
+        )
+    line = (text, src)
     if _policy_gets(policy):
         text = "an access policy grants it secret get, but the vault uses Azure RBAC and ignores access policies"
         note = "uses Azure RBAC and ignores the access policy that grants it"
         return Outcome.of(
             "model-mismatch", model, line, (text, facts["vault_id"]), grant_in_policy=True, model_note=note, **facts
         )
-    if any(r.reads_metadata for r in roles):
+    if any(r.reads_metadata and not r.secret for r in roles):
         return Outcome.of("reader-only", model, line, **facts)
     return Outcome.of("rbac-role-missing", model, line, **facts)
 
@@ -562,7 +645,7 @@ def _policy_verdict(
     else:
         perms = ", ".join(dig(policy, "permissions.secrets", []) or []) or "none"
         line = (f"the access policy for {facts['principal_id']} grants secrets [{perms}], not get", src)
-    granting = [r for r in roles or [] if r.reads_values]
+    granting = [r for r in roles or [] if r.reads_values and not r.secret]
     if granting:
         text = (
             f"a role grants secret get ({granting[0].line}), but the vault uses access policies and ignores "

@@ -186,7 +186,15 @@ def _firewall(
         f"Key Vault {vault.get('name')} networkAcls",
     )
     said = newest_error(ev, MountErrorKind.FORBIDDEN_BY_FIREWALL)
-    extra = [(said[0].summary, said[1])] if said else []
+    extra: list[str | tuple[str, str]] = [(said[0].summary, said[1])] if said else []
+    if said and said[0].client_ip and _private(said[0].client_ip):
+        extra.append(
+            (
+                f"Key Vault saw client address {said[0].client_ip}, a private address: the traffic arrives "
+                "through a virtual network service endpoint, not from a public IP",
+                said[1],
+            )
+        )
     if not subnets:
         if not ip_rules and not vnet_rules:
             return Outcome.of(
@@ -385,6 +393,13 @@ def _state(connection: dict[str, Any]) -> str:
 def _in_rule(ip: str, rule: str) -> bool:
     try:
         return ipaddress.ip_address(ip) in ipaddress.ip_network(rule.strip("'\" "), strict=False)
+    except ValueError:
+        return False
+
+
+def _private(ip: str) -> bool:
+    try:
+        return ipaddress.ip_address(ip).is_private
     except ValueError:
         return False
 

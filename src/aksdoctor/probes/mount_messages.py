@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["MountError", "MountErrorKind", "classify", "short"]
+__all__ = ["MountError", "MountErrorKind", "classify", "core", "short"]
 
 CSI_DRIVER = "secrets-store.csi.k8s.io"
 
@@ -81,10 +81,12 @@ class MountError:
     subject: str | None = None  # Assertion Subject
     audience: str | None = None  # Assertion Audience
 
+    client_ip: str | None = None  # "Client address: X" of a ForbiddenByFirewall answer
+
     @property
     def summary(self) -> str:
-        """The message shortened for evidence lines."""
-        return short(self.message)
+        """The innermost error, shortened for evidence lines (the kubelet and driver wrapping removed)."""
+        return short(core(self.message))
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -126,6 +128,17 @@ _AADSTS = re.compile(r"\b(AADSTS\d{4,8})\b")
 _ASSERTION = re.compile(r"Assertion (Issuer|Subject|Audience): '([^']{1,400})'")
 _PRESENTED = re.compile(r"presented assertion (issuer|subject) '([^']{1,400})'")
 _SECRET_NAME = re.compile(r"A secret with \(name/id\) ([\w-]{1,127})")
+_CLIENT_IP = re.compile(r"Client address:? \(?([0-9a-fA-F.:]{3,45})\)?")
+_AAD_DESCRIPTION = re.compile(r"(AADSTS\d{4,8}: [^\"]{1,600}?)(?:\\r\\n|\\\\r\\\\n|\r?\n| Trace ID:|\"|$)")
+_KV_ANSWER = re.compile(r"Status=\d{3} Code=\"\w{1,40}\" Message=\"[^\"]{0,1200}\"(?: InnerError=\{[^}]{0,80}\})?")
+_OBJECT_PREFIX = re.compile(r"failed to get objectType:\w{1,10}, objectName:\s?:?[\w-]{1,127}")
+# The kubelet / driver / provider wrapping, outermost first (the innermost error follows the last one found).
+_WRAPPERS = (
+    "failed to mount objects, error: ",
+    "MountVolume.SetUp failed for volume ",
+    "mounter.SetUpAt failed to get CSI client: ",
+    "rpc error: code = Unknown desc = ",
+)
 
 
 def classify(message: str) -> MountError:
@@ -136,9 +149,27 @@ def classify(message: str) -> MountError:
     if kind is K.DNS:
         fields["host"] = _group(_LOOKUP, text)
     fields["object_name"] = _group(_OBJECT, text) or _group(_SECRET_NAME, text)
+    fields["client_ip"] = _group(_CLIENT_IP, text) if kind is K.FORBIDDEN_BY_FIREWALL else None
     for label, value in _ASSERTION.findall(text) + _PRESENTED.findall(text):
         fields[label.lower()] = value
     return MountError(kind=kind, message=text, **fields)
+
+
+def core(message: str) -> str:
+    """The part of a wrapped error that says what went wrong: the AADSTS description, the Key Vault answer
+    (Status=... Message=... InnerError=...), or the text after the CSI driver's wrapping."""
+    text = message or ""
+    aad = _AAD_DESCRIPTION.search(text)
+    if aad:
+        return aad.group(1)
+    kv = _KV_ANSWER.search(text)
+    if kv:
+        obj = _OBJECT_PREFIX.search(text)
+        return (obj.group(0) + ": " if obj else "") + kv.group(0)
+    for marker in _WRAPPERS:
+        if marker in text:
+            text = text.rsplit(marker, 1)[-1]
+    return text.strip()
 
 
 def short(message: str, limit: int = 400) -> str:

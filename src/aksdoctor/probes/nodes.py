@@ -142,10 +142,9 @@ class CpuPicture:
         if hidden:
             hot = sum(1 for n in hidden if n.percent >= self.threshold)
             which = f"{hot} of them at or above {_percent_text(self.threshold)}, " if hot else ""
-            out.append(
-                f"{len(hidden)} more nodes are not charted ({which}all at or below {_percent_text(hidden[0].percent)}); "
-                "the pool lines count every node"
-            )
+            top = _percent_text(hidden[0].percent)
+            more = f"{len(hidden)} more nodes are not charted ({which}all at or below {top})"
+            out.append(f"{more}; the pool lines count every node")
         if self.without_metrics:
             shown = ", ".join(self.without_metrics[:MAX_LISTED_NODES])
             out.append(f"no metrics yet for {len(self.without_metrics)} node(s) (new or not Ready?): {shown}")

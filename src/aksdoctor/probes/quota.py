@@ -94,7 +94,8 @@ class PoolState:
         )
         return (
             f"pool {self.name} ({self.mode}, {self.vm_size}{', Spot' if self.spot else ''}): {self.count} nodes, "
-            f"{scaling}; {self.hot_nodes} hot; {self.needed_nodes} nodes would carry its current CPU below the threshold"
+            f"{scaling}; {self.hot_nodes} hot; {self.needed_nodes} nodes would carry its current CPU below the "
+            "threshold"
         )
 
     def facts(self) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from ..sources.selectors import dig
 from .pods import target_pod, workload_of
 from .quantity import InvalidQuantity, cpu_millicores, format_cpu, format_memory, memory_bytes, parse_quantity
 from .registry import probe
-from .scheduler_messages import NOT_READY_TAINTS, Reason, SchedulingMessage, parse_scheduling_message
+from .scheduler_messages import NOT_READY_TAINTS, Reason, parse_scheduling_message
 from .volumes import claim_zone_terms, volume_zone_facts
 
 POOL_LABELS = ("kubernetes.azure.com/agentpool", "agentpool")
@@ -229,8 +229,9 @@ def cluster_view(ev: Evidence) -> ClusterView:
 
 
 def _cluster_view(ev: Evidence) -> ClusterView:
-    nodes = ev.list("nodes")
-    pods = ev.list("pods", None, fields=_POD_PHASES_BOUND)
+    # Sorted by name: the same order from a bundle as from the API server (etcd key order).
+    nodes = sorted(ev.list("nodes"), key=lambda n: str(dig(n, "metadata.name", "")))
+    pods = sorted(ev.list("pods", None, fields=_POD_PHASES_BOUND), key=_key)
     me = (ev.target.namespace, ev.target.name)
     bound = [p for p in pods if dig(p, "spec.nodeName") and _key(p) != me]
     unbound = [p for p in pods if not dig(p, "spec.nodeName") and dig(p, "status.phase") == "Pending"]
@@ -763,15 +764,34 @@ def _message_evidence(ev: Evidence, fit: FitAnalysis) -> list[tuple[str, str]]:
     message, source, when = found
     parsed = parse_scheduling_message(message)
     out = [(f"scheduler: {parsed.raw}", source)]
-    said = _category_of(parsed)
-    if said and fit.category not in (said, "fits-now"):
+    said = {k for k in parsed.kinds() if k not in (Reason.OTHER, Reason.UNBOUND_PVC, Reason.VOLUME_BIND)}
+    deciding = _CATEGORY_KINDS.get(fit.category, set())
+    if said and deciding and not said & deciding:
+        now = {k for v in fit.verdicts for k in v.failures}
+        gone = [r.text for r in parsed.reasons if r.kind not in now]
+        gone_text = f" (no node shows {'; '.join(gone)} now)" if gone else ""
         note = (
-            f"the scheduler's last message ({when}) points to {said}, but the nodes now show {fit.category}: "
-            "the message is older than the cluster's state; the verdict follows the objects"
+            f"the scheduler's last message ({when}) does not name what blocks the pod now{gone_text}: "
+            f"the nodes show {fit.category}; the message is older than the cluster's state, the verdict follows "
+            "the objects"
         )
         fit.facts["notes"] = [*fit.facts.get("notes", []), note]
         fit.facts["stale_message"] = True
     return out
+
+
+_CATEGORY_KINDS: dict[str, set[Reason]] = {
+    "cpu": {Reason.CPU},
+    "memory": {Reason.MEMORY},
+    "pods": {Reason.PODS},
+    "other-resource": {Reason.OTHER_RESOURCE},
+    "too-large": {Reason.CPU, Reason.MEMORY, Reason.OTHER_RESOURCE},
+    "taint": {Reason.TAINT},
+    "selector": {Reason.SELECTOR},
+    "anti-affinity": {Reason.ANTI_AFFINITY, Reason.AFFINITY, Reason.SPREAD},
+    "not-ready": {Reason.NOT_READY, Reason.UNSCHEDULABLE},
+    "volume-zone": {Reason.VOLUME_ZONE},
+}
 
 
 def scheduler_message(ev: Evidence) -> tuple[str, str, str] | None:
@@ -794,20 +814,6 @@ def scheduler_message(ev: Evidence) -> tuple[str, str, str] | None:
         src = f"Pod {ev.target.namespace}/{ev.target.name} condition PodScheduled"
         return condition["message"], src, str(condition.get("lastTransitionTime", ""))
     return None
-
-
-def _category_of(message: SchedulingMessage) -> str:
-    kinds = {
-        k: n for k, n in message.kinds().items() if k not in (Reason.OTHER, Reason.UNBOUND_PVC, Reason.VOLUME_BIND)
-    }
-    if not kinds:
-        return ""
-    top = max(kinds, key=lambda k: kinds[k])
-    return {
-        Reason.UNSCHEDULABLE: "not-ready",
-        Reason.AFFINITY: "anti-affinity",
-        Reason.SPREAD: "anti-affinity",
-    }.get(top, top.value)
 
 
 def _gauges(fit: FitAnalysis) -> list[Gauge]:
@@ -852,7 +858,7 @@ def pods_per_node(requests: Resources, nodes: list[NodeState]) -> int:
         return 1
     node = max(nodes, key=lambda n: n.allocatable.cpu)
     room = node.allocatable.minus(node.daemonsets)
-    fits = [room.pods - node.daemonsets.pods]
+    fits = [room.pods]
     if requests.cpu > 0:
         fits.append(int(room.cpu // requests.cpu))
     if requests.memory > 0:

@@ -29,6 +29,8 @@ from ..errors import DataUnavailable, NotFound
 from ..model import Outcome, Skipped
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
+from .mount_messages import classify as classify_mount
+from .mount_messages import core as mount_core
 from .pods import target_pod
 from .registry import probe
 
@@ -100,12 +102,17 @@ def mount_state(ev: Evidence) -> Outcome:
         "mount_message": message,
         "mount_verb": verb,
     }
+    evidence = [(_short(message), source)]
     if facts.get("keyvault"):
+        # The CSI driver wraps the provider's error, which wraps Key Vault's or Entra ID's answer: show that.
+        answer = mount_core(message)
+        facts |= {"mount_message": _short(answer), "keyvault_error": classify_mount(message).kind.value}
+        evidence.append((f"the Key Vault side answered: {_short(answer)}", source))
         facts["notes"] = [
             f"the Secrets Store CSI driver cannot mount {facts.get('volume')}: the Key Vault side (identity, role, "
             "network) is what the keyvault runbook checks; its message is the evidence here"
         ]
-    return Outcome.of("mount-failed", (_short(message), source), **facts)
+    return Outcome.of("mount-failed", *evidence, **facts)
 
 
 # ---- claims -------------------------------------------------------------------------------------

@@ -96,12 +96,22 @@ def check_pod_wiring(ev: Evidence) -> Outcome:
     plan = identity_plan(ev)
     if plan.kind != "workload-identity":
         return Outcome.unknown(f"the pod does not use workload identity ({plan.label})")
-    sa = service_account(ev)
-    ns, sa_name = ev.target.namespace, dig(sa, "metadata.name", "default")
+    ns, sa_name = ev.target.namespace, subject(ev).rsplit(":", 1)[-1]
     sa_ref = f"ServiceAccount {ns}/{sa_name}"
+    csi_mount = chosen_mount(ev) is not None
+    try:
+        sa = service_account(ev)
+    except (DataUnavailable, NotFound) as exc:
+        if not csi_mount:
+            raise
+        # The CSI driver does not need the ServiceAccount's annotation: only the comparison is lost.
+        note = (
+            f"{sa_ref} was not read ({getattr(exc, 'reason', 'not found')}): its client-id annotation is not compared"
+        )
+        return _csi_wiring(ev, "", sa_ref, {"service_account": sa_name}, notes=[note])
     annotation = str((dig(sa, "metadata.annotations", {}) or {}).get(CLIENT_ID_ANNOTATION, "")).strip()
     facts: dict[str, Any] = {"service_account": sa_name, "sa_client_id": annotation or None}
-    if chosen_mount(ev) is not None:
+    if csi_mount:
         return _csi_wiring(ev, annotation, sa_ref, facts)
     pod = target_pod(ev)
     labelled = str((dig(pod, "metadata.labels", {}) or {}).get(USE_LABEL, "")).lower() == "true"
@@ -242,11 +252,10 @@ def check_tenant(ev: Evidence) -> Outcome:
     if not identity_tenant:
         return Outcome.unknown((f"{key} {asked}: the identity's tenant is unknown", where), **facts)
     shown = asked or "(not set)"
-    text = f"{key} {shown} differs from the identity's tenant {identity_tenant}"
-    if asked:
-        text += f" ({char_difference(asked, str(identity_tenant))})"
+    difference = char_difference(asked, str(identity_tenant)) if asked else f"{key} is not set"
+    text = f"{key} {shown} differs from the identity's tenant {identity_tenant} ({difference})"
     patch = _spc_patch("tenantID", str(identity_tenant))
-    return Outcome.of("mismatch", (text, where), tenant_patch=patch, **facts)
+    return Outcome.of("mismatch", (text, where), tenant_patch=patch, tenant_difference=difference, **facts)
 
 
 # ---- Azure reads -----------------------------------------------------------------------------------
@@ -360,6 +369,9 @@ def subject_difference(have: str, want: str) -> str:
 
 def char_difference(have: str, want: str) -> str:
     """The edits that turn `have` into `want`, with 1-based character positions in `have`."""
+    swapped = _transposition(have, want)
+    if swapped is not None:
+        return f"{have[swapped : swapped + 2]!r} instead of {want[swapped : swapped + 2]!r} at character {swapped + 1}"
     edits = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, have, want, autojunk=False).get_opcodes():
         if op == "insert":
@@ -453,7 +465,9 @@ def _cluster_identity(ev: Evidence, client_id: str) -> dict[str, Any] | None:
     return None
 
 
-def _csi_wiring(ev: Evidence, annotation: str, sa_ref: str, facts: dict[str, Any]) -> Outcome:
+def _csi_wiring(
+    ev: Evidence, annotation: str, sa_ref: str, facts: dict[str, Any], *, notes: list[str] | None = None
+) -> Outcome:
     params = provider_params(ev)
     spc_ref = f"SecretProviderClass {ev.target.namespace}/{params.name}"
     if annotation and params.client_id and annotation.lower() != params.client_id.lower():
@@ -471,8 +485,8 @@ def _csi_wiring(ev: Evidence, annotation: str, sa_ref: str, facts: dict[str, Any
             fix_annotation=right == params.client_id,
             **facts,
         )
-    notes = []
-    if not annotation:
+    notes = list(notes or [])
+    if not annotation and not notes:
         notes.append(
             f"{sa_ref} has no {CLIENT_ID_ANNOTATION} annotation: the CSI mount does not need it (the "
             "SecretProviderClass clientID names the identity), SDK calls from the app would"
@@ -531,16 +545,50 @@ def _matches(cred: dict[str, Any], issuer: str, want_subject: str) -> bool:
 
 
 def _closest_credential(creds: list[dict[str, Any]], issuer: str, want_subject: str) -> dict[str, Any] | None:
-    """The credential that is nearly right (same issuer or subject, or both close), else None."""
+    """The credential that is nearly right: a close issuer and a close subject, else None.
+
+    A credential of the same cluster for another namespace and service account is not close: that is a
+    missing credential, not a mistyped one.
+    """
     best, best_score = None, 0.0
     for cred in creds:
-        i = difflib.SequenceMatcher(None, str(dig(cred, "properties.issuer", "")), issuer).ratio()
-        s = difflib.SequenceMatcher(None, str(dig(cred, "properties.subject", "")), want_subject).ratio()
-        if i == 1.0 or s == 1.0 or (i >= 0.9 and s >= 0.9):
-            score = i + s
-            if score > best_score:
-                best, best_score = cred, score
+        have_issuer = str(dig(cred, "properties.issuer", ""))
+        have_subject = str(dig(cred, "properties.subject", ""))
+        if not (_issuer_close(have_issuer, issuer) and _subject_close(have_subject, want_subject)):
+            continue
+        score = _ratio(have_issuer, issuer) + _ratio(have_subject, want_subject)
+        if score > best_score:
+            best, best_score = cred, score
     return best
+
+
+def _issuer_close(have: str, want: str) -> bool:
+    both_aks = bool(_AKS_ISSUER.match(have) and _AKS_ISSUER.match(want))
+    return have.rstrip("/").lower() == want.rstrip("/").lower() or both_aks or _ratio(have, want) >= 0.9
+
+
+def _subject_close(have: str, want: str) -> bool:
+    if have.lower() == want.lower():
+        return True
+    hp, wp = have.split(":"), want.split(":")
+    if len(hp) != 4 or len(wp) != 4 or hp[:2] != wp[:2]:
+        return _ratio(have, want) >= 0.9
+    # a typo in the namespace or the service account name, not another workload's credential
+    return all(h == w or _ratio(h, w) >= 0.75 for h, w in zip(hp[2:], wp[2:], strict=True))
+
+
+def _transposition(have: str, want: str) -> int | None:
+    """The index of two swapped neighbouring characters, when that is the only difference."""
+    if len(have) != len(want):
+        return None
+    diff = [i for i, (h, w) in enumerate(zip(have, want, strict=True)) if h != w]
+    if len(diff) == 2 and diff[1] == diff[0] + 1 and have[diff[0]] == want[diff[1]] and have[diff[1]] == want[diff[0]]:
+        return diff[0]
+    return None
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _suggested_name(ev: Evidence) -> str:

@@ -22,6 +22,7 @@ from .quantity import format_cpu, parse_quantity
 from .registry import probe
 
 TOP_PODS = 5
+MAX_OTHER_NODES = 4  # hot nodes beyond the first get one line each, up to this many
 RUNAWAY_SHARE = 0.5  # "uses most of the node": a pod without a CPU limit at half the node's allocatable or more
 UNDERESTIMATE_FACTOR = 2.0  # "far above requests": the pods of a hot node use twice what they request, or more
 USER_SHARE = 0.5  # user pods burn at least half of the pod CPU of a System-pool node
@@ -50,12 +51,14 @@ def runaway_pod(ev: Evidence) -> Outcome:
     if found is None:
         node, pods = _hottest(ev)
         text = f"no pod without a CPU limit uses {RUNAWAY_SHARE:.0%} or more of a hot node's allocatable CPU"
-        return Outcome.no(text, *_top_lines(node, pods))
+        return Outcome.no(text, *_top_lines(node, pods), *_other_hot_lines(ev, skip=node.name))
     node, pod, container = found.node, found.pod, found.container
     facts = _pod_facts(pod, container) | {
         "node": node.name,
         "node_share": _share(pod.usage_m, node.allocatable_m),
-        "suggested_cpu_limit": format_cpu(max(_round_down(node.allocatable_m * RUNAWAY_SHARE, 100), container.request_m)),
+        "suggested_cpu_limit": format_cpu(
+            max(_round_down(node.allocatable_m * RUNAWAY_SHARE, 100), container.request_m)
+        ),
         "notes": other_findings(ev, skip="runaway-pod-no-limits"),
     }
     head = (
@@ -63,7 +66,8 @@ def runaway_pod(ev: Evidence) -> Outcome:
         f"allocatable, and container {container.name} has no CPU limit",
         f"PodMetrics {pod.ref} and Pod {pod.ref} spec.containers[].resources",
     )
-    return Outcome.yes(head, *_top_lines(node, found.pods), **facts)
+    lines = [head, *_top_lines(node, found.pods), *_other_hot_lines(ev, skip=node.name)]
+    return Outcome.yes(*lines, **facts)
 
 
 @probe("workloads.requests_underestimated")
@@ -275,7 +279,10 @@ class HpaState:
     def describe(self) -> str:
         """One evidence line."""
         wants = f", wants {self.wanted}" if self.wants_more else ""
-        return f"HPA {self.namespace}/{self.name} on {self.target}: {self.current} of max {self.maximum} replicas; {self.metric}{wants}"
+        return (
+            f"HPA {self.namespace}/{self.name} on {self.target}: {self.current} of max {self.maximum} replicas; "
+            f"{self.metric}{wants}"
+        )
 
 
 def pods_by_node(ev: Evidence) -> dict[str, list[PodCpu]]:
@@ -483,7 +490,7 @@ def _container(spec: dict[str, Any], usage: dict[str, float]) -> ContainerCpu:
 
 
 def _hpa_ratio(hpa: dict[str, Any]) -> tuple[float | None, str]:
-    """The largest current/target ratio over the HPA's metrics, and how it reads ('cpu 183% of requests, target 60%')."""
+    """The largest current/target ratio over the HPA's metrics, and how it reads ('cpu at 183% of requests, ...')."""
     best: tuple[float | None, str] = (None, "its metrics have no current value")
     current = {_metric_key(m): m for m in dig(hpa, "status.currentMetrics", []) or []}
     for spec in dig(hpa, "spec.metrics", []) or []:
@@ -529,6 +536,19 @@ def _hottest(ev: Evidence) -> tuple[NodeCpu, list[PodCpu]]:
     return pairs[0]
 
 
+def _other_hot_lines(ev: Evidence, *, skip: str) -> list[tuple[str, str]]:
+    """One compact line per other hot node (at most four): its three busiest pods."""
+    out = []
+    for node, pods in [(n, p) for n, p in hot_pods(ev) if n.name != skip][:MAX_OTHER_NODES]:
+        top = "; ".join(f"{p.ref} ({p.workload}) {cpu_text(p.usage_m)}, {_request_text(p)}" for p in pods[:3])
+        out.append((f"top on {node.name}: {top}", f"PodMetrics on {node.name}"))
+    return out
+
+
+def _request_text(pod: PodCpu) -> str:
+    return f"request {format_cpu(pod.request_m)}" if pod.request_m else "no request"
+
+
 def _top_lines(node: NodeCpu, pods: list[PodCpu]) -> list[tuple[str, str]]:
     return [(f"top on {node.name}: {p.describe(node)}", f"PodMetrics {p.ref}") for p in pods[:TOP_PODS]]
 
@@ -559,7 +579,7 @@ def _share(part: float, whole: float) -> str:
 
 
 def _ratio(part: float, whole: float) -> str:
-    return f"{part / whole:.1f}×" if whole else "∞×"
+    return f"{part / whole:.1f}x" if whole else "more than"  # "use more than the CPU they request": nothing
 
 
 def _round_down(millicores: float, step: int) -> float:
@@ -568,8 +588,8 @@ def _round_down(millicores: float, step: int) -> float:
 
 __all__ = [
     "HpaState",
-    "cpu_text",
     "PodCpu",
+    "cpu_text",
     "hot_pods",
     "hpa_at_max",
     "hpa_states",

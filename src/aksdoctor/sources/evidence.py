@@ -47,12 +47,28 @@ class Evidence:
         self.options = options or Options()
         self._memo: dict[tuple[Any, ...], Future[Any]] = {}
         self._lock = threading.Lock()
+        self._preloaded: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+        self._indexes: dict[tuple[str, str | None], tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def for_target(self, target: Target) -> Evidence:
         """The same reads (shared memo) about another object: for a runbook that hands over to another."""
         other = Evidence(kube=self.kube, azure=self.azure, target=target, options=self.options)
         other._memo, other._lock = self._memo, self._lock
+        other._preloaded, other._indexes = self._preloaded, self._indexes
         return other
+
+    def preload(self, key: str, items: list[dict[str, Any]], namespace: str | None = None) -> None:
+        """Declare a complete list of a resource (in one namespace, or all): later gets and lists of it are
+        answered from it, filtered locally like the API server would (scan reads each list once)."""
+        by_namespace: dict[str, list[dict[str, Any]]] = {}
+        by_uid: dict[str, list[dict[str, Any]]] = {}
+        for obj in items:
+            by_namespace.setdefault((obj.get("metadata") or {}).get("namespace") or "", []).append(obj)
+            if key == "events":
+                by_uid.setdefault(str((obj.get("involvedObject") or {}).get("uid", "")), []).append(obj)
+        with self._lock:
+            self._preloaded[(key, namespace)] = items
+            self._indexes[(key, namespace)] = (by_namespace, by_uid)
 
     @property
     def mode(self) -> str:
@@ -78,6 +94,16 @@ class Evidence:
     # ---- Kubernetes ----------------------------------------------------------------------------
     def get(self, key: str, name: str, namespace: str | None = None) -> dict[str, Any]:
         """One object by resource key ('pods', 'nodes', ...)."""
+        known = self._from_preloaded(key, namespace)
+        if known is not None:
+            for obj in known:
+                if (obj.get("metadata") or {}).get("name") == name:
+                    return obj
+            raise NotFound(
+                f"{resource(key).plural} {name!r}" + (f" in namespace {namespace}" if namespace else ""),
+                kind=resource(key).kind,
+                name=name,
+            )
         return self.memo(("get", key, namespace, name), lambda: self.kube.get(resource(key), name, namespace))
 
     def list(
@@ -90,10 +116,38 @@ class Evidence:
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Objects of a resource, with selectors."""
+        known = self._from_preloaded(key, namespace)
+        if known is not None:
+            from .selectors import field_matcher, label_matcher
+
+            if key == "events" and fields and fields.startswith("involvedObject.uid=") and "," not in fields:
+                known = self._events_by_uid(fields.split("=", 1)[1], namespace)
+
+            by_labels, by_fields = label_matcher(labels), field_matcher(fields)
+            found = [obj for obj in known if by_labels(obj) and by_fields(obj)]
+            return found[:limit] if limit is not None else found
         return self.memo(
             ("list", key, namespace, labels, fields, limit),
             lambda: self.kube.list(resource(key), namespace, label_selector=labels, field_selector=fields, limit=limit),
         )
+
+    def _from_preloaded(self, key: str, namespace: str | None) -> list[dict[str, Any]] | None:
+        with self._lock:
+            exact = self._preloaded.get((key, namespace))
+            everything = self._preloaded.get((key, None))
+            index = self._indexes.get((key, None))
+        if exact is not None:
+            return exact
+        if everything is None:
+            return None
+        if namespace is None or not resource(key).namespaced or index is None:
+            return everything
+        return index[0].get(namespace, [])
+
+    def _events_by_uid(self, uid: str, namespace: str | None) -> list[dict[str, Any]]:
+        with self._lock:
+            index = self._indexes.get(("events", namespace)) or self._indexes.get(("events", None))
+        return list(index[1].get(uid, [])) if index else []
 
     def pod(self) -> dict[str, Any]:
         """The target pod."""

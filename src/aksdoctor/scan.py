@@ -1,0 +1,163 @@
+"""scan: every unhealthy pod, stuck Deployment and hot node of a namespace (or all), each diagnosed by the
+runbook that fits — on shared reads: one paginated list per resource, read concurrently, preloaded into
+the Evidence so no finding makes a per-object call; the managed cluster and role assignments are read
+once and shared too (the Evidence memo)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from .engine import Engine
+from .errors import DataUnavailable
+from .model import Diagnosis, ScanResult, SourceInfo, Status, Target
+from .probes.pods import workload_of
+from .probes.routing import route
+from .sources.evidence import Evidence, Options
+from .sources.selectors import dig, label_matcher
+
+_LISTS = ("pods", "events", "replicasets", "deployments", "nodes", "nodemetrics")
+_CLUSTER_WIDE = ("nodes", "nodemetrics")
+_WORKERS = 8
+
+
+@dataclass
+class ScanScope:
+    """What to scan: a namespace or all, a pod label selector, which runbooks."""
+
+    namespace: str | None = None
+    selector: str | None = None
+    runbooks: frozenset[str] | None = None
+    threshold: float = 90.0
+
+
+def scan(
+    *,
+    kube: Any,
+    azure: Any,
+    engine: Engine,
+    scope: ScanScope,
+    source: SourceInfo,
+    options: Options,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanResult:
+    """Scan one cluster (or bundle)."""
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    t0 = time.perf_counter()
+    deadline = time.monotonic() + options.timeout
+    ev = Evidence(kube=kube, azure=azure, target=Target("Namespace", scope.namespace or "all"), options=options)
+    lists, skipped = _read_lists(ev, scope.namespace)
+    targets = _targets(ev, lists, scope, engine)
+    findings: list[Diagnosis] = []
+    done = 0
+    with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="scan") as pool:
+        jobs = [
+            pool.submit(_diagnose, engine, ev, runbook, target, reason, source, deadline)
+            for runbook, target, reason in targets
+        ]
+        for job in jobs:
+            diagnosis = job.result()
+            done += 1
+            if progress:
+                progress(done, len(jobs))
+            if diagnosis.status is not Status.HEALTHY:
+                findings.append(diagnosis)
+    scanned = {key: len(items) for key, items in lists.items() if key != "nodemetrics"}
+    return ScanResult(
+        findings=findings,
+        scope={"namespace": scope.namespace or "*", "selector": scope.selector or "", "context": source.context},
+        scanned=scanned,
+        errors=skipped,
+        started_at=started,
+        duration_ms=int((time.perf_counter() - t0) * 1000),
+    )
+
+
+def _read_lists(ev: Evidence, namespace: str | None) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """One paginated list per resource, all at once; nodes may be forbidden to a namespace-only user."""
+    lists: dict[str, list[dict[str, Any]]] = {}
+    skipped: list[str] = []
+    with ThreadPoolExecutor(max_workers=len(_LISTS), thread_name_prefix="scan-list") as pool:
+        futures = {
+            key: pool.submit(ev.kube.list, _res(key), None if key in _CLUSTER_WIDE else namespace) for key in _LISTS
+        }
+        for key, future in futures.items():
+            try:
+                lists[key] = future.result()
+            except DataUnavailable as exc:
+                if key == "pods":
+                    raise
+                skipped.append(f"could not {exc.what}: {exc.reason}")
+                continue
+            ev.preload(key, lists[key], None if key in _CLUSTER_WIDE else namespace)
+    return lists, skipped
+
+
+def _targets(
+    ev: Evidence, lists: dict[str, list[dict[str, Any]]], scope: ScanScope, engine: Engine
+) -> list[tuple[str, Target, str]]:
+    available = set(engine.runbooks)
+    wanted = scope.runbooks or frozenset(available)
+    stuck = {(dig(d, "metadata.namespace"), dig(d, "metadata.name")) for d in lists.get("deployments", []) if _stuck(d)}
+    targets: dict[tuple[str, str, str | None, str], tuple[str, Target, str]] = {}
+    if "rollout" in available and "rollout" in wanted:
+        for ns, name in sorted(stuck):
+            targets[("rollout", "Deployment", ns, name)] = (
+                "rollout",
+                Target("Deployment", name, ns),
+                "the rollout is not complete",
+            )
+    selected = label_matcher(scope.selector)
+    for pod in lists.get("pods", []):
+        phase = dig(pod, "status.phase")
+        if phase in ("Succeeded", "Failed") or not selected(pod):
+            continue
+        ns, name = dig(pod, "metadata.namespace"), dig(pod, "metadata.name")
+        pod_ev = ev.for_target(Target("Pod", name, ns))
+        workload = workload_of(pod_ev, pod)
+        if workload.startswith("deployment/") and (ns, workload.split("/", 1)[1]) in stuck:
+            continue  # the Deployment's rollout finding covers its pods (their cause is nested there)
+        try:
+            chosen = route(pod_ev, available)
+        except Exception:  # noqa: BLE001 - a pod that cannot be routed is left out, not the scan
+            continue
+        if chosen is None or chosen.runbook not in available or chosen.runbook not in wanted:
+            continue
+        key = (chosen.runbook, chosen.target.kind, chosen.target.namespace, chosen.target.name)
+        targets.setdefault(key, (chosen.runbook, chosen.target, chosen.reason))
+    if "nodecpu" in available and "nodecpu" in wanted and lists.get("nodes") and "nodemetrics" in lists:
+        targets[("nodecpu", "Cluster", None, "all-nodes")] = ("nodecpu", Target("Cluster", "all-nodes"), "node CPU")
+    return list(targets.values())
+
+
+def _diagnose(
+    engine: Engine, ev: Evidence, runbook: str, target: Target, reason: str, source: SourceInfo, deadline: float
+) -> Diagnosis:
+    diagnosis = engine.run(runbook, ev.for_target(target), source=SourceInfo(**vars(source)), deadline=deadline)
+    diagnosis.routed = {"from": "scan", "runbook": runbook, "reason": reason}
+    return diagnosis
+
+
+def _stuck(deployment: dict[str, Any]) -> bool:
+    """A Deployment whose rollout is not complete (the controller's own counters)."""
+    want = dig(deployment, "spec.replicas", 1)
+    status = deployment.get("status") or {}
+    return (
+        status.get("observedGeneration", 0) < dig(deployment, "metadata.generation", 0)
+        or status.get("updatedReplicas", 0) < want
+        or status.get("availableReplicas", 0) < want
+        or status.get("replicas", 0) > want
+    )
+
+
+def _res(key: str) -> Any:
+    from .sources.resources import resource
+
+    return resource(key)
+
+
+__all__ = ["ScanScope", "scan"]

@@ -1,0 +1,335 @@
+"""Every pending example bundle gives its verdict, with real pool names, counts, sizes and claims in the fix."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aksdoctor.probes import PROBES
+from aksdoctor.runbook import load_all
+from conftest import EXAMPLES, example
+
+SUB = "3f2b7c1e-8d4a-4b6f-9e2d-7a1c5b8e0f42"
+POD = "checkout-6c5f9d7b8-q7k2p"
+AZ = "-g rg-shop-prod --cluster-name aks-prod"
+NO_AZ = "-g <resource_group> --cluster-name <cluster>"
+
+# case -> (status, cause id or None, substrings the fix commands must hold)
+EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
+    "pending-insufficient-cpu": (
+        "problem",
+        "insufficient-cpu",
+        [
+            "kubectl set resources deployment/checkout -n shop --requests=cpu=650m",
+            f"az aks nodepool scale {NO_AZ} -n userpool --node-count 4",
+            f"az aks nodepool update {NO_AZ} -n userpool --enable-cluster-autoscaler --min-count 3 --max-count 4",
+        ],
+    ),
+    "pending-insufficient-memory": (
+        "problem",
+        "insufficient-memory",
+        [
+            "kubectl set resources deployment/checkout -n shop --requests=memory=5274Mi",
+            f"az aks nodepool scale {NO_AZ} -n userpool --node-count 4",
+        ],
+    ),
+    "pending-too-many-pods": (
+        "problem",
+        "too-many-pods",
+        [
+            f"az aks nodepool scale {NO_AZ} -n userpool --node-count 3",
+            f"az aks nodepool add {NO_AZ} -n userpool2 --node-vm-size Standard_D4ds_v5 --max-pods 110 --node-count 1",
+        ],
+    ),
+    "pending-request-exceeds-node-size": (
+        "problem",
+        "request-exceeds-node-size",
+        [
+            f"az aks nodepool add {AZ} -n d8dsv5 --node-vm-size Standard_D8ds_v5 --node-count 1",
+            "kubectl set resources deployment/checkout -n shop --requests=cpu=3.65,memory=8192Mi",
+        ],
+    ),
+    "pending-autoscaler-max-reached": (
+        "problem",
+        "autoscaler-max-reached",
+        [f"az aks nodepool update {AZ} -n userpool --update-cluster-autoscaler --min-count 1 --max-count 4"],
+    ),
+    "pending-autoscaler-disabled": (
+        "problem",
+        "autoscaler-disabled",
+        [
+            f"az aks nodepool scale {AZ} -n userpool --node-count 4",
+            f"az aks nodepool update {AZ} -n userpool --enable-cluster-autoscaler --min-count 3 --max-count 4",
+        ],
+    ),
+    "pending-vm-quota-exceeded": (
+        "problem",
+        "vm-quota-exceeded",
+        [
+            f"az quota update --resource-name standardDDSv5Family --scope /subscriptions/{SUB}/providers/Microsoft.Compute/"
+            "locations/westeurope --limit-object value=24 --resource-type dedicated",
+            f"az vm list-usage --location westeurope --subscription {SUB} -o table",
+        ],
+    ),
+    "pending-scale-up-in-progress": (
+        "problem",
+        "scale-up-in-progress",
+        ["kubectl get nodes -l kubernetes.azure.com/agentpool=userpool -w", f"kubectl get pod {POD} -n shop -w"],
+    ),
+    "pending-subnet-full": (
+        "problem",
+        "subnet-full",
+        [
+            f"az network vnet subnet show --ids /subscriptions/{SUB}/resourceGroups/rg-shop-prod/providers/"
+            "Microsoft.Network/virtualNetworks/vnet-shop-prod/subnets/snet-aks-nodes",
+            f"az aks nodepool add {AZ} -n userpoolb --vnet-subnet-id <new-subnet-id> --node-vm-size Standard_D4ds_v5",
+            "az aks update -g rg-shop-prod -n aks-prod --network-plugin-mode overlay",
+        ],
+    ),
+    "pending-untolerated-taint": (
+        "problem",
+        "untolerated-taint",
+        [
+            "kubectl patch deployment/checkout -n shop --type merge -p "
+            '\'{"spec":{"template":{"spec":{"tolerations":[{"key":"dedicated","operator":"Equal","value":"batch",'
+            '"effect":"NoSchedule"}]}}}}\''
+        ],
+    ),
+    "pending-node-selector-mismatch": (
+        "problem",
+        "node-selector-mismatch",
+        ["kubectl get nodes -L disktype", f"az aks nodepool update {NO_AZ} -n userpool --labels disktype=ssd"],
+    ),
+    "pending-pod-anti-affinity-unsatisfiable": (
+        "problem",
+        "pod-anti-affinity-unsatisfiable",
+        [
+            f"az aks nodepool scale {NO_AZ} -n userpool --node-count 4",
+            'kubectl patch deployment/cache -n shop --type merge -p \'{"spec":{"template":{"spec":{"affinity":'
+            '{"podAntiAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":null,'
+            '"preferredDuringSchedulingIgnoredDuringExecution":[{"weight":100,"podAffinityTerm":{"labelSelector":'
+            '{"matchLabels":{"app":"cache"}},"topologyKey":"kubernetes.io/hostname"}}]}}}}}}\'',
+        ],
+    ),
+    "pending-nodes-not-ready": (
+        "problem",
+        "nodes-not-ready",
+        ["kubectl uncordon aks-userpool-24817365-vmss000002", "kubectl describe node aks-userpool-24817365-vmss000000"],
+    ),
+    "pending-pvc-unbound": (
+        "problem",
+        "pvc-unbound",
+        [
+            "kubectl get pvc data-orders-db-0 -n shop -o json | jq --arg sc managed-csi '.spec.storageClassName = $sc",
+            "| kubectl replace --force -f -",
+            "kubectl get storageclass",
+        ],
+    ),
+    "pending-volume-zone-conflict": (
+        "problem",
+        "volume-zone-conflict",
+        [
+            f"az aks nodepool add {NO_AZ} -n userpoolz1 --zones 1 --node-vm-size Standard_D4ds_v5 --node-count 1",
+            'kubectl get pv pvc-5b2e7c1a-93d4-4f0e-8a61-2c7d9e4b1f30 -o jsonpath="{.spec.nodeAffinity}"',
+        ],
+    ),
+    "pending-scheduling-gated": (
+        "problem",
+        "scheduling-gated",
+        [
+            f'kubectl get pod {POD} -n shop -o jsonpath="{{.spec.schedulingGates}}"',
+            f'kubectl patch pod {POD} -n shop --type json -p \'[{{"op":"remove","path":"/spec/schedulingGates"}}]\'',
+        ],
+    ),
+    "pending-volume-mount-failed": (
+        "problem",
+        "volume-mount-failed",
+        ["kubectl delete pod checkout-5d4c8b7f9-w8r2n -n shop", "kubectl get volumeattachments"],
+    ),
+    "pending-volume-mount-keyvault": (
+        "problem",
+        "volume-mount-failed",
+        ["kubectl get secretproviderclass checkout-kv -n shop -o yaml", f"kubectl describe pod {POD} -n shop"],
+    ),
+    "pending-healthy": ("healthy", None, []),
+    "pending-stale-event": (
+        "problem",
+        "insufficient-cpu",
+        ["kubectl set resources deployment/checkout -n shop --requests=cpu=650m"],
+    ),
+    "pending-no-azure-inconclusive": ("inconclusive", None, []),
+}
+
+EXIT = {"healthy": 0, "problem": 1, "inconclusive": 3}
+
+
+def pod_of(case: str) -> str:
+    command = EXAMPLES / case / "COMMAND"
+    if command.is_file():
+        return command.read_text().split()[2]
+    return "orders-db-0" if case in ("pending-pvc-unbound", "pending-volume-zone-conflict") else POD
+
+
+def run(cli, case: str, *args: str) -> tuple[int, dict]:
+    result = cli("pending", pod_of(case), "-n", "shop", "--bundle", str(example(case)), "-o", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_example_bundle_verdict(case, cli, validate_report):
+    status, cause_id, fixes = EXPECTED[case]
+    code, report = run(cli, case)
+    assert code == EXIT[status]
+    validate_report(report)
+    assert report["status"] == status
+    assert report["runbook"] == "pending"
+    if cause_id is None:
+        assert report["causes"] == []
+        return
+    cause = report["causes"][0]
+    assert cause["id"] == cause_id
+    commands = "\n".join(f["command"] for f in cause["fix"])
+    for text in fixes:
+        assert text in commands
+    assert "<namespace>" not in commands and "<pod>" not in commands and "<pool>" not in commands
+    if report["source"]["cluster"]:  # the cluster was found: its names must be filled in
+        assert "<resource_group>" not in commands and "<cluster>" not in commands
+    assert cause["evidence"], "a cause is named only with evidence"
+    assert "<" not in cause["title"], cause["title"]
+
+
+def test_every_example_bundle_has_an_expectation():
+    assert {p.name for p in EXAMPLES.iterdir() if p.name.startswith("pending-")} == set(EXPECTED)
+
+
+def test_every_pending_cause_has_an_example_bundle():
+    causes = set(load_all(PROBES)["pending"].causes)
+    assert causes == {cause for _status, cause, _fixes in EXPECTED.values() if cause}
+
+
+def test_capacity_verdicts_are_verified_against_the_nodes(cli):
+    _code, report = run(cli, "pending-insufficient-cpu")
+    facts = [e["fact"] for e in report["evidence"]]
+    assert "the pod requests 1 CPU, 1Gi memory" in facts
+    assert "5 nodes checked: 3 cpu, 2 taint" in facts
+    assert any(f.startswith("cpu: aks-userpool-24817365-vmss000000 (650m CPU free of 3.86, needs 1)") for f in facts)
+    assert any(f.startswith("scheduler: 0/5 nodes are available: 2 node(s) had untolerated taint") for f in facts)
+    assert report["causes"][0]["summary"].endswith("the most free is 650m on aks-userpool-24817365-vmss000000.")
+    cpu = [g for g in report["gauges"] if g["group"] == "cpu"]
+    assert [(g["label"], g["value"], g["limit"]) for g in cpu] == [
+        (f"aks-userpool-24817365-vmss00000{i} cpu requests", 3.21, 3.86) for i in range(3)
+    ]
+
+
+def test_without_azure_the_skipped_pool_check_says_how_to_get_it(cli):
+    _code, report = run(cli, "pending-insufficient-cpu")
+    assert report["skipped"] == [
+        {
+            "probe": "capacity.scale_out",
+            "reason": "could not read the AKS managed cluster: the bundle has no azure/ recordings",
+            "grant": "capture the bundle with Azure access, or run live",
+        }
+    ]
+
+
+def test_inconclusive_says_what_is_missing_and_why_more_nodes_cannot_help(cli):
+    code, report = run(cli, "pending-no-azure-inconclusive")
+    assert code == 3
+    assert [s["probe"] for s in report["skipped"]] == ["capacity.scale_out"]
+    assert [(s["probe"], s["outcome"]) for s in report["trace"]][-2:] == [
+        ("scheduling.node_fit", "too-large"),
+        ("capacity.scale_out", "unknown"),
+    ]
+    assert any("more nodes of the same size cannot help" in n for n in report["notes"])
+
+
+def test_a_stale_message_is_named_and_the_objects_decide(cli):
+    _code, report = run(cli, "pending-stale-event")
+    assert report["causes"][0]["id"] == "insufficient-cpu"
+    facts = [e["fact"] for e in report["evidence"]]
+    assert any("3 node(s) had untolerated taint {node.kubernetes.io/not-ready: }" in f for f in facts)
+    assert report["notes"] == [
+        "the scheduler's last message (2026-11-21T09:31:47Z) does not name what blocks the pod now (no node shows "
+        "node(s) had untolerated taint {node.kubernetes.io/not-ready: } now): the nodes show cpu; the message is "
+        "older than the cluster's state, the verdict follows the objects"
+    ]
+
+
+def test_fresh_messages_raise_no_stale_note(cli):
+    for case in ("pending-insufficient-cpu", "pending-nodes-not-ready", "pending-volume-zone-conflict"):
+        _code, report = run(cli, case)
+        assert not any("older than the cluster's state" in n for n in report["notes"]), case
+
+
+def test_pools_autoscaler_and_quota_are_shown(cli):
+    _code, report = run(cli, "pending-autoscaler-max-reached")
+    facts = [e["fact"] for e in report["causes"][0]["evidence"]]
+    assert (
+        "pool userpool: Standard_D4ds_v5, 3 nodes, autoscaler on (min 1, max 3); a new node offers 3.65 CPU, 13.2Gi "
+        "(as node aks-userpool-24817365-vmss000000)"
+    ) in facts
+    assert (
+        "cluster-autoscaler: pod didn't trigger scale-up: 1 max node group size reached, 1 node(s) had untolerated "
+        "taint {CriticalAddonsOnly: true}"
+    ) in facts
+    assert "autoscaler group aks-userpool-24817365-vmss: target 3 (min 1, max 3), scale-up NoActivity" in facts
+    _code, quota = run(cli, "pending-vm-quota-exceeded")
+    assert (
+        "Standard DDSv5 Family vCPUs in westeurope: 20 of 20 vCPUs used, 0 free; 1 more Standard_D4ds_v5 node(s) need 4"
+    ) in [e["fact"] for e in quota["causes"][0]["evidence"]]
+
+
+def test_scale_up_in_progress_names_the_scale_set_and_sizes(cli):
+    _code, report = run(cli, "pending-scale-up-in-progress")
+    cause = report["causes"][0]
+    assert "(aks-userpool-24817365-vmss 3->4 (max 5))" in cause["summary"]
+    assert any(
+        e["fact"] == "cluster-autoscaler: pod triggered scale-up: aks-userpool-24817365-vmss 3->4 (max: 5)"
+        for e in cause["evidence"]
+    )
+
+
+def test_request_exceeds_node_size_names_the_size_that_fits(cli):
+    _code, report = run(cli, "pending-request-exceeds-node-size")
+    assert report["causes"][0]["summary"].endswith("The smallest VM size that holds the pod is Standard_D8ds_v5.")
+
+
+def test_pvc_unbound_shows_the_claims_own_event(cli):
+    _code, report = run(cli, "pending-pvc-unbound")
+    facts = [(e["fact"], e["source"]) for e in report["causes"][0]["evidence"]]
+    assert (
+        'claim data-orders-db-0 is Pending: storage class "managed-premium-zrs" does not exist',
+        "PersistentVolumeClaim shop/data-orders-db-0",
+    ) in facts
+    assert any(f == 'ProvisioningFailed: storageclass.storage.k8s.io "managed-premium-zrs" not found' for f, _ in facts)
+
+
+def test_keyvault_mount_keeps_the_drivers_message_as_evidence(cli):
+    _code, report = run(cli, "pending-volume-mount-keyvault")
+    cause = report["causes"][0]
+    assert cause["evidence"][-1]["fact"] == (
+        "the Key Vault side answered: failed to get objectType:secret, objectName:db-password: Status=403 "
+        'Code="Forbidden" Message="Public network '
+        'access is disabled and request is not from a trusted service nor via an approved private link." '
+        'InnerError={"code":"ForbiddenByConnection"}'
+    )
+    assert any("keyvault runbook" in n for n in report["notes"])
+
+
+def test_markdown_and_text_reports(cli):
+    md = cli("pending", POD, "--bundle", str(example("pending-autoscaler-max-reached")), "-o", "markdown").stdout
+    assert md.startswith(f"## aksdoctor pending: Pod shop/{POD}")
+    assert "**Problem found**: Pool userpool is at its autoscaler maximum of 3 nodes (`autoscaler-max-reached`)" in md
+    assert f"```sh\naz aks nodepool update {AZ} -n userpool --update-cluster-autoscaler" in md
+    text = cli("pending", POD, "--bundle", str(example("pending-untolerated-taint"))).stdout
+    assert text.startswith(f"PROBLEM  pending · Pod shop/{POD}")
+    assert "Every node the pod could use has taint dedicated=batch:NoSchedule" in text
+    assert "\x1b[" not in text
+
+
+def test_namespace_is_found_in_a_bundle_and_unknown_pods_get_suggestions(cli):
+    result = cli("pending", POD, "--bundle", str(example("pending-healthy")), "-o", "json")
+    assert json.loads(result.stdout)["target"] == {"kind": "Pod", "namespace": "shop", "name": POD}
+    wrong = cli("pending", "checkout-6c5f9d7b8-q7k2x", "-n", "shop", "--bundle", str(example("pending-healthy")))
+    assert wrong.exit_code == 2 and f"did you mean: {POD}" in wrong.stderr
