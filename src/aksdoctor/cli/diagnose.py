@@ -6,12 +6,17 @@ from typing import Annotated
 
 import typer
 
-from . import common
+from . import common, completion
 
 
 def diagnose(
     target: Annotated[
-        str, typer.Argument(help="A pod (NAME or pod/NAME) or a Deployment (deploy/NAME).", show_default=False)
+        str,
+        typer.Argument(
+            autocompletion=completion.pods,
+            help="A pod (NAME or pod/NAME) or a Deployment (deploy/NAME).",
+            show_default=False,
+        ),
     ],
     namespace: common.Namespace = None,
     context: common.Context = None,

@@ -6,11 +6,16 @@ from typing import Annotated
 
 import typer
 
-from . import common
+from . import common, completion
 
 
 def imagepull(
-    pod: Annotated[str, typer.Argument(help="The pod whose container cannot pull its image.", show_default=False)],
+    pod: Annotated[
+        str,
+        typer.Argument(
+            autocompletion=completion.pods, help="The pod whose container cannot pull its image.", show_default=False
+        ),
+    ],
     namespace: common.Namespace = None,
     context: common.Context = None,
     kubeconfig: common.Kubeconfig = None,

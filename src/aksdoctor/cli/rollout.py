@@ -6,12 +6,17 @@ from typing import Annotated
 
 import typer
 
-from . import common
+from . import common, completion
 
 
 def rollout(
     deployment: Annotated[
-        str, typer.Argument(help="The Deployment: NAME, deploy/NAME or deployment/NAME.", show_default=False)
+        str,
+        typer.Argument(
+            autocompletion=completion.deployments,
+            help="The Deployment: NAME, deploy/NAME or deployment/NAME.",
+            show_default=False,
+        ),
     ],
     namespace: common.Namespace = None,
     context: common.Context = None,
