@@ -140,13 +140,11 @@ TAINT_AND_CPU = (
 def cases() -> dict[str, dict[str, Any]]:
     return {
         "pending-insufficient-cpu": {
-            "reads_azure": True,
             "nodes": system_nodes() + user_nodes(FULL_CPU),
             "target": {"cpu": "1", "memory": "1Gi", "replicas_pending": 2},
             "message": TAINT_AND_CPU,
         },
         "pending-insufficient-memory": {
-            "reads_azure": True,
             "nodes": system_nodes() + user_nodes([("500m", "4Gi"), ("500m", "4Gi")]),
             "target": {"cpu": "500m", "memory": "6Gi"},
             "message": (
@@ -156,7 +154,6 @@ def cases() -> dict[str, dict[str, Any]]:
             ),
         },
         "pending-too-many-pods": {
-            "reads_azure": True,
             "nodes": system_nodes() + user_nodes([("10m", "16Mi")] * 26, n=2, max_pods=30),
             "target": {"cpu": "100m", "memory": "128Mi"},
             "message": (
@@ -273,7 +270,6 @@ def cases() -> dict[str, dict[str, Any]]:
             "quota": {"cores": (24, 100), "family": (24, 100)},
         },
         "pending-node-selector-mismatch": {
-            "reads_azure": True,
             "nodes": system_nodes() + user_nodes([("500m", "1Gi")]),
             "target": {"cpu": "500m", "memory": "512Mi", "selector": {"disktype": "ssd"}},
             "message": (
@@ -373,7 +369,6 @@ def cases() -> dict[str, dict[str, Any]]:
         # The newest FailedScheduling was written while the user nodes were restarting (node image upgrade):
         # they are Ready now, and what keeps the pod out is CPU. The verdict follows the nodes.
         "pending-stale-event": {
-            "reads_azure": True,
             "nodes": system_nodes() + user_nodes(FULL_CPU),
             "target": {"cpu": "1", "memory": "1Gi"},
             "message": (
@@ -385,7 +380,6 @@ def cases() -> dict[str, dict[str, Any]]:
         },
         # No node could hold the pod even empty, and without Azure the pools' VM sizes are unknown: inconclusive.
         "pending-no-azure-inconclusive": {
-            "reads_azure": True,
             "nodes": system_nodes() + user_nodes([("500m", "1Gi")]),
             "target": {"cpu": "6", "memory": "8Gi"},
             "message": TAINT_AND_CPU,
@@ -420,10 +414,7 @@ def write(folder: Path, spec: dict[str, Any], shapes: Path) -> None:
         dump(kube / "persistentvolumeclaims.yaml", as_list(claims))
         dump(kube / "persistentvolumes.yaml", as_list(volumes))
         dump(kube / "storageclasses.yaml", as_list(classes))
-    if spec.get("pools") or not spec.get("reads_azure"):
-        # COMMAND feeds the generic live-vs-bundle test. Without azure/ a run that asks Azure skips it with a
-        # mode-specific reason ("no azure/ recordings" vs "--no-azure"): tests/test_live_pending.py covers those.
-        (folder / "COMMAND").write_text(f"aksdoctor pending {target['metadata']['name']} -n {NS}\n", encoding="utf-8")
+    (folder / "COMMAND").write_text(f"aksdoctor pending {target['metadata']['name']} -n {NS}\n", encoding="utf-8")
     if spec.get("pools"):
         (folder / "azure").mkdir()
         lines = [json.dumps(r, separators=(",", ":")) for r in azure(shapes, spec)]

@@ -228,8 +228,8 @@ def test_no_azure_names_what_could_not_be_checked(cli):
     assert report["skipped"] == [
         {
             "probe": "pool.autoscaler",
-            "reason": "could not read the AKS managed cluster: the bundle has no azure/ recordings",
-            "grant": "capture the bundle with Azure access, or run live",
+            "reason": "could not read the AKS managed cluster: no Azure source in this run (--no-azure, or a bundle without azure/ recordings)",
+            "grant": "run live with Azure access (az login), or capture the bundle with it",
         }
     ]
     assert [s["outcome"] for s in report["trace"]] == ["hot", "no", "no", "no", "no", "unknown"]

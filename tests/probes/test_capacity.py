@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from aksdoctor.probes.capacity import (
+    ScaleFailure,
+    Signals,
+    _failure_outcome,
     _pool,
     _quota_from_message,
     aks_allocatable,
@@ -15,6 +18,7 @@ from aksdoctor.probes.capacity import (
     suggest_vm_size,
     vmss_pool,
 )
+from aksdoctor.probes.scheduler_messages import parse_no_scale_up, parse_scale_up
 from aksdoctor.probes.scheduling import ClusterView, NodeState, Resources
 
 MIB = 2**20
@@ -231,3 +235,48 @@ def test_profile_defaults():
     assert _pool({"name": "t", "nodeTaints": ["CriticalAddonsOnly=true:NoSchedule"]}).taints == [
         {"key": "CriticalAddonsOnly", "value": "true", "effect": "NoSchedule"}
     ]
+
+
+def _signals(*entries):
+    signals = Signals()
+    for when, reason, message in entries:
+        if reason == "TriggeredScaleUp":
+            signals.triggered += [(s, when, "Event") for s in parse_scale_up(message)]
+        else:
+            signals.declined.append((parse_no_scale_up(message), when, "Event"))
+    return signals
+
+
+def test_a_scale_up_is_in_progress_until_its_node_is_ready():
+    view = ClusterView([node_state(f"aks-userpool-1-vmss00000{i}", "userpool") for i in range(3)], [], [])
+    trigger = (
+        "2026-11-21T09:58:00Z",
+        "TriggeredScaleUp",
+        "pod triggered scale-up: [{aks-userpool-1-vmss 3->4 (max: 5)}]",
+    )
+    scale = _signals(trigger).in_progress_k8s(view)
+    assert (scale.group, scale.current, scale.new, scale.max) == ("aks-userpool-1-vmss", 3, 4, 5)
+    joined = ClusterView([node_state(f"aks-userpool-1-vmss00000{i}", "userpool") for i in range(4)], [], [])
+    assert _signals(trigger).in_progress_k8s(joined) is None  # the node came and was taken by other pods
+    later = ("2026-11-21T09:59:00Z", "NotTriggerScaleUp", "pod didn't trigger scale-up: 1 max node group size reached")
+    declined = _signals(trigger, later)
+    assert declined.in_progress_k8s(view) is None and declined.says_max_reached()
+
+
+def test_a_quota_failure_of_the_autoscaler_is_vm_quota_exceeded_with_its_figures():
+    failure = ScaleFailure(
+        "aks-userpool-24817365-vmss",
+        'Code="OperationNotAllowed" Message="Operation could not be completed as it results in exceeding approved '
+        "standardDDSv5Family Cores quota. Additional details - Deployment Model: Resource Manager, Location: westeurope, "
+        'Current Limit: 20, Current Usage: 20, Additional Required: 4, (Minimum) New Limit Required: 24."',
+        "Event kube-system/cluster-autoscaler-status.1 (FailedToScaleUpGroup)",
+    )
+    outcome = _failure_outcome(failure, {})
+    assert outcome.answer == "quota"
+    assert (outcome.facts["pool"], outcome.facts["vm_family"], outcome.facts["quota_new_limit"]) == (
+        "userpool",
+        "standardDDSv5Family",
+        24,
+    )
+    allocation = _failure_outcome(ScaleFailure("aks-userpool-1-vmss", "Code: ZonalAllocationFailed", "x"), {})
+    assert allocation.answer == "scale-up-failed" and "ZonalAllocationFailed" in allocation.facts["notes"][0]

@@ -129,11 +129,13 @@ class _RoleEvidence:
     def __init__(self, raw: list[dict[str, Any]], custom: dict[str, dict[str, Any]] | None = None) -> None:
         self.raw, self.custom = raw, custom or {}
 
-    def role_assignments(self, scope, principal):
-        return [a for a in self.raw if scope_contains(a["properties"]["scope"], scope)]
-
-    def memo(self, key, load):
-        return self.raw if key[1] == "role_assignments" else load()
+    def role_assignments(self, scope, principal, *, include_below=False):
+        return [
+            a
+            for a in self.raw
+            if scope_contains(a["properties"]["scope"], scope)
+            or (include_below and scope_contains(scope, a["properties"]["scope"]))
+        ]
 
     def role_definition(self, role_id):
         guid = role_id.rsplit("/", 1)[-1]

@@ -148,7 +148,8 @@ def run_diagnosis(
     ev = Evidence(kube=kube, azure=azure, target=target, options=options)
     books = load_all(PROBES)
     engine = Engine(PROBES, books)
-    with _spinner(flags, f"diagnosing {kind.lower()} {namespace}/{name}"):
+    where = f"{target.namespace}/{name}" if target.namespace else name
+    with _spinner(flags, f"diagnosing {kind.lower()} {where}"):
         if runbook_id == "diagnose":
             return _routed(engine, ev, source, set(books)), ev
         diagnosis = engine.run(runbook_id, ev, source=source)
@@ -188,6 +189,8 @@ def _routed(engine: Any, ev: Any, source: SourceInfo, available: set[str]) -> Di
 _KIND_PREFIXES = {
     "po": "Pod", "pod": "Pod", "pods": "Pod",
     "deploy": "Deployment", "deployment": "Deployment", "deployments": "Deployment",
+    "sts": "StatefulSet", "statefulset": "StatefulSet", "statefulsets": "StatefulSet",
+    "ds": "DaemonSet", "daemonset": "DaemonSet", "daemonsets": "DaemonSet",
     "no": "Node", "node": "Node", "nodes": "Node",
 }  # fmt: skip
 
@@ -198,6 +201,8 @@ def split_target(text: str, default_kind: str, runbook: str = "this runbook") ->
         return default_kind, text
     prefix, name = text.split("/", 1)
     kind = _KIND_PREFIXES.get(prefix.lower())
+    if default_kind == "Deployment" and kind in ("StatefulSet", "DaemonSet"):
+        return kind, name  # rollouts: the workload controllers share one runbook
     if kind != default_kind:
         short = {"Pod": "pod", "Deployment": "deploy", "Node": "node"}.get(default_kind, default_kind.lower())
         raise UsageError(

@@ -222,13 +222,12 @@ class HeldRole:
 
 def held_roles(ev: Evidence, vault_id: str, principal: str, *, secret_names: tuple[str, ...] = ()) -> list[HeldRole]:
     """The principal's roles at the vault, above it, and on the named secrets, judged by their permissions."""
-    assignments = list(ev.role_assignments(vault_id, principal))
-    # The reader returns assignments at, above and below the scope; Evidence keeps those that contain it.
-    # Assignments on single secrets (below the vault) count for those secrets: read them from the same memo.
-    raw = ev.memo(("azure", "role_assignments", vault_id.lower(), principal.lower()), list)
+    everything = ev.role_assignments(vault_id, principal, include_below=True)
+    assignments = [a for a in everything if scope_contains(dig(a, "properties.scope", ""), vault_id)]
+    # Assignments on single secrets (below the vault) count for those secrets.
     below = [
         a
-        for a in raw
+        for a in everything
         if not scope_contains(dig(a, "properties.scope", ""), vault_id)
         and any(scope_contains(dig(a, "properties.scope", ""), f"{vault_id}/secrets/{s}") for s in secret_names)
     ]

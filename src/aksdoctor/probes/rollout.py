@@ -42,6 +42,8 @@ def rollout_state(ev: Evidence) -> Outcome:
     )
     src = f"Deployment {r.namespace}/{r.name} (revision {r.revision})"
     facts = r.facts()
+    if r.kind != "Deployment":
+        return _controller_state(r, facts)
     if dig(d, "spec.paused"):
         return Outcome.of("paused", (f"the rollout is paused (spec.paused); {counts}", src), **facts)
     done = (
@@ -59,14 +61,16 @@ def rollout_state(ev: Evidence) -> Outcome:
 def create_failures(ev: Evidence) -> Outcome:
     """Does the new ReplicaSet fail to create its pods (quota, LimitRange, admission webhooks)?"""
     r = rollout(ev)
-    if r.new_rs is None:
+    creator = r.new_rs if r.kind == "Deployment" else r.deployment  # StatefulSets and DaemonSets create pods themselves
+    if creator is None:
         return Outcome.of("none", "the Deployment has no ReplicaSet for its current revision yet")
-    failures = [e for e in ev.events_for(r.new_rs) if e.get("reason") == "FailedCreate"]
+    creator_name = f"{creator.get('kind', 'ReplicaSet')} {dig(creator, 'metadata.name')}"
+    failures = [e for e in ev.events_for(creator) if e.get("reason") == "FailedCreate"]
     if not failures:
-        return Outcome.of("none", f"ReplicaSet {r.new_rs_name} reports no FailedCreate events")
+        return Outcome.of("none", f"{creator_name} reports no FailedCreate events")
     event = failures[-1]
     message = " ".join(str(event.get("message", "")).split())
-    src = f"Event {r.namespace}/{dig(event, 'metadata.name')} on ReplicaSet {r.new_rs_name} (x{event.get('count', 1)})"
+    src = f"Event {r.namespace}/{dig(event, 'metadata.name')} on {creator_name} (x{event.get('count', 1)})"
     if match := _QUOTA.search(message):
         return Outcome.of("quota", (message, src), quota=match.group("quota"), create_message=message)
     webhook = _ADMISSION.search(message)
@@ -100,6 +104,9 @@ def new_pods(ev: Evidence) -> Outcome:
 def deadline(ev: Evidence) -> Outcome:
     """Has the rollout passed its progress deadline (Progressing=False, ProgressDeadlineExceeded)?"""
     r = rollout(ev)
+    if r.kind != "Deployment":
+        note = f"{r.kind} rollouts have no progress deadline: the new pods are starting without errors"
+        return Outcome.of("within", f"{r.kind} {r.name} has no progress deadline", notes=[note])
     cond = next((c for c in dig(r.deployment, "status.conditions", []) or [] if c.get("type") == "Progressing"), {})
     src = f"Deployment {r.namespace}/{r.name} condition Progressing"
     seconds = dig(r.deployment, "spec.progressDeadlineSeconds", 600)
@@ -127,6 +134,10 @@ class Rollout:
     new_pods: list[dict[str, Any]] = field(default_factory=list)
 
     @property
+    def kind(self) -> str:
+        return str(self.deployment.get("kind") or "Deployment")
+
+    @property
     def name(self) -> str:
         return str(dig(self.deployment, "metadata.name"))
 
@@ -136,6 +147,10 @@ class Rollout:
 
     @property
     def revision(self) -> str:
+        if self.kind == "StatefulSet":
+            return str(dig(self.deployment, "status.updateRevision", "") or "?")
+        if self.kind == "DaemonSet":
+            return str(dig(self.deployment, "metadata.generation", "") or "?")
         return str(annotation(self.deployment, REVISION) or "?")
 
     @property
@@ -150,12 +165,14 @@ class Rollout:
 
     def facts(self) -> dict[str, Any]:
         """Facts every rollout cause uses."""
+        deployment = self.kind == "Deployment"
         return {
             "deployment": self.name,
-            "workload": f"deployment/{self.name}",
+            "workload": f"{self.kind.lower()}/{self.name}",
             "revision": self.revision,
-            "previous_revision": self.previous_revision,
-            "new_replicaset": self.new_rs_name,
+            "previous_revision": self.previous_revision if deployment else None,
+            "undo_previous": not deployment,  # StatefulSet/DaemonSet: `rollout undo` returns to the previous revision
+            "new_replicaset": self.new_rs_name if deployment else self.name,
         }
 
 
@@ -164,22 +181,18 @@ def rollout(ev: Evidence) -> Rollout:
     return ev.memo(("derived", "rollout", ev.target), lambda: _rollout(ev))
 
 
+_KEYS = {
+    "Deployment": ("deployments", "deploy"),
+    "StatefulSet": ("statefulsets", "sts"),
+    "DaemonSet": ("daemonsets", "ds"),
+}
+
+
 def _rollout(ev: Evidence) -> Rollout:
-    ns, name = ev.target.namespace, ev.target.name
-    try:
-        deployment = ev.get("deployments", name, ns)
-    except NotFound:
-        try:
-            names = [dig(d, "metadata.name") for d in ev.list("deployments", ns)]
-        except DataUnavailable:
-            names = []
-        suggestions = closest(name, names, n=3)
-        hint = (
-            f"did you mean: {', '.join(suggestions)}" if suggestions else f"list them with: kubectl get deploy -n {ns}"
-        )
-        raise TargetNotFound(
-            f"deployment {name!r} not found in namespace {ns!r}", suggestions=suggestions, hint=hint
-        ) from None
+    ns = ev.target.namespace
+    deployment = _workload(ev)
+    if ev.target.kind in ("StatefulSet", "DaemonSet"):
+        return _controller_rollout(ev, deployment)
     uid = dig(deployment, "metadata.uid")
     owned = [
         rs
@@ -347,6 +360,68 @@ def _readiness(
 def annotation(obj: dict[str, Any] | None, key: str) -> str | None:
     """An annotation by its full key (keys hold dots, so dig() cannot reach them)."""
     return ((obj or {}).get("metadata") or {}).get("annotations", {}).get(key)
+
+
+def _workload(ev: Evidence) -> dict[str, Any]:
+    ns, name, kind = ev.target.namespace, ev.target.name, ev.target.kind
+    key, short = _KEYS.get(kind, _KEYS["Deployment"])
+    try:
+        return ev.get(key, name, ns)
+    except NotFound:
+        try:
+            names = [dig(d, "metadata.name") for d in ev.list(key, ns)]
+        except DataUnavailable:
+            names = []
+        suggestions = closest(name, names, n=3)
+        hint = (
+            f"did you mean: {', '.join(suggestions)}" if suggestions else f"list them with: kubectl get {short} -n {ns}"
+        )
+        raise TargetNotFound(
+            f"{kind.lower()} {name!r} not found in namespace {ns!r}", suggestions=suggestions, hint=hint
+        ) from None
+
+
+def _controller_rollout(ev: Evidence, workload: dict[str, Any]) -> Rollout:
+    """A StatefulSet's or DaemonSet's new pods: those of its update revision / current generation."""
+    ns, uid = ev.target.namespace, dig(workload, "metadata.uid")
+    if workload.get("kind") == "StatefulSet":
+        label, value = "controller-revision-hash", dig(workload, "status.updateRevision")
+    else:
+        label, value = "pod-template-generation", str(dig(workload, "metadata.generation", ""))
+    selector = f"{label}={value}" if value else None
+    pods = [
+        p
+        for p in ev.list("pods", ns, labels=selector)
+        if any(o.get("uid") == uid for o in dig(p, "metadata.ownerReferences", []) or [])
+    ]
+    return Rollout(workload, [], None, sorted(pods, key=lambda p: str(dig(p, "metadata.name"))))
+
+
+def _controller_state(r: Rollout, facts: dict[str, Any]) -> Outcome:
+    """Complete when every replica runs the update revision (StatefulSet) or generation (DaemonSet)."""
+    status = r.deployment.get("status") or {}
+    src = f"{r.kind} {r.namespace}/{r.name}"
+    if r.kind == "StatefulSet":
+        want = dig(r.deployment, "spec.replicas", 1)
+        counts = f"{status.get('updatedReplicas', 0)}/{want} updated, {status.get('readyReplicas', 0)} ready"
+        done = (
+            status.get("currentRevision") == status.get("updateRevision")
+            and status.get("updatedReplicas", 0) >= want
+            and status.get("readyReplicas", 0) >= want
+        )
+    else:
+        want = status.get("desiredNumberScheduled", 0)
+        counts = (
+            f"{status.get('updatedNumberScheduled', 0)}/{want} updated, {status.get('numberAvailable', 0)} available"
+        )
+        done = status.get("updatedNumberScheduled", 0) >= want and status.get("numberAvailable", 0) >= want
+    done = done and status.get("observedGeneration", 0) >= dig(r.deployment, "metadata.generation", 0)
+    state = "complete" if done else "not complete"
+    return Outcome.of(
+        "complete" if done else "in-progress",
+        (f"{r.kind} rollout of revision {r.revision} is {state}: {counts}", src),
+        **facts,
+    )
 
 
 def _revision(rs: dict[str, Any]) -> int:

@@ -653,7 +653,14 @@ def _selector_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, view: C
 
 
 def _anti_affinity_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, view: ClusterView) -> dict[str, Any]:
-    facts = _resource_facts_safe(ev, pod, fit, view)
+    candidates = fit.candidates()
+    pool = Counter(v.node.pool for v in candidates).most_common(1)[0][0] if candidates else ""
+    needed = len(pending_siblings(pod, view))  # each pending replica needs a node of its own
+    facts: dict[str, Any] = {
+        "pool": pool or None,
+        "pool_node_count": len(view.pool_nodes(pool)),
+        "scaled_count": len(view.pool_nodes(pool)) + needed,
+    }
     terms = dig(pod, "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution") or []
     spread = [
         c
@@ -664,17 +671,6 @@ def _anti_affinity_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, vi
     facts["constraint"] = "pod anti-affinity" if terms else "topology spread constraints"
     facts["affinity_patch"] = soften_patch(pod, ev)
     return facts
-
-
-def _resource_facts_safe(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, view: ClusterView) -> dict[str, Any]:
-    candidates = fit.candidates()
-    pool = Counter(v.node.pool for v in candidates).most_common(1)[0][0] if candidates else ""
-    needed = 1
-    return {
-        "pool": pool or None,
-        "pool_node_count": len(view.pool_nodes(pool)),
-        "scaled_count": len(view.pool_nodes(pool)) + needed,
-    }
 
 
 def _not_ready_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, view: ClusterView) -> dict[str, Any]:

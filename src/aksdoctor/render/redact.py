@@ -20,6 +20,15 @@ _IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|
 _ACR_HOST = re.compile(r"\b([a-z0-9][a-z0-9-]*)\.azurecr\.(?:io|cn|us)\b", re.IGNORECASE)
 _VAULT_HOST = re.compile(r"\b([a-z0-9][a-z0-9-]*)\.vault\.azure\.net\b", re.IGNORECASE)
 _AKS_NODE = re.compile(r"\baks-[a-z0-9]+-\d+-vmss[0-9a-z]{6}\b")
+# "Pod shop/web-1", "Event shop/web-1.17a...", "deployment/web", "-n shop": names the report itself marks as such
+_OBJECT_REF = re.compile(
+    r"\b(?:Pod|Deployment|ReplicaSet|StatefulSet|DaemonSet|Event|ServiceAccount) "
+    r"([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9.-]*)"
+)
+_KIND_NAME = re.compile(
+    r"\b(?:pod|deployment|statefulset|daemonset|replicaset|serviceaccount|sa)/([a-z0-9][a-z0-9.-]*)"
+)
+_NAMESPACE_FLAG = re.compile(r"(?:\s-n|--namespace)[ =]([a-z0-9][a-z0-9-]*)")
 _KINDS = {
     "subscriptions": "subscription",
     "resourcegroups": "resource-group",
@@ -65,6 +74,13 @@ class Redactor:
             self.learn(ip, "ip")
         for node in _AKS_NODE.findall(text):
             self.learn(node, "node")
+        for namespace, name in _OBJECT_REF.findall(text):
+            self.learn(namespace, "namespace")
+            self.learn(name.split(".")[0], "name")
+        for name in _KIND_NAME.findall(text):
+            self.learn(name, "name")
+        for namespace in _NAMESPACE_FLAG.findall(text):
+            self.learn(namespace, "namespace")
 
     def text(self, text: str) -> str:
         """The text with every learned value replaced (longest first, whole tokens only)."""
@@ -83,7 +99,8 @@ def redact(diagnosis: Diagnosis) -> Diagnosis:
     r = Redactor()
     target = diagnosis.target
     r.learn(target.namespace, "namespace")
-    r.learn(target.name, target.kind.lower())
+    if target.kind != "Cluster":  # "all-nodes" names no object
+        r.learn(target.name, target.kind.lower())
     r.learn(diagnosis.source.context, "context")
     for text in _strings(diagnosis):
         r.scan(text)

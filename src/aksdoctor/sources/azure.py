@@ -288,7 +288,8 @@ def _forbidden(what: str, exc: BaseException, *, action: str, scope: str) -> For
     return Forbidden(
         what,
         reason=f"403 {_first_line(exc)}",
-        grant=f"the signed-in Azure identity needs {action} on {scope} (the built-in Reader role has it)",
+        grant=f"the signed-in Azure identity needs {action} on {scope}"
+        + (" (the built-in Reader role has it)" if action.endswith("/read") else ""),
     )
 
 

@@ -183,11 +183,11 @@ class Evidence:
     def require_azure(self, what: str) -> Any:
         """The Azure reader, or AzureNotConfigured saying why there is none."""
         if self.azure is None:
-            reason = (
-                "the bundle has no azure/ recordings" if self.mode == "bundle" else "Azure probes are off (--no-azure)"
-            )
+            # One wording for both ways of having no Azure source, so live and bundle reports agree.
             raise AzureNotConfigured(
-                f"read {what}", reason=reason, grant="capture the bundle with Azure access, or run live"
+                f"read {what}",
+                reason="no Azure source in this run (--no-azure, or a bundle without azure/ recordings)",
+                grant="run live with Azure access (az login), or capture the bundle with it",
             )
         return self.azure
 
@@ -204,13 +204,21 @@ class Evidence:
         azure = self.require_azure("container registries")
         return self.memo(("azure", "registries", subscription.lower()), lambda: azure.registries(subscription))
 
-    def role_assignments(self, scope: str, principal_id: str) -> list[dict[str, Any]]:
-        """A principal's role assignments whose scope contains `scope` (at the resource or a parent)."""
+    def role_assignments(self, scope: str, principal_id: str, *, include_below: bool = False) -> list[dict[str, Any]]:
+        """A principal's role assignments whose scope contains `scope` (at the resource or a parent);
+        with include_below, also those on child scopes (a single secret of a vault, say)."""
         azure = self.require_azure("role assignments")
         found = self.memo(
             ("azure", "role_assignments", scope.lower(), principal_id.lower()),
             lambda: azure.role_assignments(scope, principal_id),
         )
+        if include_below:
+            return [
+                a
+                for a in found
+                if scope_contains(dig(a, "properties.scope", ""), scope)
+                or scope_contains(scope, dig(a, "properties.scope", ""))
+            ]
         return [a for a in found if scope_contains(dig(a, "properties.scope", ""), scope)]
 
     def role_definition(self, role_definition_id: str) -> dict[str, Any]:
