@@ -43,11 +43,23 @@ EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
     "rollout-progress-deadline-exceeded": ("problem", "progress-deadline-exceeded", [UNDO]),
     "rollout-healthy": ("healthy", None, []),
     "rollout-in-progress": ("healthy", None, []),
+    "rollout-statefulset-crashloop": (
+        "problem",
+        "new-pods-crashloop",
+        ["kubectl logs db-1 -c postgres -n shop --previous", "kubectl rollout undo statefulset/db -n shop"],
+    ),
+    "rollout-daemonset-image-pull": (
+        "problem",
+        "new-pods-image-pull",
+        ["kubectl rollout undo daemonset/node-agent -n shop"],
+    ),
 }
+TARGETS = {"rollout-statefulset-crashloop": "sts/db", "rollout-daemonset-image-pull": "ds/node-agent"}
 
 
 def run(cli, case, *args):
-    result = cli("rollout", "deploy/web", "-n", "shop", "--bundle", str(example(case)), "-o", "json", *args)
+    target = TARGETS.get(case, "deploy/web")
+    result = cli("rollout", target, "-n", "shop", "--bundle", str(example(case)), "-o", "json", *args)
     return result, json.loads(result.stdout) if result.stdout.startswith("{") else None
 
 
@@ -136,3 +148,16 @@ def test_logs_read_from_the_bundle(cli):
     assert (
         EXAMPLES / "rollout-new-pods-crashloop" / "logs" / "shop" / "web-5c9d7b6f4-a" / "web.previous.log"
     ).is_file()
+
+
+def test_statefulset_new_pods_are_those_of_the_update_revision(cli):
+    _result, report = run(cli, "rollout-statefulset-crashloop")
+    facts = " ".join(e["fact"] for e in report["causes"][0]["evidence"])
+    assert "StatefulSet rollout of revision db-6b8f7c9d5 is not complete: 1/2 updated, 1 ready" in facts
+    assert "db-1" in report["causes"][0]["summary"] and "db-0" not in report["causes"][0]["summary"]
+    assert "which is not compatible with this version 16.4" in facts
+
+
+def test_daemonset_image_pull_nests_the_pull_cause(cli):
+    _result, report = run(cli, "rollout-daemonset-image-pull")
+    assert [n["id"] for n in report["causes"][0]["nested"]] == ["registry-rate-limited"]
