@@ -85,3 +85,28 @@ def test_capture_diagnose_replays_to_the_same_verdict(cli, tmp_path):
     first = json.loads(cli("diagnose", "web-5c9d7b6f4-a", "-n", "shop", "--bundle", str(bundle), "-o", "json").stdout)
     again = json.loads(cli("diagnose", "web-5c9d7b6f4-a", "-n", "shop", "--bundle", str(out), "-o", "json").stdout)
     assert again["causes"] == first["causes"] and again["routed"] == first["routed"]
+
+
+def test_diagnose_routes_statefulset_and_daemonset_pods_to_their_rollout(cli):
+    sts = json.loads(
+        cli(
+            "diagnose", "db-1", "-n", "shop", "--bundle", str(example("rollout-statefulset-crashloop")), "-o", "json"
+        ).stdout
+    )
+    assert (
+        sts["target"] == {"kind": "StatefulSet", "namespace": "shop", "name": "db"}
+        and sts["causes"][0]["id"] == "new-pods-crashloop"
+    )
+    ds = json.loads(
+        cli(
+            "diagnose",
+            "ds/node-agent",
+            "-n",
+            "shop",
+            "--bundle",
+            str(example("rollout-daemonset-image-pull")),
+            "-o",
+            "json",
+        ).stdout
+    )
+    assert ds["routed"]["reason"] == "a DaemonSet: its rollout is diagnosed"

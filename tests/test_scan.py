@@ -118,3 +118,14 @@ def test_scan_several_contexts_labels_findings_and_survives_a_dead_cluster(cli, 
 def test_scan_redact(cli):
     out = cli("scan", "-A", "--bundle", str(SCAN), "-o", "json", "--redact").stdout
     assert "contososhop" not in out and "rg-shop-prod" not in out and "web-7d9f8-x2x" not in out
+
+
+def test_scan_finds_stuck_statefulsets_and_daemonsets(cli):
+    sts = json.loads(
+        cli("scan", "-n", "shop", "--bundle", str(example("rollout-statefulset-crashloop")), "-o", "json").stdout
+    )
+    assert [(g["id"], g["objects"]) for g in sts["summary"]] == [("new-pods-crashloop", ["StatefulSet/shop/db"])]
+    ds = json.loads(
+        cli("scan", "-n", "shop", "--bundle", str(example("rollout-daemonset-image-pull")), "-o", "json").stdout
+    )
+    assert [(g["id"], g["objects"]) for g in ds["summary"]] == [("new-pods-image-pull", ["DaemonSet/shop/node-agent"])]

@@ -20,7 +20,8 @@ from .probes.routing import route
 from .sources.evidence import Evidence, Options
 from .sources.selectors import dig, label_matcher
 
-_LISTS = ("pods", "events", "replicasets", "deployments", "nodes", "nodemetrics")
+_LISTS = ("pods", "events", "replicasets", "deployments", "statefulsets", "daemonsets", "nodes", "nodemetrics")
+_WORKLOADS = (("deployments", "Deployment"), ("statefulsets", "StatefulSet"), ("daemonsets", "DaemonSet"))
 _CLUSTER_WIDE = ("nodes", "nodemetrics")
 _WORKERS = 8
 
@@ -102,15 +103,18 @@ def _targets(
 ) -> list[tuple[str, Target, str]]:
     available = set(engine.runbooks)
     wanted = scope.runbooks or frozenset(available)
-    stuck = {(dig(d, "metadata.namespace"), dig(d, "metadata.name")) for d in lists.get("deployments", []) if _stuck(d)}
+    stuck = {
+        (kind.lower(), dig(w, "metadata.namespace"), dig(w, "metadata.name"))
+        for key, kind in _WORKLOADS
+        for w in lists.get(key, [])
+        if _stuck(w)
+    }
+    kinds = {kind.lower(): kind for _key, kind in _WORKLOADS}
     targets: dict[tuple[str, str, str | None, str], tuple[str, Target, str]] = {}
     if "rollout" in available and "rollout" in wanted:
-        for ns, name in sorted(stuck):
-            targets[("rollout", "Deployment", ns, name)] = (
-                "rollout",
-                Target("Deployment", name, ns),
-                "the rollout is not complete",
-            )
+        for kind, ns, name in sorted(stuck):
+            target = Target(kinds[kind], name, ns)
+            targets[("rollout", target.kind, ns, name)] = ("rollout", target, "the rollout is not complete")
     selected = label_matcher(scope.selector)
     for pod in lists.get("pods", []):
         phase = dig(pod, "status.phase")
@@ -118,9 +122,9 @@ def _targets(
             continue
         ns, name = dig(pod, "metadata.namespace"), dig(pod, "metadata.name")
         pod_ev = ev.for_target(Target("Pod", name, ns))
-        workload = workload_of(pod_ev, pod)
-        if workload.startswith("deployment/") and (ns, workload.split("/", 1)[1]) in stuck:
-            continue  # the Deployment's rollout finding covers its pods (their cause is nested there)
+        kind, _, owner = workload_of(pod_ev, pod).partition("/")
+        if (kind, ns, owner) in stuck:
+            continue  # the workload's rollout finding covers its pods (their cause is nested there)
         try:
             chosen = route(pod_ev, available)
         except Exception:  # noqa: BLE001 - a pod that cannot be routed is left out, not the scan
@@ -142,13 +146,19 @@ def _diagnose(
     return diagnosis
 
 
-def _stuck(deployment: dict[str, Any]) -> bool:
-    """A Deployment whose rollout is not complete (the controller's own counters)."""
-    want = dig(deployment, "spec.replicas", 1)
-    status = deployment.get("status") or {}
+def _stuck(workload: dict[str, Any]) -> bool:
+    """A workload whose rollout is not complete, by its controller's own counters."""
+    status = workload.get("status") or {}
+    if status.get("observedGeneration", 0) < dig(workload, "metadata.generation", 0):
+        return True
+    if workload.get("kind") == "DaemonSet":
+        want = status.get("desiredNumberScheduled", 0)
+        return status.get("updatedNumberScheduled", 0) < want or status.get("numberAvailable", 0) < want
+    want = dig(workload, "spec.replicas", 1)
+    if workload.get("kind") == "StatefulSet":
+        return status.get("updateRevision") != status.get("currentRevision") or status.get("readyReplicas", 0) < want
     return (
-        status.get("observedGeneration", 0) < dig(deployment, "metadata.generation", 0)
-        or status.get("updatedReplicas", 0) < want
+        status.get("updatedReplicas", 0) < want
         or status.get("availableReplicas", 0) < want
         or status.get("replicas", 0) > want
     )

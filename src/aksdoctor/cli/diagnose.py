@@ -38,11 +38,8 @@ def diagnose(
         resource_group=resource_group, cluster=cluster, bundle=bundle, timeout=timeout, no_azure=no_azure,
         verbose=verbose, debug=debug, redact=redact,
     )  # fmt: skip
-    kind = (
-        "Deployment"
-        if target.split("/", 1)[0].lower() in ("deploy", "deployment", "deployments") and "/" in target
-        else "Pod"
-    )
+    # TYPE/NAME: any workload kind goes to rollout (split_target checks it); a bare name is a pod
+    kind = "Deployment" if "/" in target and target.split("/", 1)[0].lower() not in ("po", "pod", "pods") else "Pod"
     common.diagnose("diagnose", kind, target, flags)
 
 

@@ -16,6 +16,7 @@ from ..sources.selectors import dig
 from .pods import PULL_REASONS, target_pod, workload_of
 
 CSI_DRIVER = "secrets-store.csi.k8s.io"
+_CONTROLLERS = {"deployment": "Deployment", "statefulset": "StatefulSet", "daemonset": "DaemonSet"}
 _CRASH_REASONS = ("CrashLoopBackOff", "CreateContainerConfigError", "RunContainerError", "CreateContainerError")
 
 
@@ -30,8 +31,8 @@ class Route:
 
 def route(ev: Evidence, available: set[str]) -> Route | None:
     """The runbook for ev.target, or None when the object looks healthy (nothing to diagnose)."""
-    if ev.target.kind == "Deployment":
-        return Route("rollout", ev.target, "a Deployment: its rollout is diagnosed")
+    if ev.target.kind in _CONTROLLERS.values():
+        return Route("rollout", ev.target, f"a {ev.target.kind}: its rollout is diagnosed")
     pod = target_pod(ev)
     found = _route_pod(ev, pod)
     if found is None or found.runbook not in available:
@@ -58,10 +59,14 @@ def _route_pod(ev: Evidence, pod: dict) -> Route | None:
     crashing = _crashing(pod) or _unready(pod)
     if crashing:
         workload = workload_of(ev, pod)
-        if workload.startswith("deployment/"):
-            deployment = workload.split("/", 1)[1]
-            return Route("rollout", Target("Deployment", deployment, ns), f"{crashing}; the pod belongs to {workload}")
-        return Route("none", ev.target, f"{crashing}, and the pod belongs to no Deployment ({workload})")
+        kind, _, owner = workload.partition("/")
+        if kind in _CONTROLLERS:
+            return Route("rollout", Target(_CONTROLLERS[kind], owner, ns), f"{crashing}; the pod belongs to {workload}")
+        return Route(
+            "none",
+            ev.target,
+            f"{crashing}, and the pod belongs to no Deployment, StatefulSet or DaemonSet ({workload})",
+        )
     if phase in ("Running", "Succeeded"):
         return None
     return Route("none", ev.target, f"pod {name} is {phase}")
