@@ -93,3 +93,13 @@ def test_kubectl_plugin_runs_through_kubectl(tmp_path):
     from aksdoctor import __version__
 
     assert result.stdout.strip() == f"aksdoctor {__version__}"
+
+
+def test_changelog_is_keep_a_changelog_with_the_package_version():
+    from aksdoctor import __version__
+
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[0] == "## [Unreleased]"
+    assert any(h.startswith(f"## [{__version__}]") for h in headings), f"no section for version {__version__}"
+    assert "keepachangelog.com" in text
