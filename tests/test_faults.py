@@ -139,7 +139,9 @@ def test_arbitrary_pods_never_crash_a_runbook(cli, tmp_path_factory, spec, statu
 def test_unresolvable_api_server_exits_4_naming_the_host(cli, tmp_path):
     # .invalid never resolves (RFC 6761): the private-cluster-without-DNS case
     kubeconfig = _kubeconfig(tmp_path, "https://aks-prod-dns.hcp.westeurope.azmk8s.invalid:443", {"token": "x"})
-    result = cli("imagepull", "web-7d9f8-x2x", "-n", "shop", "--kubeconfig", kubeconfig, "--no-azure", "--timeout", "10")
+    result = cli(
+        "imagepull", "web-7d9f8-x2x", "-n", "shop", "--kubeconfig", kubeconfig, "--no-azure", "--timeout", "10"
+    )
     assert result.exit_code == 4
     text = " ".join(result.stderr.split())
     assert "cannot reach the Kubernetes API server" in text and "aks-prod-dns.hcp.westeurope.azmk8s.invalid" in text

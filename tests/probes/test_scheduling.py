@@ -446,3 +446,11 @@ def test_scheduled_pods_waiting(tmp_path, waiting, answer):
         assert outcome.facts["notes"] == [
             "container app waits in ImagePullBackOff: run `aksdoctor imagepull web-1 -n shop`"
         ]
+
+
+def test_a_failed_pod_is_not_healthy_nor_pending(tmp_path):
+    pod = target()
+    pod["status"] = {"phase": "Failed", "reason": "Evicted", "message": "The node was low on resource: memory."}
+    outcome = scheduling.pending_state(evidence(tmp_path, [pod]))
+    assert outcome.answer == "other-waiting"
+    assert outcome.evidence[0][0] == "the pod is Failed: Evicted"

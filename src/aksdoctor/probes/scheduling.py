@@ -50,10 +50,15 @@ def pending_state(ev: Evidence) -> Outcome:
     """Is the pod waiting to be scheduled, held by scheduling gates, or scheduled but not starting?"""
     pod = target_pod(ev)
     ref = f"Pod {ev.target.namespace}/{ev.target.name}"
-    phase = dig(pod, "status.phase", "Unknown")
+    phase = dig(pod, "status.phase") or "Pending"
     facts = {"workload": workload_of(ev, pod), "phase": phase}
-    if phase != "Pending":
+    if phase in ("Running", "Succeeded"):
         return Outcome.of("not-pending", (f"the pod is {phase}, not Pending", ref), **facts)
+    if phase != "Pending":  # Failed, Unknown: not a pod that waits to start
+        reason = dig(pod, "status.reason") or dig(pod, "status.message") or "no reason given"
+        describe = f"kubectl describe pod {ev.target.name} -n {ev.target.namespace}"
+        note = f"the pod is {phase} ({reason}), not Pending: see `{describe}`"
+        return Outcome.of("other-waiting", (f"the pod is {phase}: {reason}", ref), notes=[note], **facts)
     gates = [g.get("name") for g in dig(pod, "spec.schedulingGates", []) or [] if g.get("name")]
     if gates:
         text = f"spec.schedulingGates holds {', '.join(gates)}: the scheduler does not consider the pod"
