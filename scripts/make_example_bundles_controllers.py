@@ -152,7 +152,7 @@ def _pod(
         "metadata": {
             "name": name,
             "namespace": NS,
-            "uid": f"7f809102-3c4d-4e5f-8a0b-{abs(hash(name)) % 10**12:012d}",
+            "uid": f"7f809102-3c4d-4e5f-8a0b-{_digits(name)}",
             "labels": labels,
             "creationTimestamp": T0,
             "ownerReferences": [
@@ -203,6 +203,13 @@ def _write(
         path.parent.mkdir(parents=True)
         path.write_text(text, encoding="utf-8")
     (folder / "COMMAND").write_text(command + "\n", encoding="utf-8")
+
+
+def _digits(name: str) -> str:
+    """12 stable digits from a name (hash() is salted per process; bundles must not change between runs)."""
+    import hashlib
+
+    return str(int(hashlib.sha256(name.encode()).hexdigest(), 16) % 10**12).zfill(12)
 
 
 if __name__ == "__main__":

@@ -110,6 +110,48 @@ def main() -> None:
     for case, spec in cases().items():
         write(out / case, spec, shapes)
         print(f"wrote {out / case}")
+    keyvault_side(out / "pending-volume-mount-keyvault", out / "keyvault-keyvault-public-access-disabled")
+
+
+def keyvault_side(folder: Path, source: Path) -> None:
+    """What the keyvault runbook reads for the Key Vault mount case (its CSI driver, the node's CSINode, the
+    driver pods, the ServiceAccount, the SecretProviderClass), adapted from the keyvault example of the same
+    cause — so the hand-over reads the same evidence live and from the bundle. Run the keyvault script first."""
+    kdir = folder / "kubernetes"
+    pods = yaml.safe_load((kdir / "pods.yaml").read_text())["items"]
+    node = next(
+        p["spec"]["nodeName"]
+        for p in pods
+        if any((v.get("csi") or {}).get("driver") == "secrets-store.csi.k8s.io" for v in p["spec"].get("volumes") or [])
+    )
+    shutil.copy(source / "kubernetes" / "csidrivers.yaml", kdir / "csidrivers.yaml")
+    for name in ("csinodes.yaml", "pods-kube-system.yaml"):  # the driver, registered on the pod's own node
+        doc = yaml.safe_load((source / "kubernetes" / name).read_text())
+        for item in doc["items"]:
+            if item["kind"] == "CSINode":
+                item["metadata"]["name"] = node
+            elif item["spec"].get("nodeName"):
+                item["spec"]["nodeName"] = node
+        (kdir / name).write_text(yaml.safe_dump(doc, sort_keys=False, width=200))
+    spc = yaml.safe_load((source / "kubernetes" / "secretproviderclasses.yaml").read_text())
+    for item in spc["items"]:
+        item["metadata"]["name"] = "checkout-kv"
+        params = item["spec"]["parameters"]
+        params.pop("clientID", None)
+        params |= {"useVMManagedIdentity": "true", "userAssignedIdentityID": "3a7c9e1f-5b2d-4c8e-9f0a-6b4d2e8c1a57"}
+    (kdir / "secretproviderclasses.yaml").write_text(yaml.safe_dump(spc, sort_keys=False, width=200))
+    sa = {
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": [
+            {
+                "apiVersion": "v1",
+                "kind": "ServiceAccount",
+                "metadata": {"name": "default", "namespace": "shop", "uid": "0c4e2a18-9b7d-4f3e-8a6c-5d1f7e9b3a20"},
+            }
+        ],
+    }
+    (kdir / "serviceaccounts.yaml").write_text(yaml.safe_dump(sa, sort_keys=False))
 
 
 # ---- the cases --------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
         },
         "rollout-new-pods-pending": {
             "pods": [pending("a")],
+            "cpu_request": "3700m",  # the node has 3860m allocatable and the old pod holds 250m: it does not fit
             "pod_events": {
                 "a": [
                     (
@@ -178,6 +179,8 @@ def write(folder: Path, spec: dict[str, Any]) -> None:
     base.dump(kdir / "events.yaml", {"apiVersion": "v1", "kind": "List", "items": events})
     base.dump(kdir / "nodes.yaml", {"apiVersion": "v1", "kind": "List", "items": [base.node_object()]})
     base.dump(kdir / "secrets.yaml", {"apiVersion": "v1", "kind": "List", "items": []})
+    # read by the nested pending runbook (cluster-autoscaler-status in kube-system): captured, and none there
+    base.dump(kdir / "configmaps.yaml", {"apiVersion": "v1", "kind": "List", "items": []})
     for suffix, text in (spec.get("logs") or {}).items():
         log = folder / "logs" / NS / f"{DEPLOY}-{NEW_HASH}-{suffix}" / "web.previous.log"
         log.parent.mkdir(parents=True)
@@ -257,8 +260,8 @@ def template(image: str, spec: dict[str, Any]) -> dict[str, Any]:
         "image": image,
         "ports": [{"containerPort": 8080, "name": "http", "protocol": "TCP"}],
         "resources": {
-            "requests": {"cpu": "250m", "memory": "128Mi"},
-            "limits": {"cpu": "1", "memory": spec.get("memory_limit", "512Mi")},
+            "requests": {"cpu": spec.get("cpu_request", "250m"), "memory": "128Mi"},
+            "limits": {"cpu": "4", "memory": spec.get("memory_limit", "512Mi")},
         },
         "readinessProbe": {
             "httpGet": {"path": "/healthz", "port": spec.get("probe_port", 8080), "scheme": "HTTP"},
@@ -347,7 +350,7 @@ def pod_object(
         "metadata": {
             "name": name,
             "namespace": NS,
-            "uid": f"0f6a1b2c-3d4e-4f5a-8b9c-{abs(hash(name)) % 10**12:012d}",
+            "uid": f"0f6a1b2c-3d4e-4f5a-8b9c-{_digits(name)}",
             "labels": {"app": DEPLOY, "pod-template-hash": hash_},
             "creationTimestamp": T0,
             "ownerReferences": [
@@ -404,6 +407,13 @@ def event(obj: dict[str, Any], kind: str, reason: str, message: str, count: int)
         "reportingComponent": component,
         "reportingInstance": "",
     }
+
+
+def _digits(name: str) -> str:
+    """12 stable digits from a name (hash() is salted per process; bundles must not change between runs)."""
+    import hashlib
+
+    return str(int(hashlib.sha256(name.encode()).hexdigest(), 16) % 10**12).zfill(12)
 
 
 if __name__ == "__main__":

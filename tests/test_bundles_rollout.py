@@ -13,7 +13,7 @@ UNDO = "kubectl rollout undo deployment/web -n shop --to-revision=3"
 EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
     "rollout-rollout-paused": ("problem", "rollout-paused", ["kubectl rollout resume deployment/web -n shop"]),
     "rollout-new-pods-image-pull": ("problem", "new-pods-image-pull", [UNDO]),
-    "rollout-new-pods-pending": ("problem", "new-pods-pending", ["aksdoctor pending web-5c9d7b6f4-a -n shop", UNDO]),
+    "rollout-new-pods-pending": ("problem", "new-pods-pending", [UNDO]),
     "rollout-new-pods-crashloop": (
         "problem",
         "new-pods-crashloop",
@@ -161,3 +161,10 @@ def test_statefulset_new_pods_are_those_of_the_update_revision(cli):
 def test_daemonset_image_pull_nests_the_pull_cause(cli):
     _result, report = run(cli, "rollout-daemonset-image-pull")
     assert [n["id"] for n in report["causes"][0]["nested"]] == ["registry-rate-limited"]
+
+
+def test_pending_is_nested_with_its_own_fix(cli):
+    _result, report = run(cli, "rollout-new-pods-pending")
+    nested = report["causes"][0]["nested"]
+    assert [n["id"] for n in nested] == ["insufficient-cpu"]
+    assert any("--requests=cpu=" in f["command"] for f in nested[0]["fix"])

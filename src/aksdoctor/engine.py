@@ -108,7 +108,7 @@ class Engine:
         cause = build_cause(template, facts, evidence)
         walk.status = Status.PROBLEM
         walk.causes.append(cause)
-        if template.handover:
+        if template.handover and (not template.handover_when or facts.get(template.handover_when)):
             # The hand-over runs the other runbook on the object a probe named (a pod of a new
             # ReplicaSet, say) with the same memoized reads; its causes nest under this one.
             target = facts.get("handover_target")

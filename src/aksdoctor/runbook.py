@@ -20,7 +20,7 @@ LEAVES = ("healthy", "inconclusive")
 CONFIDENCES = ("high", "medium", "low")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 _NODE_KEYS = {"probe", "on", "question"}
-_CAUSE_KEYS = {"title", "summary", "fix", "docs", "confidence", "handover"}
+_CAUSE_KEYS = {"title", "summary", "fix", "docs", "confidence", "handover", "handover_when"}
 _TOP_KEYS = {"id", "title", "description", "target", "start", "nodes", "causes"}
 
 
@@ -44,6 +44,7 @@ class CauseTemplate:
     docs: str
     confidence: str = "high"
     handover: str = ""
+    handover_when: str = ""
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,7 @@ def _cause(v: _Validator, cid: str, raw: Any) -> CauseTemplate:
         docs=str(raw["docs"]),
         confidence=confidence,
         handover=str(raw.get("handover", "")),
+        handover_when=str(raw.get("handover_when", "")),
     )
 
 
