@@ -11,6 +11,7 @@ the node), InterPodAffinity (required anti-affinity, both directions) and PodTop
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import Counter
@@ -226,6 +227,23 @@ class ClusterView:
     def pool_nodes(self, pool: str) -> list[NodeState]:
         """Nodes of one AKS node pool."""
         return [n for n in self.nodes if n.pool == pool]
+
+    @functools.cached_property
+    def by_name(self) -> dict[str, NodeState]:
+        """Nodes by name."""
+        return {n.name: n for n in self.nodes}
+
+    @functools.cached_property
+    def repelling(self) -> list[tuple[dict[str, Any], NodeState, list[dict[str, Any]]]]:
+        """Bound pods with required anti-affinity terms, with their node: computed once for every pod that is
+        checked against them (a scan checks many; few pods carry such terms)."""
+        out = []
+        for other in self.bound:
+            terms = dig(other, "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution") or []
+            where = self.by_name.get(dig(other, "spec.nodeName"))
+            if terms and where is not None:
+                out.append((other, where, terms))
+        return out
 
 
 def cluster_view(ev: Evidence) -> ClusterView:
@@ -487,7 +505,7 @@ def _shortfall(kind: Reason, node: NodeState, requests: Resources) -> str:
 def _anti_affinity_conflict(pod: dict[str, Any], node: NodeState, view: ClusterView) -> str:
     ns = dig(pod, "metadata.namespace")
     labels = dig(pod, "metadata.labels") or {}
-    by_name = {n.name: n for n in view.nodes}
+    by_name = view.by_name
     for term in dig(pod, "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution") or []:
         key = term.get("topologyKey", "")
         if key not in node.labels:
@@ -500,11 +518,10 @@ def _anti_affinity_conflict(pod: dict[str, Any], node: NodeState, view: ClusterV
                 term.get("labelSelector"), dig(other, "metadata.labels") or {}
             ):
                 return f"pod {dig(other, 'metadata.name')} on {where.name} shares {key}={node.labels[key]}"
-    for other in view.bound:  # existing pods' anti-affinity against this pod (the symmetric check)
-        where = by_name.get(dig(other, "spec.nodeName"))
-        for term in dig(other, "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution") or []:
+    for other, where, terms in view.repelling:  # existing pods' anti-affinity against this pod (the symmetric check)
+        for term in terms:
             key = term.get("topologyKey", "")
-            if where is None or key not in node.labels or where.labels.get(key) != node.labels[key]:
+            if key not in node.labels or where.labels.get(key) != node.labels[key]:
                 continue
             if _in_term_namespaces(term, dig(other, "metadata.namespace"), pod) and selector_matches(
                 term.get("labelSelector"), labels
