@@ -42,6 +42,28 @@ ROUTES = [
     ),
     ("rollout-new-pods-pending", "web-5c9d7b6f4-a", "pending", None, "Pending and not scheduled"),
     ("rollout-quota-exceeded", "deploy/web", "rollout", "quota-exceeded", "a Deployment"),
+    (
+        "pending-insufficient-cpu",
+        "checkout-6c5f9d7b8-q7k2p",
+        "pending",
+        "insufficient-cpu",
+        "Pending and not scheduled",
+    ),
+    ("pending-pvc-unbound", "orders-db-0", "pending", "pvc-unbound", "Pending and not scheduled"),
+    (
+        "keyvault-keyvault-rbac-role-missing",
+        "web-6c8f9d7b5-k2m4p",
+        "keyvault",
+        "keyvault-rbac-role-missing",
+        "secrets-store.csi.k8s.io volume fails to mount",
+    ),
+    (
+        "keyvault-federated-credential-missing",
+        "web-6c8f9d7b5-k2m4p",
+        "keyvault",
+        "federated-credential-missing",
+        "FailedMount",
+    ),
 ]
 
 
