@@ -53,6 +53,7 @@ import itertools
 import json
 import re
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -1472,6 +1473,13 @@ class _HTTPServer(ThreadingHTTPServer):
     request_queue_size = 64
     allow_reuse_address = True
     api: FakeApiServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a timed-out request) is normal; anything else is a fixture bug, kept in errors."""
+        kind = sys.exc_info()[0]
+        if kind is not None and issubclass(kind, (ConnectionError, TimeoutError)):
+            return
+        self.api.errors.append(traceback.format_exc())
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -103,3 +103,23 @@ def test_changelog_is_keep_a_changelog_with_the_package_version():
     assert headings[0] == "## [Unreleased]"
     assert any(h.startswith(f"## [{__version__}]") for h in headings), f"no section for version {__version__}"
     assert "keepachangelog.com" in text
+
+
+@pytest.mark.parametrize("command", ["diagnose", "imagepull", "pending", "keyvault", "nodecpu", "rollout"])
+def test_every_diagnosis_command_has_the_common_options(cli, command):
+    text = cli(command, "--help", env={"COLUMNS": "200"}).stdout
+    for option in (
+        "--context",
+        "--kubeconfig",
+        "--output",
+        "--subscription",
+        "--resource-group",
+        "--cluster",
+        "--bundle",
+        "--timeout",
+        "--no-azure",
+        "--verbose",
+        "--debug",
+        "--redact",
+    ):
+        assert option in text, f"{command} lacks {option}"

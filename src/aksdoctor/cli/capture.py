@@ -10,23 +10,14 @@ import typer
 from . import common
 
 
+@common.with_common_options(skip=("output", "redact"))
 def capture(
-    runbook: Annotated[str, typer.Argument(help="The runbook to run, e.g. imagepull.")],
+    runbook: Annotated[str, typer.Argument(help="The runbook to run (e.g. imagepull), diagnose, or scan.")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the bundle to.", file_okay=False)],
+    flags: common.Flags,
     target: Annotated[
         str | None, typer.Argument(help="Its target (pod, deployment, node; none: all nodes).", show_default=False)
     ] = None,
-    namespace: common.Namespace = None,
-    context: common.Context = None,
-    kubeconfig: common.Kubeconfig = None,
-    subscription: common.Subscription = None,
-    resource_group: common.ResourceGroup = None,
-    cluster: common.Cluster = None,
-    bundle: common.Bundle = None,
-    timeout: common.Timeout = 60.0,
-    no_azure: common.NoAzure = False,
-    verbose: common.Verbose = 0,
-    debug: common.Debug = False,
     all_namespaces: Annotated[bool, typer.Option("--all-namespaces", "-A", help="scan: every namespace.")] = False,
     vault: Annotated[str | None, typer.Option("--vault", help="keyvault: the vault a pod calls from its code.")] = None,
     threshold: Annotated[
@@ -36,16 +27,11 @@ def capture(
     """Write an evidence bundle with everything the runbook read (Secret values and tokens removed) and its
     report. Hand it to someone without cluster access: `aksdoctor RUNBOOK TARGET --bundle DIR` gives the same
     verdict. Works from --bundle too, to cut a smaller bundle out of a large one."""
-    flags = common.Flags(
-        namespace=namespace, context=context, kubeconfig=kubeconfig, subscription=subscription,
-        resource_group=resource_group, cluster=cluster, bundle=bundle, timeout=timeout, no_azure=no_azure,
-        verbose=verbose, debug=debug,
-    )  # fmt: skip
     extra = {k: v for k, v in {"vault": vault, "threshold": threshold}.items() if v is not None}
     if runbook == "scan":
-        code = common.guarded(lambda: _capture_scan(out, flags, all_namespaces, threshold or 90.0), debug=debug)
+        code = common.guarded(lambda: _capture_scan(out, flags, all_namespaces, threshold or 90.0), debug=flags.debug)
         raise typer.Exit(int(code))
-    raise typer.Exit(int(common.guarded(lambda: _capture(runbook, target, out, flags, extra), debug=debug)))
+    raise typer.Exit(int(common.guarded(lambda: _capture(runbook, target, out, flags, extra), debug=flags.debug)))
 
 
 def _capture(runbook_id: str, target: str | None, out: Path, flags: common.Flags, extra: dict[str, Any]) -> int:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
 import logging
 import sys
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -74,6 +78,60 @@ class Flags:
     verbose: int = 0
     debug: bool = False
     redact: bool = False
+
+
+_COMMON_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "namespace": (Namespace, None),
+    "context": (Context, None),
+    "kubeconfig": (Kubeconfig, None),
+    "output": (OutputOpt, Output.text),
+    "subscription": (Subscription, None),
+    "resource_group": (ResourceGroup, None),
+    "cluster": (Cluster, None),
+    "bundle": (Bundle, None),
+    "timeout": (Timeout, 60.0),
+    "no_azure": (NoAzure, False),
+    "verbose": (Verbose, 0),
+    "debug": (Debug, False),
+    "redact": (Redact, False),
+}
+
+
+def with_common_options(*, skip: tuple[str, ...] = (), defaults: dict[str, Any] | None = None) -> Callable[[Any], Any]:
+    """Give a command the common flags: it declares its own arguments and takes `flags: Flags` for the rest.
+
+    Every command gets the same options with the same help (no drift between commands); `skip` leaves some
+    out (nodecpu has no namespace), `defaults` changes a default (scan's longer timeout).
+    """
+
+    def decorate(fn: Any) -> Any:
+        hints = typing.get_type_hints(fn, include_extras=True)
+        own = [
+            p.replace(annotation=hints.get(p.name, p.annotation))
+            for p in inspect.signature(fn).parameters.values()
+            if p.name != "flags"
+        ]
+        taken = {p.name for p in own}
+        added = [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=(defaults or {}).get(name, default)
+            )
+            for name, (annotation, default) in _COMMON_OPTIONS.items()
+            if name not in skip and name not in taken
+        ]
+        names = {p.name for p in added}
+
+        @functools.wraps(fn)
+        def command(**kwargs: Any) -> Any:
+            flags = Flags(**{k: kwargs.pop(k) for k in list(kwargs) if k in names})
+            return fn(**kwargs, flags=flags)
+
+        del command.__wrapped__  # typer reads the new signature, not fn's
+        command.__signature__ = inspect.Signature([*own, *added])  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in [*own, *added]}
+        return command
+
+    return decorate
 
 
 def diagnose(runbook_id: str, kind: str, name: str, flags: Flags, *, extra: dict[str, Any] | None = None) -> None:
@@ -324,4 +382,14 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
-__all__ = ["Flags", "Output", "diagnose", "guarded", "open_sources", "print_report", "run_diagnosis", "split_target"]
+__all__ = [
+    "Flags",
+    "Output",
+    "diagnose",
+    "guarded",
+    "open_sources",
+    "print_report",
+    "run_diagnosis",
+    "split_target",
+    "with_common_options",
+]

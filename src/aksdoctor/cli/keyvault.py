@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from . import common
+from . import common, completion
 
 Vault = Annotated[
     str | None,
@@ -18,29 +18,16 @@ Vault = Annotated[
 ]
 
 
+@common.with_common_options()
 def keyvault(
-    pod: Annotated[str, typer.Argument(help="The pod that cannot get its secrets.", show_default=False)],
-    namespace: common.Namespace = None,
+    pod: Annotated[
+        str,
+        typer.Argument(autocompletion=completion.pods, help="The pod that cannot get its secrets.", show_default=False),
+    ],
+    flags: common.Flags,
     vault: Vault = None,
-    context: common.Context = None,
-    kubeconfig: common.Kubeconfig = None,
-    output: common.OutputOpt = common.Output.text,
-    subscription: common.Subscription = None,
-    resource_group: common.ResourceGroup = None,
-    cluster: common.Cluster = None,
-    bundle: common.Bundle = None,
-    timeout: common.Timeout = 60.0,
-    no_azure: common.NoAzure = False,
-    verbose: common.Verbose = 0,
-    debug: common.Debug = False,
-    redact: common.Redact = False,
 ) -> None:
     """Why a pod cannot get its Key Vault secrets: CSI driver, identity, federation, RBAC, network, secrets."""
-    flags = common.Flags(
-        namespace=namespace, context=context, kubeconfig=kubeconfig, output=output, subscription=subscription,
-        resource_group=resource_group, cluster=cluster, bundle=bundle, timeout=timeout, no_azure=no_azure,
-        verbose=verbose, debug=debug, redact=redact,
-    )  # fmt: skip
     common.diagnose("keyvault", "Pod", pod, flags, extra={"vault": vault} if vault else {})
 
 

@@ -16,40 +16,16 @@ Threshold = Annotated[
 ]
 
 
+@common.with_common_options(skip=("namespace",))
 def nodecpu(
+    flags: common.Flags,
     node: Annotated[
         str | None,
         typer.Argument(help="The node to examine (default: every node at or above the threshold).", show_default=False),
     ] = None,
     threshold: Threshold = 90.0,
-    context: common.Context = None,
-    kubeconfig: common.Kubeconfig = None,
-    output: common.OutputOpt = common.Output.text,
-    subscription: common.Subscription = None,
-    resource_group: common.ResourceGroup = None,
-    cluster: common.Cluster = None,
-    bundle: common.Bundle = None,
-    timeout: common.Timeout = 60.0,
-    no_azure: common.NoAzure = False,
-    verbose: common.Verbose = 0,
-    debug: common.Debug = False,
-    redact: common.Redact = False,
 ) -> None:
     """Why nodes run at or above --threshold CPU: the pods burning it, and why capacity did not follow."""
-    flags = common.Flags(
-        context=context,
-        kubeconfig=kubeconfig,
-        output=output,
-        subscription=subscription,
-        resource_group=resource_group,
-        cluster=cluster,
-        bundle=bundle,
-        timeout=timeout,
-        no_azure=no_azure,
-        verbose=verbose,
-        debug=debug,
-        redact=redact,
-    )
     kind, name = ("Node", node) if node else ("Cluster", "all-nodes")
     common.diagnose("nodecpu", kind, name, flags, extra={"threshold": threshold})
 

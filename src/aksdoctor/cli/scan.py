@@ -11,8 +11,9 @@ import typer
 from . import common
 
 
+@common.with_common_options(skip=("context", "subscription", "resource_group", "cluster"), defaults={"timeout": 300.0})
 def scan(
-    namespace: common.Namespace = None,
+    flags: common.Flags,
     all_namespaces: Annotated[bool, typer.Option("--all-namespaces", "-A", help="Scan every namespace.")] = False,
     selector: Annotated[
         str | None, typer.Option("--selector", "-l", help="Only pods with these labels (k=v,...).")
@@ -24,26 +25,14 @@ def scan(
         list[str] | None, typer.Option("--context", help="kubeconfig context; repeat to scan several clusters.")
     ] = None,
     all_contexts: Annotated[bool, typer.Option("--all-contexts", help="Scan every context of the kubeconfig.")] = False,
-    kubeconfig: common.Kubeconfig = None,
-    output: common.OutputOpt = common.Output.text,
-    bundle: common.Bundle = None,
-    timeout: common.Timeout = 300.0,
     threshold: Annotated[
         float, typer.Option("--threshold", min=1, max=100, help="Node CPU percentage that counts as hot.")
     ] = 90.0,
-    no_azure: common.NoAzure = False,
-    verbose: common.Verbose = 0,
-    debug: common.Debug = False,
-    redact: common.Redact = False,
 ) -> None:
-    """Find and diagnose every unhealthy pod, stuck Deployment and hot node; group the findings by cause."""
-    flags = common.Flags(
-        namespace=namespace, kubeconfig=kubeconfig, output=output, bundle=bundle, timeout=timeout,
-        no_azure=no_azure, verbose=verbose, debug=debug, redact=redact,
-    )  # fmt: skip
+    """Find and diagnose every unhealthy pod, stuck workload and hot node; group the findings by cause."""
     code = common.guarded(
         lambda: _scan(flags, all_namespaces, selector, runbook or [], context or [], all_contexts, threshold),
-        debug=debug,
+        debug=flags.debug,
     )
     raise typer.Exit(int(code))
 
