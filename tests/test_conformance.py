@@ -123,3 +123,17 @@ def test_every_diagnosis_command_has_the_common_options(cli, command):
         "--redact",
     ):
         assert option in text, f"{command} lacks {option}"
+
+
+def test_docs_list_the_answers_that_prove_each_cause():
+    from aksdoctor.probes import PROBES
+    from aksdoctor.render.runbook_docs import cause_paths
+    from aksdoctor.runbook import load_all
+
+    books = load_all(PROBES)
+    for book in books.values():
+        paths = cause_paths(book)
+        assert set(paths) == set(book.causes), book.id  # every cause is reachable, and shown with its evidence
+    acr = cause_paths(books["imagepull"])["acr-pull-permission-missing"]
+    assert [step[-1] for step in acr] == [("acr.kubelet_can_pull", "no")] * 3
+    assert ("pod.pull_error", "forbidden") in acr[2]

@@ -21,6 +21,7 @@ def runbook_page(book: Any, probes: dict[str, Any]) -> str:
         answers = ", ".join(f"`{a}` → {_dest(d)}" for a, d in node.on.items())
         lines.append(f"| `{node.name}` | `{node.probe}` | {_cell(node.question)} | {answers} |")
     lines += ["", "## Causes", ""]
+    paths = cause_paths(book)
     for cause in book.causes.values():
         lines += [
             f"### `{cause.id}`",
@@ -29,12 +30,36 @@ def runbook_page(book: Any, probes: dict[str, Any]) -> str:
             "",
             cause.summary,
             "",
+            "Evidence — the answers that lead here:",
+            "",
+            *[
+                f"- {' → '.join(f'`{probe}` = {answer}' for probe, answer in steps)}"
+                for steps in paths.get(cause.id, [])
+            ],
+            "",
         ]
         lines += ["Fix:", "", "```sh", *[f.command for f in cause.fix], "```", ""]
         if cause.handover:
             lines += [f"Hands over to the [`{cause.handover}`]({cause.handover}.md) runbook and nests its cause.", ""]
         lines += [f"Docs: {cause.docs}", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def cause_paths(book: Any) -> dict[str, list[list[tuple[str, str]]]]:
+    """For each cause, every path of (probe, answer) from the start node that leads to it."""
+    out: dict[str, list[list[tuple[str, str]]]] = {}
+
+    def walk(name: str, steps: list[tuple[str, str]]) -> None:
+        node = book.nodes[name]
+        for answer, dest in node.on.items():
+            here = [*steps, (node.probe, answer)]
+            if dest in book.nodes:
+                walk(dest, here)
+            elif dest.startswith("cause/"):
+                out.setdefault(dest[len("cause/") :], []).append(here)
+
+    walk(book.start, [])
+    return out
 
 
 def causes_page(books: dict[str, Any]) -> str:
@@ -101,4 +126,4 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-__all__ = ["HEADER", "causes_page", "flowchart", "runbook_page"]
+__all__ = ["HEADER", "cause_paths", "causes_page", "flowchart", "runbook_page"]
