@@ -243,7 +243,7 @@ def cases() -> dict[str, dict[str, Any]]:
                 "quota": {"family": (24, 24), "cores": (40, 100)},
             }
         },
-        "nodecpu-no-azure-inconclusive": busy | {"azure": None, "command": False},
+        "nodecpu-no-azure-inconclusive": busy | {"azure": None},
     }
     return out
 
@@ -284,11 +284,8 @@ def write(folder: Path, spec: dict[str, Any], shapes: Path) -> None:
         )
     else:
         dump(kube / "apiservice-metrics.yaml", apiservice_down())
-    if spec.get("command", True):
-        # tests/test_live_parity.py and tests/test_rbac.py replay every example with a COMMAND live. The
-        # no-Azure case has none: its skipped reason names the mode ("no azure/ recordings" vs "--no-azure");
-        # tests/test_live_nodecpu.py compares it without the reason.
-        (folder / "COMMAND").write_text("aksdoctor nodecpu\n", encoding="utf-8")
+    # tests/test_live_parity.py, test_rbac.py and test_capture.py replay every example with a COMMAND.
+    (folder / "COMMAND").write_text("aksdoctor nodecpu\n", encoding="utf-8")
     if spec.get("azure"):
         (folder / "azure").mkdir()
         lines = [json.dumps(r, separators=(",", ":")) for r in azure(shapes, spec["azure"], nodes)]
