@@ -129,3 +129,16 @@ def test_scan_finds_stuck_statefulsets_and_daemonsets(cli):
         cli("scan", "-n", "shop", "--bundle", str(example("rollout-daemonset-image-pull")), "-o", "json").stdout
     )
     assert [(g["id"], g["objects"]) for g in ds["summary"]] == [("new-pods-image-pull", ["DaemonSet/shop/node-agent"])]
+
+
+def test_an_unhealthy_pod_no_runbook_covers_is_reported_not_dropped(cli, tmp_path, validate_report):
+    pod = yaml.safe_load((example("rollout-new-pods-crashloop") / "kubernetes" / "pods.yaml").read_text())["items"][0]
+    pod["metadata"]["name"] = "one-off-migration"
+    pod["metadata"].pop("ownerReferences")
+    (tmp_path / "pods.yaml").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [pod]}))
+    (tmp_path / "events.yaml").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": []}))
+    doc = json.loads(cli("scan", "-n", "shop", "--bundle", str(tmp_path), "-o", "json").stdout)
+    [finding] = doc["findings"]
+    validate_report(finding)
+    assert finding["status"] == "inconclusive" and finding["target"]["name"] == "one-off-migration"
+    assert "belongs to no Deployment, StatefulSet or DaemonSet" in finding["routed"]["reason"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from .engine import Engine
 from .errors import DataUnavailable
-from .model import Diagnosis, ScanResult, SourceInfo, Status, Target
+from .model import Diagnosis, Fact, ScanResult, SourceInfo, Status, Target
 from .probes.pods import workload_of
 from .probes.routing import route
 from .sources.evidence import Evidence, Options
@@ -129,7 +129,13 @@ def _targets(
             chosen = route(pod_ev, available)
         except Exception:  # noqa: BLE001 - a pod that cannot be routed is left out, not the scan
             continue
-        if chosen is None or chosen.runbook not in available or chosen.runbook not in wanted:
+        if chosen is None:
+            continue
+        if chosen.runbook not in available:  # unhealthy, but no runbook covers it: say so, do not drop it
+            if scope.runbooks is None:
+                targets[("none", "Pod", ns, name)] = ("none", chosen.target, chosen.reason)
+            continue
+        if chosen.runbook not in wanted:
             continue
         key = (chosen.runbook, chosen.target.kind, chosen.target.namespace, chosen.target.name)
         targets.setdefault(key, (chosen.runbook, chosen.target, chosen.reason))
@@ -141,6 +147,18 @@ def _targets(
 def _diagnose(
     engine: Engine, ev: Evidence, runbook: str, target: Target, reason: str, source: SourceInfo, deadline: float
 ) -> Diagnosis:
+    if runbook == "none":
+        return Diagnosis(
+            runbook="diagnose",
+            target=target,
+            source=SourceInfo(**vars(source)),
+            status=Status.INCONCLUSIVE,
+            evidence=[Fact("diagnose.route", reason, str(target))],
+            notes=[f"{reason}: no runbook covers this yet"],
+            started_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            routed={"from": "scan", "runbook": "none", "reason": reason},
+            title="Pick the runbook that fits",
+        )
     diagnosis = engine.run(runbook, ev.for_target(target), source=SourceInfo(**vars(source)), deadline=deadline)
     diagnosis.routed = {"from": "scan", "runbook": runbook, "reason": reason}
     return diagnosis
