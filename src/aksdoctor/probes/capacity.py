@@ -425,39 +425,14 @@ def _minor(version: str) -> int:
 # ---- VM sizes and quota ---------------------------------------------------------------------------
 def vm_sizes(ev: Evidence) -> list[dict[str, Any]]:
     """VM sizes of the cluster's region (name, numberOfCores, memoryInMB)."""
-    azure = ev.require_azure("VM sizes")
     sub, location = _region(ev)
-    return ev.memo(
-        ("azure", "vm_sizes", sub.lower(), location),
-        lambda: azure.call(
-            f"list VM sizes in {location}",
-            lambda: [
-                _plain(s)
-                for s in azure.client("azure.mgmt.compute:ComputeManagementClient", sub).virtual_machine_sizes.list(
-                    location
-                )
-            ],
-            action="Microsoft.Compute/locations/vmSizes/read",
-            scope=f"/subscriptions/{sub}",
-        ),
-    )
+    return ev.vm_sizes(sub, location)
 
 
 def compute_usages(ev: Evidence) -> list[dict[str, Any]]:
     """Compute quota usages of the cluster's region (Microsoft.Compute/locations/{region}/usages)."""
-    azure = ev.require_azure("compute quota usages")
     sub, location = _region(ev)
-    return ev.memo(
-        ("azure", "usages", sub.lower(), location),
-        lambda: azure.call(
-            f"list compute usages in {location}",
-            lambda: [
-                _plain(u) for u in azure.client("azure.mgmt.compute:ComputeManagementClient", sub).usage.list(location)
-            ],
-            action="Microsoft.Compute/locations/usages/read",
-            scope=f"/subscriptions/{sub}",
-        ),
-    )
+    return ev.compute_usages(sub, location)
 
 
 def suggest_vm_size(
@@ -896,15 +871,6 @@ def _optional(ev: Evidence, read: Any, skipped: list[Skipped]) -> Any:
     except DataUnavailable as exc:
         skipped.append(Skipped("capacity.scale_out", f"could not {exc.what}: {exc.reason}", exc.grant))
         return None
-
-
-def _plain(model: Any) -> dict[str, Any]:
-    """An SDK model as the ARM JSON it came from."""
-    if hasattr(model, "as_dict") and not hasattr(model, "serialize"):
-        return dict(model.as_dict())
-    if hasattr(model, "serialize"):
-        return dict(model.serialize(keep_readonly=True))
-    return dict(model)
 
 
 def _short(text: str, limit: int = 300) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import DataUnavailable, Forbidden, NotFound
 from ..model import Outcome, Skipped
-from ..sources.azure import parse_resource_id
+from ..sources.azure import arm_json, parse_resource_id
 from ..sources.evidence import Evidence, scope_contains
 from ..sources.roles import grants, operation_matches, permissions, role_name
 from ..sources.selectors import dig
@@ -459,7 +459,7 @@ def _vaults(ev: Evidence) -> list[dict[str, Any]]:
         client = azure.client(KEYVAULT_MGMT, sub)
         return azure.call(
             f"list key vaults in subscription {sub}",
-            lambda: [wi.arm(v) for v in client.vaults.list_by_subscription()],
+            lambda: [arm_json(v) for v in client.vaults.list_by_subscription()],
             action=VAULT_READ,
             scope=f"/subscriptions/{sub}",
         )
@@ -473,7 +473,7 @@ def _vault_by_id(ev: Evidence, vault_id: str) -> dict[str, Any]:
     client = azure.client(KEYVAULT_MGMT, parts["subscription"])
     return azure.call(
         f"read vault {parts['name']}",
-        lambda: wi.arm(client.vaults.get(parts["resource_group"], parts["name"])),
+        lambda: arm_json(client.vaults.get(parts["resource_group"], parts["name"])),
         action=VAULT_READ,
         scope=vault_id,
     )
@@ -487,7 +487,7 @@ def _deleted_vaults(ev: Evidence) -> list[dict[str, Any]]:
         client = azure.client(KEYVAULT_MGMT, sub)
         return azure.call(
             f"list soft-deleted key vaults in subscription {sub}",
-            lambda: [wi.arm(v) for v in client.vaults.list_deleted()],
+            lambda: [arm_json(v) for v in client.vaults.list_deleted()],
             action="Microsoft.KeyVault/deletedVaults/read",
             scope=f"/subscriptions/{sub}",
         )

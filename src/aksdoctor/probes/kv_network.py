@@ -19,13 +19,12 @@ from typing import Any
 
 from ..errors import DataUnavailable, NotFound
 from ..model import Outcome, Skipped
-from ..sources.azure import parse_resource_id
+from ..sources.azure import arm_json, parse_resource_id
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
 from .csi import chosen_mount, newest_error
 from .mount_messages import MountErrorKind
 from .pods import target_pod
-from .workload_identity import arm
 
 KV_SERVICE = "Microsoft.KeyVault"
 KV_ZONE = "privatelink.vaultcore.azure.net"
@@ -301,7 +300,7 @@ def _traffic_subnets(ev: Evidence) -> list[str]:
         f"list virtual networks in resource group {node_rg}",
         "Microsoft.Network/virtualNetworks/read",
         f"/subscriptions/{sub}/resourceGroups/{node_rg}",
-        lambda: [arm(v) for v in _network(ev, f"/subscriptions/{sub}").virtual_networks.list(node_rg)],
+        lambda: [arm_json(v) for v in _network(ev, f"/subscriptions/{sub}").virtual_networks.list(node_rg)],
     )
     return [str(s.get("id")) for v in vnets for s in dig(v, "properties.subnets", []) or [] if s.get("id")]
 
@@ -324,7 +323,7 @@ def _zones(ev: Evidence, pe_id: str) -> list[str]:
         f"list DNS zone groups of private endpoint {_name(pe_id)}",
         "Microsoft.Network/privateEndpoints/privateDnsZoneGroups/read",
         pe_id,
-        lambda: [arm(g) for g in _network(ev, pe_id).private_dns_zone_groups.list(_name(pe_id), _rg(pe_id))],
+        lambda: [arm_json(g) for g in _network(ev, pe_id).private_dns_zone_groups.list(_name(pe_id), _rg(pe_id))],
     )
     ids = [
         dig(c, "properties.privateDnsZoneId", "")
@@ -337,7 +336,7 @@ def _zones(ev: Evidence, pe_id: str) -> list[str]:
 def _linked(ev: Evidence, zone_id: str, vnet_id: str) -> bool:
     def load() -> list[dict[str, Any]]:
         client = ev.require_azure("private DNS zone links").client(PRIVATE_DNS, _sub(zone_id))
-        return [arm(link) for link in client.virtual_network_links.list(_rg(zone_id), _name(zone_id))]
+        return [arm_json(link) for link in client.virtual_network_links.list(_rg(zone_id), _name(zone_id))]
 
     links = _read(
         ev,
@@ -361,7 +360,7 @@ def _same_or_peered(ev: Evidence, pe_vnet: str, cluster_vnets: list[str]) -> boo
             f"list peerings of VNet {_name(vnet)}",
             "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/read",
             vnet,
-            lambda: [arm(p) for p in _network(ev, vnet).virtual_network_peerings.list(_rg(vnet), _name(vnet))],
+            lambda: [arm_json(p) for p in _network(ev, vnet).virtual_network_peerings.list(_rg(vnet), _name(vnet))],
         )
     except DataUnavailable:
         return False
@@ -377,7 +376,7 @@ def _read(ev: Evidence, key: tuple[str, str], what: str, action: str, scope: str
 
     def load() -> Any:
         result = azure.call(what, fn, action=action, scope=scope)
-        return arm(result) if hasattr(result, "as_dict") or hasattr(result, "serialize") else result
+        return arm_json(result) if hasattr(result, "as_dict") or hasattr(result, "serialize") else result
 
     return ev.memo(("azure", "kv", key[0], key[1].lower()), load)
 

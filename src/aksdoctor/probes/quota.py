@@ -19,7 +19,6 @@ from ..sources.selectors import dig
 from .nodes import cpu_picture
 from .registry import probe
 
-COMPUTE = "azure.mgmt.compute:ComputeManagementClient"
 TOTAL_QUOTA = "cores"  # usages name.value of "Total Regional vCPUs"
 SPOT_QUOTA = "lowPriorityCores"  # "Total Regional Low-priority vCPUs"
 
@@ -300,7 +299,7 @@ def _quota_state(ev: Evidence) -> QuotaState:
     cluster = ev.managed_cluster()
     location = str(cluster.get("location", "")).replace(" ", "").lower()
     sub = ev.cluster_coordinates()["subscription"]
-    usages = _usages(ev, sub, location)
+    usages = ev.compute_usages(sub, location)
     by_name = {str(dig(u, "name.value", "")): u for u in usages}
     vcpus, source = _vcpus(ev, sub, location, pool)
     if pool.spot:
@@ -313,32 +312,10 @@ def _quota_state(ev: Evidence) -> QuotaState:
     return QuotaState(location, vcpus, source, pool.target_nodes - pool.count, family, total, guess)
 
 
-def _usages(ev: Evidence, sub: str, location: str) -> list[dict[str, Any]]:
-    azure = ev.require_azure("compute usages")
-    return ev.memo(
-        ("azure", "usages", sub.lower(), location),
-        lambda: azure.call(
-            f"list compute usages in {location}",
-            lambda: [_arm(u) for u in azure.client(COMPUTE, sub).usage.list(location)],
-            action="Microsoft.Compute/locations/usages/read",
-            scope=f"/subscriptions/{sub}",
-        ),
-    )
-
-
 def _vcpus(ev: Evidence, sub: str, location: str, pool: PoolState) -> tuple[int, str]:
     """vCPUs of one node: the region's VM sizes list, else the pool's nodes' capacity."""
-    azure = ev.require_azure("VM sizes")
     try:
-        sizes = ev.memo(
-            ("azure", "vm_sizes", sub.lower(), location),
-            lambda: azure.call(
-                f"list VM sizes in {location}",
-                lambda: [_arm(s) for s in azure.client(COMPUTE, sub).virtual_machine_sizes.list(location)],
-                action="Microsoft.Compute/locations/vmSizes/read",
-                scope=f"/subscriptions/{sub}",
-            ),
-        )
+        sizes = ev.vm_sizes(sub, location)
     except (DataUnavailable, NotFound):  # the nodes' capacity says the same
         sizes = []
     size = next((s for s in sizes if str(s.get("name", "")).lower() == pool.vm_size.lower()), None)
@@ -368,13 +345,6 @@ def _coordinates(ev: Evidence) -> dict[str, Any]:
 def _other_pool_notes(ev: Evidence, pool: PoolState) -> list[str]:
     pools = sorted({n.pool for n in cpu_picture(ev).hot} - {pool.name})
     return [f"hot nodes are also in pool(s) {', '.join(pools)}"] if pools else []
-
-
-def _arm(model: Any) -> dict[str, Any]:
-    """ARM JSON of an SDK model (as sources.azure does)."""
-    if hasattr(model, "as_dict") and not hasattr(model, "serialize"):
-        return model.as_dict()
-    return model.serialize(keep_readonly=True)
 
 
 __all__ = [

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import DataUnavailable, NotFound
 from ..model import Outcome
-from ..sources.azure import parse_resource_id
+from ..sources.azure import arm_json, parse_resource_id
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
 from .csi import WI_AUDIENCE, chosen_mount, newest_error, provider_params
@@ -33,13 +33,6 @@ TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id"
 USE_LABEL = "azure.workload.identity/use"
 TOKEN_ENV = "AZURE_FEDERATED_TOKEN_FILE"
 _AKS_ISSUER = re.compile(r"^https://[\w.-]+\.oic\.prod-aks\.azure\.com/([0-9a-f-]{36})/([0-9a-f-]{36})/?$", re.I)
-
-
-def arm(model: Any) -> dict[str, Any]:
-    """ARM JSON of an SDK model: new-style models have as_dict(), msrest ones serialize()."""
-    if hasattr(model, "as_dict") and not hasattr(model, "serialize"):
-        return model.as_dict()
-    return model.serialize(keep_readonly=True)
 
 
 @dataclass(frozen=True)
@@ -268,7 +261,7 @@ def managed_identities(ev: Evidence) -> list[dict[str, Any]]:
         client = azure.client("azure.mgmt.msi:ManagedServiceIdentityClient", sub)
         return azure.call(
             f"list user-assigned identities in subscription {sub}",
-            lambda: [arm(i) for i in client.user_assigned_identities.list_by_subscription()],
+            lambda: [arm_json(i) for i in client.user_assigned_identities.list_by_subscription()],
             action="Microsoft.ManagedIdentity/userAssignedIdentities/read",
             scope=f"/subscriptions/{sub}",
         )
@@ -301,7 +294,7 @@ def federated_credentials(ev: Evidence, identity: dict[str, Any]) -> list[dict[s
         return azure.call(
             f"list federated credentials of identity {parts['name']}",
             lambda: [
-                arm(c) for c in client.federated_identity_credentials.list(parts["resource_group"], parts["name"])
+                arm_json(c) for c in client.federated_identity_credentials.list(parts["resource_group"], parts["name"])
             ],
             action="Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read",
             scope=identity["id"],
@@ -637,7 +630,6 @@ __all__ = [
     "CLIENT_ID_ANNOTATION",
     "USE_LABEL",
     "IdentityPlan",
-    "arm",
     "char_difference",
     "check_cluster",
     "check_federation",

@@ -18,6 +18,7 @@ from ..errors import ApiError, AzureNotConfigured, Forbidden, NotCaptured, NotFo
 T = TypeVar("T")
 
 ACR_AUDIENCE = "https://containerregistry.azure.net"
+_COMPUTE = "azure.mgmt.compute:ComputeManagementClient"
 _CLIENTS = {
     "containerservice": "azure.mgmt.containerservice:ContainerServiceClient",
     "containerregistry": "azure.mgmt.containerregistry:ContainerRegistryManagementClient",
@@ -54,7 +55,7 @@ class AzureReader:
         scope = _rg_scope(subscription, resource_group)
         return self._call(
             what,
-            lambda: _arm(client.managed_clusters.get(resource_group, name)),
+            lambda: arm_json(client.managed_clusters.get(resource_group, name)),
             action="Microsoft.ContainerService/managedClusters/read",
             scope=scope,
         )
@@ -64,7 +65,7 @@ class AzureReader:
         client = self._client("containerservice", subscription)
         return self._call(
             f"list managed clusters in subscription {subscription}",
-            lambda: [_arm(m) for m in client.managed_clusters.list()],
+            lambda: [arm_json(m) for m in client.managed_clusters.list()],
             action="Microsoft.ContainerService/managedClusters/read",
             scope=f"/subscriptions/{subscription}",
         )
@@ -75,8 +76,29 @@ class AzureReader:
         client = self._client("containerregistry", subscription)
         return self._call(
             f"list container registries in subscription {subscription}",
-            lambda: [_arm(r) for r in client.registries.list()],
+            lambda: [arm_json(r) for r in client.registries.list()],
             action="Microsoft.ContainerRegistry/registries/read",
+            scope=f"/subscriptions/{subscription}",
+        )
+
+    # ---- ARM: Microsoft.Compute (regional quota and VM sizes) --------------------------------
+    def compute_usages(self, subscription: str, location: str) -> list[dict[str, Any]]:
+        """Compute quota usages of a region (Microsoft.Compute/locations/{region}/usages)."""
+        client = self.client(_COMPUTE, subscription)
+        return self._call(
+            f"list compute usages in {location}",
+            lambda: [arm_json(u) for u in client.usage.list(location)],
+            action="Microsoft.Compute/locations/usages/read",
+            scope=f"/subscriptions/{subscription}",
+        )
+
+    def vm_sizes(self, subscription: str, location: str) -> list[dict[str, Any]]:
+        """VM sizes of a region (name, numberOfCores, memoryInMB)."""
+        client = self.client(_COMPUTE, subscription)
+        return self._call(
+            f"list VM sizes in {location}",
+            lambda: [arm_json(s) for s in client.virtual_machine_sizes.list(location)],
+            action="Microsoft.Compute/locations/vmSizes/read",
             scope=f"/subscriptions/{subscription}",
         )
 
@@ -92,7 +114,7 @@ class AzureReader:
         flt = f"principalId eq '{principal_id}'"
         found = self._call(
             f"read role assignments on {scope}",
-            lambda: [_arm(a) for a in client.role_assignments.list_for_scope(scope, filter=flt)],
+            lambda: [arm_json(a) for a in client.role_assignments.list_for_scope(scope, filter=flt)],
             action="Microsoft.Authorization/roleAssignments/read",
             scope=scope,
         )
@@ -103,7 +125,7 @@ class AzureReader:
         client = self._client("authorization", _subscription_of(role_definition_id) or "-")
         return self._call(
             f"read role definition {role_definition_id.rsplit('/', 1)[-1]}",
-            lambda: _arm(client.role_definitions.get_by_id(role_definition_id)),
+            lambda: arm_json(client.role_definitions.get_by_id(role_definition_id)),
             action="Microsoft.Authorization/roleDefinitions/read",
             scope=role_definition_id.split("/providers/Microsoft.Authorization", 1)[0] or "/",
         )
@@ -257,10 +279,13 @@ def parse_resource_id(resource_id: str) -> dict[str, str]:
     return out
 
 
-def _arm(model: Any) -> dict[str, Any]:
+def arm_json(model: Any) -> dict[str, Any]:
+    """An SDK model as the ARM JSON it came from: new-style models have as_dict(), msrest ones serialize()."""
     if hasattr(model, "as_dict") and not hasattr(model, "serialize"):
-        return model.as_dict()
-    return model.serialize(keep_readonly=True)
+        return dict(model.as_dict())
+    if hasattr(model, "serialize"):
+        return dict(model.serialize(keep_readonly=True))
+    return dict(model)
 
 
 def _prop(obj: dict[str, Any], key: str, default: Any = None) -> Any:
@@ -293,4 +318,4 @@ def _forbidden(what: str, exc: BaseException, *, action: str, scope: str) -> For
     )
 
 
-__all__ = ["AzureReader", "StaticCredential", "live_azure", "parse_resource_id", "replay_azure"]
+__all__ = ["AzureReader", "StaticCredential", "arm_json", "live_azure", "parse_resource_id", "replay_azure"]

@@ -204,6 +204,20 @@ class Evidence:
         azure = self.require_azure("container registries")
         return self.memo(("azure", "registries", subscription.lower()), lambda: azure.registries(subscription))
 
+    def compute_usages(self, subscription: str, location: str) -> list[dict[str, Any]]:
+        """Compute quota usages of a region (ARM JSON), read once for every probe that asks."""
+        azure = self.require_azure("compute quota usages")
+        return self.memo(
+            ("azure", "usages", subscription.lower(), location), lambda: azure.compute_usages(subscription, location)
+        )
+
+    def vm_sizes(self, subscription: str, location: str) -> list[dict[str, Any]]:
+        """VM sizes of a region (ARM JSON), read once for every probe that asks."""
+        azure = self.require_azure("VM sizes")
+        return self.memo(
+            ("azure", "vm_sizes", subscription.lower(), location), lambda: azure.vm_sizes(subscription, location)
+        )
+
     def role_assignments(self, scope: str, principal_id: str, *, include_below: bool = False) -> list[dict[str, Any]]:
         """A principal's role assignments whose scope contains `scope` (at the resource or a parent);
         with include_below, also those on child scopes (a single secret of a vault, say)."""
