@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataUnavailable, NotFound, SourceUnavailable, UsageError
-from .model import UNKNOWN, Cause, Diagnosis, Fact, Fix, Gauge, Outcome, Skipped, SourceInfo, Status, Step
+from .model import UNKNOWN, Cause, Diagnosis, Fact, Fix, Gauge, Outcome, Skipped, SourceInfo, Status, Step, Target
 from .probes.registry import ProbeSpec
 from .runbook import CauseTemplate, Runbook, fill, template_fields
 
@@ -132,6 +132,21 @@ class _Walk:
         self.gauges: list[Gauge] = []
 
 
+def not_diagnosed(target: Target, source: SourceInfo, reason: str | None) -> Diagnosis:
+    """The verdict when no runbook runs: healthy (no reason), or inconclusive because none covers the object."""
+    fact = "it is running and ready: nothing to diagnose" if reason is None else f"{reason}: no runbook fits"
+    return Diagnosis(
+        runbook="diagnose",
+        target=target,
+        source=source,
+        status=Status.HEALTHY if reason is None else Status.INCONCLUSIVE,
+        evidence=[Fact("diagnose.route", fact, str(target))],
+        notes=[] if reason is None else [f"{reason}; no runbook covers this yet"],
+        started_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        title="Pick the runbook that fits",
+    )
+
+
 def build_cause(template: CauseTemplate, facts: dict[str, Any], evidence: list[Fact]) -> Cause:
     """A Cause from its template and the facts and evidence gathered on the path."""
     fixes = [
@@ -234,4 +249,4 @@ def _unique(skipped: list[Skipped]) -> list[Skipped]:
     return list(dict.fromkeys(skipped))
 
 
-__all__ = ["Engine", "build_cause", "cluster_id"]
+__all__ = ["Engine", "build_cause", "cluster_id", "not_diagnosed"]

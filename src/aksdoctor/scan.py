@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from .engine import Engine
+from .engine import Engine, not_diagnosed
 from .errors import DataUnavailable
-from .model import Diagnosis, Fact, ScanResult, SourceInfo, Status, Target
+from .model import Diagnosis, ScanResult, SourceInfo, Status, Target
 from .probes.pods import workload_of
 from .probes.routing import route
 from .sources.evidence import Evidence, Options
@@ -148,18 +148,9 @@ def _diagnose(
     engine: Engine, ev: Evidence, runbook: str, target: Target, reason: str, source: SourceInfo, deadline: float
 ) -> Diagnosis:
     if runbook == "none":
-        return Diagnosis(
-            runbook="diagnose",
-            target=target,
-            source=SourceInfo(**vars(source)),
-            status=Status.INCONCLUSIVE,
-            evidence=[Fact("diagnose.route", reason, str(target))],
-            notes=[f"{reason}: no runbook covers this yet"],
-            started_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            routed={"from": "scan", "runbook": "none", "reason": reason},
-            title="Pick the runbook that fits",
-        )
-    diagnosis = engine.run(runbook, ev.for_target(target), source=SourceInfo(**vars(source)), deadline=deadline)
+        diagnosis = not_diagnosed(target, SourceInfo(**vars(source)), reason)
+    else:
+        diagnosis = engine.run(runbook, ev.for_target(target), source=SourceInfo(**vars(source)), deadline=deadline)
     diagnosis.routed = {"from": "scan", "runbook": runbook, "reason": reason}
     return diagnosis
 

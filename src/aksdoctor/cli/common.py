@@ -216,32 +216,15 @@ def run_diagnosis(
 
 def _routed(engine: Any, ev: Any, source: SourceInfo, available: set[str]) -> Diagnosis:
     """`diagnose`: run the runbook that fits the object, or say it is healthy / that none fits."""
-    import time
-    from datetime import datetime, timezone
-
-    from ..model import Fact, Status
+    from ..engine import not_diagnosed
     from ..probes.routing import route
 
-    t0 = time.perf_counter()
-    started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     chosen = route(ev, available)
     if chosen is not None and chosen.runbook in available:
         diagnosis = engine.run(chosen.runbook, ev.for_target(chosen.target), source=source)
         diagnosis.routed = {"from": str(ev.target), "runbook": chosen.runbook, "reason": chosen.reason}
         return diagnosis
-    status = Status.HEALTHY if chosen is None else Status.INCONCLUSIVE
-    fact = "it is running and ready: nothing to diagnose" if chosen is None else f"{chosen.reason}: no runbook fits"
-    return Diagnosis(
-        runbook="diagnose",
-        target=ev.target,
-        source=source,
-        status=status,
-        evidence=[Fact("diagnose.route", fact, str(ev.target))],
-        notes=[] if chosen is None else [f"{chosen.reason}; no runbook covers this yet"],
-        started_at=started,
-        duration_ms=int((time.perf_counter() - t0) * 1000),
-        title="Pick the runbook that fits",
-    )
+    return not_diagnosed(ev.target, source, None if chosen is None else chosen.reason)
 
 
 _KIND_PREFIXES = {
