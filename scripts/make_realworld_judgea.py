@@ -53,6 +53,7 @@ def node(
     extra: dict[str, str] | None = None,
     capacity_cpu: str | None = None,
     created: str = T0,
+    region: str = "westeurope",
 ) -> dict[str, Any]:
     lab = {
         "beta.kubernetes.io/arch": "amd64",
@@ -62,7 +63,8 @@ def node(
         "kubernetes.io/os": "linux",
         "node.kubernetes.io/instance-type": vm,
     }
-    if pool:
+    if pool:  # an AKS node: its pool, and the region's label the cloud provider sets
+        lab["topology.kubernetes.io/region"] = region
         lab |= {"agentpool": pool, "kubernetes.azure.com/agentpool": pool, "kubernetes.azure.com/mode": "user"}
     if zone:
         lab["topology.kubernetes.io/zone"] = zone
@@ -309,6 +311,82 @@ def event(
     }
 
 
+def status_configmap(groups: list[tuple[str, int, int, int, str, str]]) -> dict[str, Any]:
+    """cluster-autoscaler-status in the YAML format of cluster-autoscaler 1.30+ (clusterstate/api/types.go):
+    groups of (name, target, min, max, scaleUp status, backoff error message)."""
+    node_groups = []
+    for name, target, lo, hi, scale, error in groups:
+        scale_up: dict[str, Any] = {"status": scale, "lastProbeTime": T2, "lastTransitionTime": T1}
+        if scale == "Backoff" and error:
+            scale_up["backoffInfo"] = {"errorCode": "cloudProviderError", "errorMessage": error}
+        node_groups.append(
+            {
+                "name": name,
+                "health": {
+                    "status": "Healthy",
+                    "nodeCounts": {"registered": {"total": target, "ready": target}},
+                    "cloudProviderTarget": target,
+                    "minSize": lo,
+                    "maxSize": hi,
+                },
+                "scaleUp": scale_up,
+                "scaleDown": {"status": "NoCandidates"},
+            }
+        )
+    status = {
+        "time": T2,
+        "autoscalerStatus": "Running",
+        "clusterWide": {"health": {"status": "Healthy"}},
+        "nodeGroups": node_groups,
+    }
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "name": "cluster-autoscaler-status",
+            "namespace": "kube-system",
+            "uid": uid("configmap", "kube-system", "cluster-autoscaler-status"),
+            "annotations": {"cluster-autoscaler.kubernetes.io/last-updated": T2},
+        },
+        "data": {"status": yaml.safe_dump(status, sort_keys=False)},
+    }
+
+
+def aks_pool_nodes(pool: str, pool_id: str, count: int, **kw: Any) -> list[dict[str, Any]]:
+    return [node(f"aks-{pool}-{pool_id}-vmss{i:06d}", pool=pool, **kw) for i in range(count)]
+
+
+def filler(ns: str, app: str, node_name: str, cpu: str, memory: str, i: int = 0) -> dict[str, Any]:
+    """A running application pod on a node, with the given requests (reconstructed load)."""
+    rs = f"{app}-{h(app, 9).lower()}"
+    return pod(
+        ns,
+        f"{rs}-{h(node_name + app + str(i))}",
+        [container(app, f"{app}:latest", {"cpu": cpu, "memory": memory})],
+        node_name=node_name,
+        owner_ref=("ReplicaSet", rs),
+        labels={"app": app},
+    )
+
+
+def pending_app(
+    ns: str, app: str, rs_hash: str, suffix: str, requests: dict[str, str], message: str, **kw: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The pending pod of a Deployment's ReplicaSet, and that ReplicaSet."""
+    rs = f"{app}-{rs_hash}"
+    p = pod(
+        ns,
+        f"{rs}-{suffix}",
+        [container(app, kw.pop("image", f"{app}:latest"), requests, kw.pop("limits", None), kw.pop("ports", None))],
+        owner_ref=("ReplicaSet", rs),
+        labels={"app": app},
+        message=message,
+        created=T1,
+        **kw,
+    )
+    return p, replicaset(ns, rs, app, kw.get("replicas", 1), 0, {"app": app})
+
+
 def as_list(items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items}
 
@@ -427,6 +505,222 @@ def pending_ingress_hostport_rolling_update() -> None:
             ],
             "events": [event(new, "FailedScheduling", msg, count=3)],
         },
+    )
+
+
+TAINT_SYS = {"key": "CriticalAddonsOnly", "value": "true", "effect": "NoSchedule"}
+
+
+def _capacity_case(
+    slug: str,
+    *,
+    url: str,
+    title: str,
+    kind: str,
+    verbatim: str,
+    pool: str,
+    pool_id: str,
+    nodes: int,
+    group_status: tuple[int, int, int, str, str] | None,
+    status_events: list[str],
+    pod_events: list[tuple[str, str, str]],
+    scheduler: str,
+    cause: str | None,
+    status: str,
+    fix: list[str],
+    verbatim_parts: list[str],
+    reconstructed: list[str],
+    acceptable: list[str] | None = None,
+    ns: str = "default",
+    app: str = "web",
+    request_cpu: str = "1",
+    per_node: str = "1500m",
+    max_pods: int = 110,
+    fill_pods: int = 1,
+) -> None:
+    """A pool whose nodes are full (CPU by requests, or pod slots), a pending pod, and what the autoscaler said."""
+    ns_nodes = aks_pool_nodes(pool, pool_id, nodes, cpu="1900m", memory="5Gi", pods=max_pods)
+    fill = []
+    for n in ns_nodes:
+        for i in range(fill_pods):
+            memory = "256Mi" if fill_pods == 1 else "64Mi"
+            fill.append(filler(ns, "backend", n["metadata"]["name"], per_node if i == 0 else "1m", memory, i))
+    target, rs = pending_app(ns, app, "5c7d9f8b6", "x2k4q", {"cpu": request_cpu, "memory": "512Mi"}, scheduler)
+    files: dict[str, list[dict[str, Any]]] = {"nodes": ns_nodes, "pods": [*fill, target], "replicasets": [rs]}
+    events = [event(target, "FailedScheduling", scheduler, count=12)]
+    events += [event(target, r, m, kind=k, component="cluster-autoscaler") for r, m, k in pod_events]
+    cms = []
+    if group_status is not None:
+        cm = status_configmap([(f"aks-{pool}-{pool_id}-vmss", *group_status)])
+        cms.append(cm)
+        events += [
+            event(
+                cm,
+                "FailedToScaleUpGroup",
+                f"Scale-up failed for group aks-{pool}-{pool_id}-vmss: {m}",
+                component="cluster-autoscaler",
+                count=3,
+            )
+            for m in status_events
+        ]
+    files["configmaps"] = cms
+    files["events"] = events
+    write_case(
+        slug,
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending", url, title, kind, verbatim, status, cause, fix, verbatim_parts, reconstructed, acceptable
+        ),
+        files=files,
+    )
+
+
+INSUFFICIENT = "0/{n} nodes are available: {n} Insufficient cpu. preemption: 0/{n} nodes are available: {n} No preemption victims found for incoming pod."
+
+
+@case
+def pending_aks1184_quota_classic_core() -> None:
+    msg = (
+        "compute.VirtualMachineScaleSetsClient#CreateOrUpdate: Failure sending request: StatusCode=0 -- Original "
+        'Error: autorest/azure: Service returned an error. Status=<nil> Code="OperationNotAllowed" '
+        'Message="Operation results in exceeding quota limits of Core. Maximum allowed: 10, Current in use: 7, '
+        'Additional requested: 4. Please read more about quota increase at https://aka.ms/ProdportalCRP/."'
+    )
+    _capacity_case(
+        "pending-aks1184-quota-classic-core",
+        url="https://github.com/Azure/AKS/issues/1184",
+        title='Cluster is unable to scale - "No expansion options"',
+        kind="github-issue",
+        verbatim=f"Scale-up failed for group aks-default-21938529-vmss: {msg}",
+        pool="default",
+        pool_id="21938529",
+        nodes=2,
+        group_status=(2, 1, 5, "Backoff", msg),
+        status_events=[msg],
+        pod_events=[("NotTriggerScaleUp", "pod didn't trigger scale-up: 1 in backoff after failed scale-up", "Normal")],
+        scheduler=INSUFFICIENT.format(n=2),
+        cause="vm-quota-exceeded",
+        status="problem",
+        fix=["az quota update", "--resource-name cores", "value=11"],
+        verbatim_parts=[
+            "the FailedToScaleUpGroup message on the cluster-autoscaler-status ConfigMap",
+            "the node group name",
+        ],
+        reconstructed=["node count (2 of max 5) and requests", "the pending pod", "the scheduler message"],
+    )
+
+
+@case
+def pending_autoscaler2607_quota_limit_family() -> None:
+    msg = (
+        "compute.VirtualMachineScaleSetsClient#CreateOrUpdate: Failure sending request: StatusCode=0 -- Original "
+        'Error: autorest/azure: Service returned an error. Status=<nil> Code="OperationNotAllowed" Message="The '
+        "operation couldn't be completed as it results in exceeding quota limit of standardDSv3Family Cores. Maximum "
+        "allowed: 1000, Current in use: 986, Additional requested: 72. Read more about quota limits at "
+        'https://aka.ms/AzurePerVMQuotaLimits."'
+    )
+    _capacity_case(
+        "pending-autoscaler2607-quota-limit-family",
+        url="https://github.com/kubernetes/autoscaler/issues/2607",
+        title="CA / Azure - Failed to scale up - CPU Quota limit",
+        kind="github-issue",
+        verbatim=msg,
+        pool="workers",
+        pool_id="38401553",
+        nodes=2,
+        group_status=(2, 1, 10, "Backoff", msg),
+        status_events=[msg],
+        pod_events=[],
+        scheduler=INSUFFICIENT.format(n=2),
+        cause="vm-quota-exceeded",
+        status="problem",
+        fix=["az quota update", "--resource-name standardDSv3Family", "value=1058"],
+        verbatim_parts=["the VMSS error text with its figures"],
+        reconstructed=["AKS pool name (the report is aks-engine's k8s-workers-x-vmss)", "nodes, pods and requests"],
+    )
+
+
+@case
+def pending_aks5808_quotaexceeded_total_regional() -> None:
+    msg = (
+        'Code="QuotaExceeded" Message="Operation could not be completed as it results in exceeding approved Total '
+        "Regional Cores quota. Additional details - Deployment Model: Resource Manager, Location: northeurope, Current "
+        'Limit: 100, Current Usage: 100, Additional Required: 4, (Minimum) New Limit Required: 104."'
+    )
+    _capacity_case(
+        "pending-aks5808-quotaexceeded-total-regional",
+        url="https://github.com/Azure/AKS/issues/5808",
+        title="[BUG] AKS Automatic node pool provisioning fails with QuotaExceeded error",
+        kind="github-issue",
+        verbatim=msg,
+        pool="userpool",
+        pool_id="40177218",
+        nodes=3,
+        group_status=(3, 1, 8, "Backoff", ""),
+        status_events=[msg],
+        pod_events=[("NotTriggerScaleUp", "pod didn't trigger scale-up: 1 in backoff after failed scale-up", "Normal")],
+        scheduler=INSUFFICIENT.format(n=3),
+        cause="vm-quota-exceeded",
+        status="problem",
+        fix=["az quota update", "--resource-name cores", "locations/northeurope", "value=104"],
+        verbatim_parts=["the QuotaExceeded text and its figures"],
+        reconstructed=["that a cluster-autoscaler scale-up (not node auto-provisioning) hit it", "pool, nodes, pods"],
+    )
+
+
+@case
+def pending_aks2531_subnet_capacity_for_n_ips() -> None:
+    msg = (
+        'Failed to increase capacity for scale set "aks-hugememory-35177555-vmss" to 30: Subnet sn-aks-dev with '
+        "address prefix 10.133.123.0/26 does not have enough capacity for 30 IP addresses."
+    )
+    _capacity_case(
+        "pending-aks2531-subnet-capacity-for-n-ips",
+        url="https://github.com/Azure/AKS/issues/2531",
+        title="Autoscaler does not split scale-ups to match available IP addresses",
+        kind="github-issue",
+        verbatim=msg,
+        pool="hugememory",
+        pool_id="35177555",
+        nodes=5,
+        group_status=(5, 1, 39, "Backoff", msg),
+        status_events=[msg],
+        pod_events=[
+            ("TriggeredScaleUp", "pod triggered scale-up: [{aks-hugememory-35177555-vmss 5->35 (max: 39)}]", "Normal")
+        ],
+        scheduler=INSUFFICIENT.format(n=5),
+        cause="subnet-full",
+        status="problem",
+        fix=["az aks nodepool add", "hugememory"],
+        verbatim_parts=["the autoscaler's capacity error", "the scale-up plan 5->35 (max: 39)"],
+        reconstructed=["requests and pods", "the status ConfigMap in the 1.30 YAML form"],
+    )
+
+
+@case
+def pending_aks2665_backoff_no_message_too_many_pods() -> None:
+    _capacity_case(
+        "pending-aks2665-backoff-no-message",
+        url="https://github.com/Azure/AKS/issues/2665",
+        title='AKS node autoscaling fails to trigger - "pod didn\'t trigger scale-up: 1 in backoff after failed scale-up"',
+        kind="github-issue",
+        verbatim="0/1 nodes are available: 1 Too many pods; pod didn't trigger scale-up: 1 in backoff after failed scale-up",
+        pool="agentpool",
+        pool_id="12880745",
+        nodes=1,
+        group_status=None,
+        status_events=[],
+        pod_events=[("NotTriggerScaleUp", "pod didn't trigger scale-up: 1 in backoff after failed scale-up", "Normal")],
+        scheduler="0/1 nodes are available: 1 Too many pods.",
+        cause="too-many-pods",
+        status="problem",
+        fix=["az aks nodepool", "agentpool"],
+        verbatim_parts=["the FailedScheduling and NotTriggerScaleUp texts", "min 1 max 3, one node"],
+        reconstructed=["maxPods 30 and the 30 pods on the node", "names"],
+        max_pods=30,
+        fill_pods=30,
+        per_node="100m",
+        request_cpu="100m",
     )
 
 

@@ -150,7 +150,10 @@ class Resources:
             out.append(Reason.MEMORY)
         if need.pods > self.pods:
             out.append(Reason.PODS)
-        if any(v > 0 and v > self.other.get(k, 0) for k, v in need.other.items()):
+        if any(
+            v > 0 and v > self.other.get(k, 0) and (k in self.other or k != "ephemeral-storage")
+            for k, v in need.other.items()
+        ):  # a node that reports no ephemeral-storage (a hand-made bundle) is not short of it
             out.append(Reason.OTHER_RESOURCE)
         return out
 
@@ -499,6 +502,8 @@ def _classify(fit: FitAnalysis) -> str:
         return "not-ready"
     if any(not v.failures for v in fit.verdicts):
         return "fits-now"
+    if any(set(v.failures) == {Reason.UNSCHEDULABLE} for v in fit.verdicts):
+        return "not-ready"  # a cordoned node (a failed upgrade's drain, say) has room: uncordon before adding nodes
     candidates = fit.candidates()
     if candidates:
         if all(_too_large(fit.requests, v.node) for v in candidates):
@@ -792,6 +797,19 @@ def _not_ready_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, view: 
     near = [v for v in fit.verdicts if v.static and v.static <= {Reason.NOT_READY, Reason.UNSCHEDULABLE}]
     not_ready = [v.node.name for v in near if Reason.NOT_READY in v.failures]
     cordoned = [v.node.name for v in near if Reason.UNSCHEDULABLE in v.failures]
+    roomy = [v.node.name for v in fit.verdicts if set(v.failures) == {Reason.UNSCHEDULABLE}]
+    if roomy:  # cordoned nodes that would hold the pod: uncordoning them is the fix, before any new node
+        note = (
+            f"cordoned node(s) {', '.join(roomy)} have room for the pod: a drain that did not finish (an upgrade "
+            "or a node image update that failed) leaves nodes cordoned; uncordon before adding nodes"
+        )
+        return {
+            "not_ready_nodes": not_ready or None,
+            "cordoned_nodes": roomy,
+            "blocked_nodes": roomy,
+            "first_not_ready": not_ready[0] if not_ready else None,
+            "notes": [note],
+        }
     return {
         "not_ready_nodes": not_ready or None,
         "cordoned_nodes": cordoned or None,
@@ -1099,7 +1117,7 @@ def _resource_list(values: dict[str, Any]) -> Resources:
                 res.cpu = math.ceil(cpu_millicores(raw))  # the scheduler counts MilliValue(): rounded up
             elif name == "memory":
                 res.memory = memory_bytes(raw)
-            elif "/" in name or name.startswith("hugepages-"):
+            elif "/" in name or name.startswith("hugepages-") or name == "ephemeral-storage":
                 res.other[name] = float(parse_quantity(raw))
         except InvalidQuantity:
             continue
