@@ -96,3 +96,15 @@ def test_pending_is_nested_with_its_own_fix(cli):
     nested = report["causes"][0]["nested"]
     assert [n["id"] for n in nested] == ["insufficient-cpu"]
     assert any("--requests=cpu=" in f["command"] for f in nested[0]["fix"])
+
+
+def test_liveness_kills_are_not_a_crash_loop_and_show_the_probe_against_the_start_up_time(cli):
+    _result, report = run(cli, "rollout-liveness-probe-failing")
+    cause = report["causes"][0]
+    facts = [e["fact"] for e in cause["evidence"]]
+    assert "the kubelet killed container web: Container web failed liveness probe, will be restarted (x5)" in facts
+    assert "container web exited with code 137 (Error), restarted 5 times" in facts
+    assert any("initialDelaySeconds=5" in f and "earliest kill is about 35s" in f and "ran 36s" in f for f in facts)
+    patch = next(f["command"] for f in cause["fix"] if "startupProbe" in f["command"])
+    assert patch.startswith("kubectl patch deployment/web -n shop --type=json -p ")
+    assert '"path":"/spec/template/spec/containers/0/startupProbe"' in patch
