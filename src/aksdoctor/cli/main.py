@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import capture, diagnose, imagepull, keyvault, node, nodecpu, pending, rollout, runbooks_cmd, scan
+from . import capture, diagnose, imagepull, keyvault, node, nodecpu, pending, rollout, runbooks_cmd, scan, upgrade
 
 app = typer.Typer(
     name="aksdoctor",
@@ -46,6 +46,7 @@ app.command("nodecpu")(nodecpu.nodecpu)
 app.command("keyvault")(keyvault.keyvault)
 app.command("pending")(pending.pending)
 app.command("node")(node.node)
+app.command("upgrade")(upgrade.upgrade)
 app.add_typer(runbooks_cmd.app, name="runbooks")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import acr, capacity, keyvault, node_health, nodes, pods, quota, rollout, scheduling, volumes, workloads
+from . import acr, capacity, keyvault, node_health, nodes, pods, quota, rollout, scheduling, upgrade, volumes, workloads
 from .registry import ProbeSpec, probe, register
 
 PROBES: dict[str, ProbeSpec] = register(
@@ -49,6 +49,10 @@ PROBES: dict[str, ProbeSpec] = register(
     node_health.vmss_instance,
     node_health.network_plugin,
     node_health.upgrade_cordon,
+    upgrade.operation,
+    upgrade.pdbs,
+    upgrade.surge,
+    upgrade.manual_drain,
 )
 
 __all__ = ["PROBES", "ProbeSpec", "probe", "register"]
