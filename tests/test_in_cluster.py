@@ -61,7 +61,10 @@ def test_jsonl_scan_is_one_document_per_line_findings_then_summary(scan_lines, v
     # the same findings as -o json
     whole = subprocess.run(
         [str(_BIN / "aksdoctor"), "scan", "-A", "-o", "json", "--bundle", str(example(SCAN_BUNDLE))],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     full = json.loads(whole.stdout)
     same = lambda d: (d["target"], d["status"], [(c["id"], c["fix"]) for c in d["causes"]])  # noqa: E731
@@ -162,7 +165,10 @@ def test_the_old_one_document_shape_would_find_nothing():
     bundle = example(SCAN_BUNDLE)
     done = subprocess.run(
         [str(_BIN / "aksdoctor"), "scan", "-A", "-o", "json", "--bundle", str(bundle)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     lines = done.stdout.splitlines()
     assert len(lines) > 50
