@@ -1255,7 +1255,7 @@ class FakeApiServer:
             }
         if len(segs) == 2 and segs[0] == "apis" and segs[1] in _GROUP_ORDER and self._metrics_served(segs[1]):
             return {"kind": "APIGroup", "apiVersion": "v1", **self._group(segs[1])}
-        served = any(r.group == segs[-2] and r.version == segs[-1] for r in RESOURCES)
+        served = len(segs) >= 2 and any(r.group == segs[-2] and r.version == segs[-1] for r in RESOURCES)
         if len(segs) == 3 and segs[0] == "apis" and served and self._metrics_served(segs[1]):
             return self._resource_list(segs[1], segs[2])
         return None

@@ -896,3 +896,11 @@ def test_scale_10k_pods_paginated(tmp_path):
         assert json.loads(body)["metadata"]["remainingItemCount"] == 1_900
         api_client.close()
     print(f"\nscale: build+start {built - started:.2f}s, 20 pages of 500 pods via client {listed - built:.2f}s")
+
+
+def test_a_one_segment_path_outside_the_api_is_not_found(server):
+    """`kubectl get --raw /metrics` on a path the fixture does not serve gets the API server's 404, not a crash."""
+    code, _headers, body = raw(server, "/metrics")
+    assert code == 404
+    assert json.loads(body)["reason"] == "NotFound"
+    assert not server.errors
