@@ -724,6 +724,222 @@ def pending_aks2665_backoff_no_message_too_many_pods() -> None:
     )
 
 
+@case
+def pending_aks3439_failed_upgrade_left_cordoned() -> None:
+    """Azure/AKS#3439: a node-image upgrade blocked by a PDB failed and left one node cordoned; the other nodes
+    are full, the cordoned one has room."""
+    ns = "orders"
+    nodes = aks_pool_nodes("nodepool1", "25014432", 3, cpu="1900m", memory="5Gi")
+    nodes[2] = node(nodes[2]["metadata"]["name"], pool="nodepool1", cpu="1900m", memory="5Gi", cordoned=True)
+    nodes[2]["metadata"]["labels"]["kubernetes.azure.com/node-image-version"] = (
+        "AKSUbuntu-1804gen2containerd-2023.01.10"
+    )
+    fill = [filler(ns, "backend", n["metadata"]["name"], "1500m", "1Gi") for n in nodes[:2]]
+    msg = (
+        "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu. preemption: 0/3 nodes are "
+        "available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+    )
+    target, rs = pending_app(ns, "api", "6f8d7c5b9", "w7k2m", {"cpu": "500m", "memory": "256Mi"}, msg)
+    write_case(
+        "pending-aks3439-failed-upgrade-left-cordoned",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/Azure/AKS/issues/3439",
+            "[BUG] Failed (automated) node-image upgrade leaves node cordoned",
+            "github-issue",
+            "Due to a restrictive PDB, one nodepool could not upgrade in time, the nodepool went into Failed state. "
+            "One of the nodes stayed cordoned.",
+            "problem",
+            "nodes-not-ready",
+            [f"kubectl uncordon {nodes[2]['metadata']['name']}"],
+            ["a failed node-image upgrade leaves one node cordoned"],
+            ["3 nodes, their load and the pending pod", "the scheduler message"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*fill, target],
+            "replicasets": [rs],
+            "events": [event(target, "FailedScheduling", msg, count=8)],
+            "configmaps": [],
+        },
+    )
+
+
+@case
+def pending_gitpod2622_hostnetwork_and_master_taint() -> None:
+    """gitpod-io/gitpod#2622: hostNetwork: true on a two-node cluster; the worker already runs a pod holding the
+    port, the other node is a tainted control-plane node."""
+    ns = "default"
+    master = node(
+        "k8s-master",
+        cpu="4",
+        memory="8Gi",
+        vm="bare-metal",
+        taints=[{"key": "node-role.kubernetes.io/master", "effect": "NoSchedule"}],
+        labels={"node-role.kubernetes.io/master": ""},
+    )
+    worker = node("k8s-worker-1", cpu="4", memory="8Gi", vm="bare-metal")
+    ports = [{"containerPort": 8080, "hostPort": 8080, "name": "http", "protocol": "TCP"}]
+    image = "eu.gcr.io/gitpod-core-dev/build/proxy:v0.5.0"
+    msg = (
+        "0/2 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 1 node(s) had taint "
+        "{node-role.kubernetes.io/master: }, that the pod didn't tolerate."
+    )
+    running = pod(
+        ns,
+        "proxy-7d6b9c8f5-q2vxn",
+        [container("proxy", image, {"cpu": "100m", "memory": "64Mi"}, ports=ports)],
+        node_name="k8s-worker-1",
+        owner_ref=("ReplicaSet", "proxy-7d6b9c8f5"),
+        labels={"component": "proxy"},
+    )
+    target = pod(
+        ns,
+        "proxy-7d6b9c8f5-m8t4r",
+        [container("proxy", image, {"cpu": "100m", "memory": "64Mi"}, ports=ports)],
+        owner_ref=("ReplicaSet", "proxy-7d6b9c8f5"),
+        labels={"component": "proxy"},
+        message=msg,
+        created=T1,
+    )
+    for p in (running, target):
+        p["spec"]["hostNetwork"] = True
+        p["spec"]["dnsPolicy"] = "ClusterFirstWithHostNet"
+    write_case(
+        "pending-gitpod2622-hostnetwork-and-master-taint",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/gitpod-io/gitpod/issues/2622",
+            "When using hostNetwork: true results in not enough ports.",
+            "github-issue",
+            "1 node(s) didn't have free ports for the requested pod ports, 1 node(s) had taint "
+            "{node-role.kubernetes.io/master: }, that the pod didn't tolerate.",
+            "problem",
+            "host-port-conflict",
+            ["deployment/proxy", "hostPort"],
+            ["the scheduler message (pre-1.25 taint wording)", "hostNetwork: true", "a master-tainted second node"],
+            ["the proxy Deployment, its replicas and port 8080", "node sizes"],
+        ),
+        files={
+            "nodes": [master, worker],
+            "pods": [running, target],
+            "replicasets": [replicaset(ns, "proxy-7d6b9c8f5", "proxy", 2, 1, {"component": "proxy"})],
+            "events": [event(target, "FailedScheduling", msg)],
+        },
+    )
+
+
+@case
+def pending_k3d104_daemonset_svclb_ports_taken() -> None:
+    """k3d-io/k3d#104: k3s's service load balancer DaemonSet for istio-ingressgateway asks for hostPorts 80/443,
+    which traefik's svclb pod already holds on the only node."""
+    ns = "istio-system"
+    n = node("k3d-k3s-default-server", cpu="4", memory="8Gi", vm="k3s")
+    image = "rancher/klipper-lb:v0.1.1"
+
+    def lb(name: str, port: int) -> dict[str, Any]:
+        return container(
+            name,
+            image,
+            ports=[{"containerPort": port, "hostPort": port, "protocol": "TCP"}],
+            env=[{"name": "SRC_PORT", "value": str(port)}, {"name": "DEST_PROTO", "value": "TCP"}],
+        )
+
+    traefik = pod(
+        "kube-system",
+        "svclb-traefik-7qj4d",
+        [lb("lb-port-80", 80), lb("lb-port-443", 443)],
+        node_name=n["metadata"]["name"],
+        owner_ref=("DaemonSet", "svclb-traefik"),
+        labels={"app": "svclb-traefik"},
+    )
+    msg = "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports."
+    target = pod(
+        ns,
+        "svclb-istio-ingressgateway-92p9s",
+        [lb("lb-port-15020", 15020), lb("lb-port-80", 80), lb("lb-port-443", 443)],
+        owner_ref=("DaemonSet", "svclb-istio-ingressgateway"),
+        labels={"app": "svclb-istio-ingressgateway"},
+        message=msg,
+        created=T1,
+    )
+    write_case(
+        "pending-k3d104-daemonset-svclb-ports-taken",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/k3d-io/k3d/issues/104",
+            "[HELP] 1 node(s) didn't have free ports for the requested pod ports",
+            "github-issue",
+            "1 node(s) didn't have free ports for the requested pod ports",
+            "problem",
+            "host-port-conflict",
+            ["daemonset/svclb-istio-ingressgateway", "-n istio-system", "/ports/0/hostPort"],
+            ["the pod svclb-istio-ingressgateway-92p9s, its DaemonSet, image and host ports 15020/80/443"],
+            ["traefik's svclb pod holding 80/443 (the usual k3s cause)", "node size"],
+        ),
+        files={"nodes": [n], "pods": [traefik, target], "events": [event(target, "FailedScheduling", msg)]},
+    )
+
+
+@case
+def pending_threadr68_gpu_node_without_device_plugin() -> None:
+    """carverauto/threadr#68: an AKS GPU pool created with an image that exposes no nvidia.com/gpu (capacity shows
+    cpu, ephemeral-storage, hugepages, memory, pods only): a pod asking for a GPU fits no node."""
+    ns = "threadr"
+    gpu = node(
+        "aks-gpu-46663711-vmss000000",
+        pool="gpu",
+        cpu="3860m",
+        memory="24832340Ki",
+        pods=30,
+        vm="Standard_NC4as_T4_v3",
+        capacity_cpu="4",
+    )
+    sys_ = node("aks-nodepool1-46663711-vmss000000", pool="nodepool1", cpu="1900m", memory="5Gi", taints=[TAINT_SYS])
+    msg = (
+        "0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint "
+        "{CriticalAddonsOnly: true}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming "
+        "pod, 1 Preemption is not helpful for scheduling."
+    )
+    target, rs = pending_app(
+        ns,
+        "ollama",
+        "5d9c7b8f6",
+        "k4v8p",
+        {"cpu": "1", "memory": "4Gi"},
+        msg,
+        limits={"nvidia.com/gpu": "1"},
+        image="ollama/ollama:0.1.30",
+    )
+    target["spec"]["containers"][0]["resources"]["requests"]["nvidia.com/gpu"] = "1"
+    write_case(
+        "pending-threadr68-gpu-node-without-device-plugin",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/carverauto/threadr/issues/68",
+            "Configure Nvidia Container Runtime in AKS",
+            "github-issue",
+            "Capacity: cpu: 4, ephemeral-storage: 129886128Ki, hugepages-1Gi: 0, hugepages-2Mi: 0, memory: 28736340Ki, "
+            "pods: 30",
+            "inconclusive",
+            None,
+            [],
+            ["the GPU node's name, VM size and capacity without nvidia.com/gpu"],
+            ["the scheduler message", "the pending pod asking for one GPU", "allocatable from the capacity"],
+        ),
+        files={
+            "nodes": [gpu, sys_],
+            "pods": [target],
+            "replicasets": [rs],
+            "events": [event(target, "FailedScheduling", msg)],
+        },
+    )
+
+
 def main() -> None:
     for fn in CASES.values():
         fn()
