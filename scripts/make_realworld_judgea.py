@@ -935,6 +935,7 @@ def pending_threadr68_gpu_node_without_device_plugin() -> None:
             "nodes": [gpu, sys_],
             "pods": [target],
             "replicasets": [rs],
+            "configmaps": [],
             "events": [event(target, "FailedScheduling", msg)],
         },
     )

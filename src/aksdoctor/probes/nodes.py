@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ApiError, DataUnavailable, NotCaptured, NotFound, TargetNotFound
-from ..model import Gauge, Outcome
+from ..model import Gauge, Outcome, Target
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
 from .image_ref import closest
@@ -60,6 +60,29 @@ def cpu_pressure(ev: Evidence) -> Outcome:
         lines.append(f"and {len(picture.hot) - MAX_LISTED_NODES} more nodes at or above {picture.threshold:g}%")
     facts |= {"node": picture.hot[0].name, "hot_nodes": [n.name for n in picture.hot], "pool": picture.hot[0].pool}
     return Outcome.of("hot", *lines, **facts)
+
+
+# Scheduler texts that say a pod waits for capacity (noderesources/fit.go), not for a label or a volume
+_CAPACITY_REASONS = ("Insufficient ", "Too many pods")
+
+
+@probe("nodes.pods_waiting_for_capacity")
+def pods_waiting_for_capacity(ev: Evidence) -> Outcome:
+    """Do pods wait for a node (Pending, unschedulable for CPU, memory or pod slots), so capacity must follow?"""
+    waiting = []
+    for pod in ev.list("pods"):
+        if dig(pod, "status.phase") != "Pending" or dig(pod, "spec.nodeName"):
+            continue
+        condition = next((c for c in dig(pod, "status.conditions", []) or [] if c.get("type") == "PodScheduled"), {})
+        message = str(condition.get("message") or "")
+        if condition.get("reason") == "Unschedulable" and any(r in message for r in _CAPACITY_REASONS):
+            waiting.append((f"{dig(pod, 'metadata.namespace')}/{dig(pod, 'metadata.name')}", message))
+    if not waiting:
+        return Outcome.no(("no pod is Pending for CPU, memory or pod slots", "Pods (cluster-wide list)"))
+    ref, message = waiting[0]
+    more = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
+    text = f"{len(waiting)} pod(s) wait for capacity: {ref}{more}: {' '.join(message.split())[:300]}"
+    return Outcome.yes((text, f"Pod {ref} condition PodScheduled"), pending_pods=[r for r, _ in waiting])
 
 
 # ---- shared reads (memoized on the Evidence) ----------------------------------------------------
@@ -288,8 +311,20 @@ def metrics_down(ev: Evidence, *, failure: str | None) -> MetricsUnavailable | N
                 state += f": {available['message']}"
     pods_line, pods = _metrics_server_pods(ev)
     evidence = [(state, source), (pods_line, f"Pods in kube-system -l {METRICS_SERVER_SELECTOR}")]
-    facts = {"metrics_state": state, "metrics_server_pods": pods}
+    facts: dict[str, Any] = {"metrics_state": state, "metrics_server_pods": pods}
+    pending = _pending_metrics_server(ev)
+    if pending:  # metrics-server cannot start: the pending runbook names why (a taint, capacity) and its fix
+        facts |= {"metrics_server_pending": pending, "handover_target": Target("Pod", pending, "kube-system")}
     return MetricsUnavailable(state, evidence=evidence, facts=facts)
+
+
+def _pending_metrics_server(ev: Evidence) -> str:
+    try:
+        pods = ev.list("pods", "kube-system", labels=METRICS_SERVER_SELECTOR)
+    except DataUnavailable:
+        return ""
+    unscheduled = [p for p in pods if dig(p, "status.phase") == "Pending" and not dig(p, "spec.nodeName")]
+    return str(dig(unscheduled[0], "metadata.name", "")) if unscheduled else ""
 
 
 def _metrics_server_pods(ev: Evidence) -> tuple[str, list[str]]:
@@ -332,5 +367,6 @@ __all__ = [
     "cpu_pressure",
     "metrics_down",
     "node_pool",
+    "pods_waiting_for_capacity",
     "threshold",
 ]
