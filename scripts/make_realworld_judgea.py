@@ -941,6 +941,443 @@ def pending_threadr68_gpu_node_without_device_plugin() -> None:
     )
 
 
+# ---- nodecpu ------------------------------------------------------------------------------------
+SUB = "3f2b7c1e-8d4a-4b6f-9e2d-7a1c5b8e0f42"
+EXAMPLE_ARM = OUT.parent.parent / "examples" / "bundles" / "nodecpu-autoscaler-max-reached" / "azure" / "arm.jsonl"
+
+
+def aks_node(
+    pool: str,
+    pool_id: str,
+    i: int,
+    *,
+    mode: str = "user",
+    cpu: str = "3860m",
+    vm: str = "Standard_D4ds_v5",
+    taints: list[dict[str, str]] | None = None,
+    capacity_cpu: str = "4",
+) -> dict[str, Any]:
+    """An AKS node of cluster rg-shop-prod/aks-prod (its providerID names the subscription and scale set)."""
+    name = f"aks-{pool}-{pool_id}-vmss{i:06d}"
+    n = node(name, pool=pool, cpu=cpu, memory="12Gi", vm=vm, taints=taints, capacity_cpu=capacity_cpu)
+    n["metadata"]["labels"] |= {
+        "kubernetes.azure.com/mode": mode,
+        "kubernetes.azure.com/cluster": "MC_rg-shop-prod_aks-prod_westeurope",
+    }
+    n["spec"]["providerID"] = (
+        f"azure:///subscriptions/{SUB}/resourceGroups/mc_rg-shop-prod_aks-prod_westeurope/providers/"
+        f"Microsoft.Compute/virtualMachineScaleSets/aks-{pool}-{pool_id}-vmss/virtualMachines/{i}"
+    )
+    return n
+
+
+def node_metrics(n: dict[str, Any], cpu_m: int) -> dict[str, Any]:
+    return {
+        "apiVersion": "metrics.k8s.io/v1beta1",
+        "kind": "NodeMetrics",
+        "metadata": {"name": n["metadata"]["name"], "labels": n["metadata"]["labels"]},
+        "timestamp": T2,
+        "window": "20.035s",
+        "usage": {"cpu": f"{cpu_m}m", "memory": "4012344Ki"},
+    }
+
+
+def pod_metrics(p: dict[str, Any], cpu_m: dict[str, int]) -> dict[str, Any]:
+    return {
+        "apiVersion": "metrics.k8s.io/v1beta1",
+        "kind": "PodMetrics",
+        "metadata": {
+            "name": p["metadata"]["name"],
+            "namespace": p["metadata"]["namespace"],
+            "labels": p["metadata"].get("labels", {}),
+        },
+        "timestamp": T2,
+        "window": "15.011s",
+        "containers": [{"name": c, "usage": {"cpu": f"{m}m", "memory": "256Mi"}} for c, m in cpu_m.items()],
+    }
+
+
+def app_pods(
+    ns: str, app: str, rs_hash: str, placed: list[tuple[dict[str, Any], int]], request: str, limit: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Running replicas of a Deployment (pods, their PodMetrics) on the given nodes with their CPU use."""
+    pods, metrics = [], []
+    rs = f"{app}-{rs_hash}"
+    for i, (n, used) in enumerate(placed):
+        p = pod(
+            ns,
+            f"{rs}-{h(app + str(i))}",
+            [
+                container(
+                    app,
+                    f"contoso.azurecr.io/{app}:2.1.0",
+                    {"cpu": request, "memory": "512Mi"},
+                    {"cpu": limit, "memory": "1Gi"} if limit else {"memory": "1Gi"},
+                )
+            ],
+            node_name=n["metadata"]["name"],
+            owner_ref=("ReplicaSet", rs),
+            labels={"app": app},
+        )
+        pods.append(p)
+        metrics.append(pod_metrics(p, {app: used}))
+    return pods, metrics
+
+
+def hpa(
+    ns: str, name: str, target: str, lo: int, hi: int, current: int, utilization: int, target_pct: int = 70
+) -> dict[str, Any]:
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": name, "namespace": ns, "uid": uid("hpa", ns, name)},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": target},
+            "minReplicas": lo,
+            "maxReplicas": hi,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": target_pct}},
+                }
+            ],
+        },
+        "status": {
+            "currentReplicas": current,
+            "desiredReplicas": current,
+            "currentMetrics": [
+                {"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": utilization}}}
+            ],
+            "conditions": [
+                {"type": "ScalingActive", "status": "True", "reason": "ValidMetricFound", "lastTransitionTime": T1}
+            ],
+        },
+    }
+
+
+def apiservice(available: bool, reason: str = "Passed", message: str = "all checks passed") -> dict[str, Any]:
+    return {
+        "apiVersion": "apiregistration.k8s.io/v1",
+        "kind": "APIService",
+        "metadata": {"name": "v1beta1.metrics.k8s.io", "uid": uid("apiservice", "v1beta1.metrics.k8s.io")},
+        "spec": {
+            "group": "metrics.k8s.io",
+            "version": "v1beta1",
+            "service": {"name": "metrics-server", "namespace": "kube-system", "port": 443},
+        },
+        "status": {
+            "conditions": [
+                {
+                    "type": "Available",
+                    "status": "True" if available else "False",
+                    "reason": reason,
+                    "message": message,
+                    "lastTransitionTime": T1,
+                }
+            ]
+        },
+    }
+
+
+def arm_records(pools: list[dict[str, Any]], usages: dict[str, tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    """The managed cluster, compute usages and VM sizes of examples/bundles/nodecpu-autoscaler-max-reached (shapes
+    from the public ARM examples), with this case's agent pools and usages."""
+    recs = [json.loads(line) for line in EXAMPLE_ARM.read_text(encoding="utf-8").splitlines() if line.strip()]
+    template = recs[1]["body"]["properties"]["agentPoolProfiles"][-1]
+    profiles = [template | p for p in pools]
+    for p in profiles:
+        if not p.get("enableAutoScaling"):
+            p.pop("minCount", None)
+            p.pop("maxCount", None)
+            p["enableAutoScaling"] = False
+    recs[0]["body"]["value"][0]["properties"]["agentPoolProfiles"] = profiles
+    recs[1]["body"]["properties"]["agentPoolProfiles"] = profiles
+    for u in recs[2]["body"]["value"]:
+        if usages and u["name"]["value"] in usages:
+            u["currentValue"], u["limit"] = usages[u["name"]["value"]]
+    return recs
+
+
+def nodecpu_case(
+    slug: str,
+    *,
+    expected: dict[str, Any],
+    files: dict[str, list[dict[str, Any]]],
+    azure: list[dict[str, Any]] | None = None,
+    command: str = "aksdoctor nodecpu",
+) -> None:
+    write_case(slug, command=command, expected=expected, files=files, azure=azure)
+
+
+def system_node_metrics(nodes: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """kube-system DaemonSet pods on every node (kube-proxy), small and steady."""
+    pods, metrics = [], []
+    for n in nodes:
+        p = pod(
+            "kube-system",
+            f"kube-proxy-{h(n['metadata']['name'])}",
+            [container("kube-proxy", "mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.30.6", {"cpu": "100m"})],
+            node_name=n["metadata"]["name"],
+            owner_ref=("DaemonSet", "kube-proxy"),
+            labels={"component": "kube-proxy"},
+        )
+        pods.append(p)
+        metrics.append(pod_metrics(p, {"kube-proxy": 20}))
+    return pods, metrics
+
+
+@case
+def nodecpu_aks1779_maxed_nodes_no_pending_pods() -> None:
+    """Azure/AKS#1779: nodes at ~100% CPU with the autoscaler on, but no pod is pending: the autoscaler acts on
+    requests, and the pods use far more than they request."""
+    nodes = [aks_node("nodepool1", "28157343", i, mode="system") for i in range(4)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods("default", "api", "6b9f7c8d5", [(n, 3700) for n in nodes], "250m", None)
+    # limits set high but present: no runaway; requests far below use
+    for x in p:
+        x["spec"]["containers"][0]["resources"]["limits"]["cpu"] = "4"
+    nodecpu_case(
+        "nodecpu-aks1779-maxed-nodes-no-pending-pods",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/Azure/AKS/issues/1779",
+            "nodepool autoscaling not working",
+            "github-issue",
+            "scheduler maxed out nodes (almost all go to or over 100% mem and cpu) ... The nodes can be maxed out but "
+            "do you have pods pending in your cluster? If there are no pending pods, autoscaler doesn't take action.",
+            "problem",
+            "cpu-requests-underestimated",
+            ["kubectl set resources deployment/api -n default", "--requests=cpu="],
+            ["4 nodes, autoscaling enabled, nodes at or over 100% CPU, no pending pods"],
+            ["the workload, its requests (250m) and use", "node sizes"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p],
+            "nodemetrics": [node_metrics(n, 3840) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "replicasets": [replicaset("default", "api-6b9f7c8d5", "api", 4, 4, {"app": "api"})],
+            "horizontalpodautoscalers": [],
+        },
+    )
+
+
+@case
+def nodecpu_autoscaler6690_usage_not_requests() -> None:
+    """kubernetes/autoscaler#6690: all nodes at 100% CPU usage, autoscaling enabled, no new node: the autoscaler
+    looks at requests only."""
+    nodes = [aks_node("userpool", "41170563", i) for i in range(3)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = [], []
+    for app, hash_, per in (("renderer", "7c9d5b6f8", 1900), ("ingest", "5f8b7d9c6", 1800)):
+        a, b = app_pods("media", app, hash_, [(n, per) for n in nodes], "200m", "2")
+        p += a
+        m += b
+    nodecpu_case(
+        "nodecpu-autoscaler6690-usage-not-requests",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/kubernetes/autoscaler/issues/6690",
+            "[AKS] Autoscale agentpool based on node-level CPU usage metrics",
+            "github-issue",
+            "In some circumstances, even if all nodes are at 100 % CPU usage and autoscaling is enabled, no new nodes "
+            "will be scheduled because the autoscaler only looks at CPU requests.",
+            "problem",
+            "cpu-requests-underestimated",
+            ["kubectl set resources deployment/", "-n media", "--requests=cpu="],
+            ["all nodes at 100% CPU usage, autoscaling enabled, no scale-up"],
+            ["two workloads and their requests", "3 nodes of Standard_D4ds_v5"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p],
+            "nodemetrics": [node_metrics(n, 3820) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "replicasets": [
+                replicaset("media", "renderer-7c9d5b6f8", "renderer", 3, 3, {"app": "renderer"}),
+                replicaset("media", "ingest-5f8b7d9c6", "ingest", 3, 3, {"app": "ingest"}),
+            ],
+            "horizontalpodautoscalers": [],
+        },
+    )
+
+
+@case
+def nodecpu_aksengine3449_metrics_not_available_yet() -> None:
+    """Azure/aks-engine#3449: `kubectl top nodes` says "metrics not available yet" while metrics-server Runs:
+    kubelet scrapes fail (401 Unauthorized), so metrics.k8s.io serves no NodeMetrics."""
+    nodes = [aks_node("agentpool", "57656757", i) for i in range(2)]
+    ms = pod(
+        "kube-system",
+        "metrics-server-6df44d5569-r2hj2",
+        [container("metrics-server", "mcr.microsoft.com/oss/kubernetes/metrics-server:v0.3.6", {"cpu": "44m"})],
+        node_name=nodes[0]["metadata"]["name"],
+        owner_ref=("ReplicaSet", "metrics-server-6df44d5569"),
+        labels={"k8s-app": "metrics-server"},
+    )
+    nodecpu_case(
+        "nodecpu-aksengine3449-metrics-not-available-yet",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/Azure/aks-engine/issues/3449",
+            "kubectl top nodes: error: metrics not available yet",
+            "github-issue",
+            "error: metrics not available yet",
+            "problem",
+            "metrics-unavailable",
+            ["kubectl -n kube-system logs -l k8s-app=metrics-server"],
+            ["kubectl top's error", "metrics-server-6df44d5569-r2hj2 Running 1/1", "APIService served"],
+            ["the empty NodeMetrics list (what 'not available yet' reads)", "node names from the metrics-server log"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [ms],
+            "nodemetrics": [],
+            "podmetrics": [],
+            "apiservice-metrics": [apiservice(True)],
+            "replicasets": [
+                replicaset(
+                    "kube-system", "metrics-server-6df44d5569", "metrics-server", 1, 1, {"k8s-app": "metrics-server"}
+                )
+            ],
+        },
+    )
+
+
+@case
+def nodecpu_metricsserver448_failed_discovery() -> None:
+    """kubernetes-sigs/metrics-server#448: kubectl top node -> ServiceUnavailable; the APIService fails its
+    discovery check."""
+    nodes = [aks_node("nodepool1", "19276340", i, mode="system") for i in range(2)]
+    msg = (
+        "failing or missing response from https://10.244.1.43:4443/apis/metrics.k8s.io/v1beta1: Get "
+        '"https://10.244.1.43:4443/apis/metrics.k8s.io/v1beta1": context deadline exceeded'
+    )
+    ms = pod(
+        "kube-system",
+        "metrics-server-7b4c8d9f6-5tqkz",
+        [container("metrics-server", "mcr.microsoft.com/oss/kubernetes/metrics-server:v0.7.2", {"cpu": "50m"})],
+        node_name=nodes[1]["metadata"]["name"],
+        owner_ref=("ReplicaSet", "metrics-server-7b4c8d9f6"),
+        labels={"k8s-app": "metrics-server"},
+    )
+    nodecpu_case(
+        "nodecpu-metricsserver448-failed-discovery",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/kubernetes-sigs/metrics-server/issues/448",
+            "kubectl top node Error from server (ServiceUnavailable): the server is currently unable to handle the request (get nodes.metrics.k8s.io)",
+            "github-issue",
+            "Error from server (ServiceUnavailable): the server is currently unable to handle the request (get nodes.metrics.k8s.io)",
+            "problem",
+            "metrics-unavailable",
+            ["kubectl get apiservice v1beta1.metrics.k8s.io -o yaml"],
+            ["the ServiceUnavailable error", "the APIService address 10.244.1.43 and 'context deadline exceeded'"],
+            ["AKS node names", "metrics-server version"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [ms],
+            "apiservice-metrics": [apiservice(False, "FailedDiscoveryCheck", msg)],
+            "replicasets": [
+                replicaset(
+                    "kube-system", "metrics-server-7b4c8d9f6", "metrics-server", 1, 1, {"k8s-app": "metrics-server"}
+                )
+            ],
+        },
+    )
+
+
+@case
+def nodecpu_scw43_metrics_server_pending_on_taint() -> None:
+    """stefanprodan/k8s-scw-baremetal#43: "metrics not available yet"; the dashboard shows metrics-server
+    Pending: "0/1 nodes are available: 1 node(s) had taints that the pod didn't tolerate"."""
+    n = node(
+        "arm-master-1",
+        cpu="4",
+        memory="8Gi",
+        vm="C1",
+        taints=[{"key": "node-role.kubernetes.io/master", "effect": "NoSchedule"}],
+        labels={"node-role.kubernetes.io/master": ""},
+    )
+    msg = "0/1 nodes are available: 1 node(s) had taints that the pod didn't tolerate."
+    ms = pod(
+        "kube-system",
+        "metrics-server-5c4b7d8f9-xk2pq",
+        [container("metrics-server", "k8s.gcr.io/metrics-server-arm:v0.3.1", {"cpu": "40m", "memory": "40Mi"})],
+        owner_ref=("ReplicaSet", "metrics-server-5c4b7d8f9"),
+        labels={"k8s-app": "metrics-server"},
+        message=msg,
+        created=T1,
+    )
+    nodecpu_case(
+        "nodecpu-scw43-metrics-server-pending-on-taint",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/stefanprodan/k8s-scw-baremetal/issues/43",
+            '"error: metrics not available yet"',
+            "github-issue",
+            "0/1 nodes are available: 1 node(s) had taints that the pod didn't tolerate.",
+            "problem",
+            "metrics-unavailable",
+            ["metrics-server", "tolerations", "node-role.kubernetes.io/master"],
+            ["kubectl top's error", "the scheduler message on metrics-server"],
+            ["the master taint (the repo's single-node arm setup)", "APIService state MissingEndpoints"],
+        ),
+        files={
+            "nodes": [n],
+            "pods": [ms],
+            "apiservice-metrics": [
+                apiservice(
+                    False,
+                    "MissingEndpoints",
+                    'endpoints for service/metrics-server in "kube-system" have no addresses with port name "https"',
+                )
+            ],
+            "replicasets": [
+                replicaset(
+                    "kube-system", "metrics-server-5c4b7d8f9", "metrics-server", 1, 0, {"k8s-app": "metrics-server"}
+                )
+            ],
+            "events": [event(ms, "FailedScheduling", msg)],
+            "configmaps": [],
+        },
+    )
+
+
+@case
+def nodecpu_aks4419_usage_not_in_pod_metrics() -> None:
+    """Azure/AKS#4419: the node is at 100% CPU, but the pods' metrics stay negligible (the load runs in cgroups
+    the pod metrics do not see): nothing the cluster shows explains it."""
+    nodes = [aks_node("evalpool", "36120874", i) for i in range(2)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods("judge", "evaluator", "84d6c9b7f", [(nodes[0], 40), (nodes[1], 35)], "500m", "2")
+    nodecpu_case(
+        "nodecpu-aks4419-usage-not-in-pod-metrics",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/Azure/AKS/issues/4419",
+            "[BUG] CPU-intensive workload within a cgroup within a pod loads node's CPU to 100%, but is not visible in pod's metrics thus blocking HPA",
+            "github-issue",
+            "The CPU consumption on the node increases to 100%. But the CPU consumption in the pod as reported by "
+            "'kubectl top' or PERF table in the Log Analytics workspace remains negligible",
+            "inconclusive",
+            None,
+            [],
+            ["node at 100% while the pod's metrics stay negligible"],
+            ["pool name, node count, the evaluator Deployment"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p],
+            "nodemetrics": [node_metrics(n, 3850) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "replicasets": [replicaset("judge", "evaluator-84d6c9b7f", "evaluator", 2, 2, {"app": "evaluator"})],
+            "horizontalpodautoscalers": [],
+        },
+    )
+
+
 def main() -> None:
     for fn in CASES.values():
         fn()
