@@ -1378,6 +1378,212 @@ def nodecpu_aks4419_usage_not_in_pod_metrics() -> None:
     )
 
 
+def pending_replicas(ns: str, app: str, rs_hash: str, count: int, request: str, message: str) -> list[dict[str, Any]]:
+    rs = f"{app}-{rs_hash}"
+    return [
+        pod(
+            ns,
+            f"{rs}-{h(app + 'pending' + str(i))}",
+            [container(app, f"contoso.azurecr.io/{app}:2.1.0", {"cpu": request, "memory": "512Mi"})],
+            owner_ref=("ReplicaSet", rs),
+            labels={"app": app},
+            message=message,
+            created=T1,
+        )
+        for i in range(count)
+    ]
+
+
+@case
+def nodecpu_k8s59888_hpa_at_max_without_replicasets() -> None:
+    """kubernetes/kubernetes#59888: HPA production-magento sits at maxReplicas and wants more. The capture has the
+    Deployment but no ReplicaSets (a read-only role without replicasets), so the HPA is matched by its selector."""
+    ns = "default"
+    nodes = [aks_node("userpool", "30417762", i) for i in range(3)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods(ns, "production-magento", "5d8c7f9b6", [(n, 1250) for n in nodes for _ in range(3)], "1", "2")
+    dep = deployment(ns, "production-magento", 9, {"app": "production-magento"}, p[0]["spec"])
+    nodecpu_case(
+        "nodecpu-k8s59888-hpa-at-max-without-replicasets",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/kubernetes/kubernetes/issues/59888",
+            "HPA is refuses to autoscale if DesiredReplicas > MaxReplicas (but I want it to scale up to MaxReplicas)",
+            "github-issue",
+            'As a test, I increased my "MaxReplica" from 200 to 400. I was finally able to see my pods scale up',
+            "problem",
+            "hpa-at-max-replicas",
+            ["kubectl patch hpa production-magento -n default", "maxReplicas"],
+            ["the HPA name, Deployment target and the fix the reporter found (raise maxReplicas)"],
+            [
+                "9 replicas at a maximum of 9 (the report's 200 scaled down)",
+                "CPU at 125% of request, target 80%",
+                "no ReplicaSets in the capture",
+            ],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p],
+            "nodemetrics": [node_metrics(n, 3800) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "deployments": [dep],
+            "horizontalpodautoscalers": [hpa(ns, "production-magento", "production-magento", 3, 9, 9, 125, 80)],
+        },
+    )
+
+
+@case
+def nodecpu_n8n51_pending_pods_pool_at_max() -> None:
+    """n8n-io/terraform-aws-n8n#51: the HPAs scaled to their maxima, 15 pods Pending with Insufficient cpu, and the
+    node group at its maximum: capacity cannot follow, whatever the HPA says."""
+    ns = "n8n"
+    nodes = [aks_node("userpool", "52841190", i) for i in range(6)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods(ns, "n8n-main", "7b5d9c8f4", [(n, 1700) for n in nodes for _ in range(2)], "1500m", "2")
+    msg = "0/6 nodes are available: 6 Insufficient cpu. preemption: 0/6 nodes are available: 6 No preemption victims found for incoming pod."
+    waiting = pending_replicas(ns, "n8n-main", "7b5d9c8f4", 15, "1500m", msg)
+    nodecpu_case(
+        "nodecpu-n8n51-pending-pods-pool-at-max",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/n8n-io/terraform-aws-n8n/issues/51",
+            "Default HPA max replicas exceed schedulable capacity of the default node group",
+            "github-issue",
+            "the HPAs scaled toward their maxima and left 15 pods Pending with `Insufficient cpu` while the cluster "
+            "autoscaler was already at `node_max`",
+            "problem",
+            "autoscaler-max-reached",
+            ["az aks nodepool update", "-n userpool", "--update-cluster-autoscaler"],
+            ["15 pods Pending with Insufficient cpu", "node group at its maximum of 6", "HPA at its maximum of 20"],
+            ["the cloud (the report is EKS; rebuilt as an AKS pool)", "12 running replicas on 6 nodes"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p, *waiting],
+            "nodemetrics": [node_metrics(n, 3600) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "replicasets": [replicaset(ns, "n8n-main-7b5d9c8f4", "n8n-main", 27, 12, {"app": "n8n-main"})],
+            "horizontalpodautoscalers": [hpa(ns, "n8n-main", "n8n-main", 2, 20, 20, 115, 80)],
+        },
+        azure=arm_records(
+            [
+                {
+                    "name": "nodepool1",
+                    "count": 2,
+                    "mode": "System",
+                    "enableAutoScaling": False,
+                    "nodeTaints": ["CriticalAddonsOnly=true:NoSchedule"],
+                },
+                {
+                    "name": "userpool",
+                    "count": 6,
+                    "mode": "User",
+                    "enableAutoScaling": True,
+                    "minCount": 2,
+                    "maxCount": 6,
+                },
+            ]
+        ),
+    )
+
+
+@case
+def nodecpu_azuredocs13276_single_pool_pending() -> None:
+    """MicrosoftDocs/azure-docs#13276: the tutorial's azure-vote-front scaled to 5 on a one-node cluster
+    (aks-nodepool1-18994837-0): 4 replicas stay Pending; the single pool does not autoscale."""
+    ns = "default"
+    nodes = [aks_node("nodepool1", "18994837", 0, mode="system")]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods(ns, "azure-vote-front", "7977d8866f", [(nodes[0], 3300)], "250m", None)
+    b, bm = app_pods(ns, "azure-vote-back", "655476c7f7", [(nodes[0], 150)], "100m", "250m")
+    msg = "0/1 nodes are available: 1 Insufficient cpu."
+    waiting = pending_replicas(ns, "azure-vote-front", "7977d8866f", 4, "1", msg)
+    for w in (*p, *waiting):
+        w["spec"]["containers"][0]["resources"]["requests"]["cpu"] = "1"
+    nodecpu_case(
+        "nodecpu-azuredocs13276-single-pool-pending",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/MicrosoftDocs/azure-docs/issues/13276",
+            "when scaling up to 5 replicas new pods stay in pending state",
+            "github-issue",
+            "azure-vote-front-7977d8866f-6h5d2   0/1       Pending   0          7h",
+            "problem",
+            "autoscaler-disabled",
+            ["az aks nodepool", "-n nodepool1"],
+            ["one node aks-nodepool1-18994837-0", "azure-vote-front 5 desired, 1 available; 4 Pending"],
+            ["CPU use and requests", "the pool's autoscaler off and its quota"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p, *b, *waiting],
+            "nodemetrics": [node_metrics(nodes[0], 3700)],
+            "podmetrics": [*metrics, *m, *bm],
+            "replicasets": [
+                replicaset(ns, "azure-vote-front-7977d8866f", "azure-vote-front", 5, 1, {"app": "azure-vote-front"}),
+                replicaset(ns, "azure-vote-back-655476c7f7", "azure-vote-back", 1, 1, {"app": "azure-vote-back"}),
+            ],
+            "horizontalpodautoscalers": [],
+        },
+        azure=arm_records([{"name": "nodepool1", "count": 1, "mode": "System", "enableAutoScaling": False}]),
+    )
+
+
+@case
+def nodecpu_aks2345_pending_pods_quota() -> None:
+    """Azure/AKS#2345: cluster-autoscaler failures when scaling to many nodes or hitting quota limits: the pool
+    may grow, the region's vCPU quota may not."""
+    ns = "jobs"
+    nodes = [aks_node("userpool", "61523309", i) for i in range(5)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods(ns, "trainer", "6c8f5d7b9", [(n, 3500) for n in nodes], "3", "4")
+    msg = "0/5 nodes are available: 5 Insufficient cpu."
+    waiting = pending_replicas(ns, "trainer", "6c8f5d7b9", 4, "3", msg)
+    nodecpu_case(
+        "nodecpu-aks2345-pending-pods-quota",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/Azure/AKS/issues/2345",
+            "[cluster-autoscaler] failures when scaling to large numbers of nodes or hitting quota limits",
+            "github-issue",
+            "[cluster-autoscaler] failures when scaling to large numbers of nodes or hitting quota limits",
+            "problem",
+            "vm-quota-exceeded",
+            ["az quota update", "standardDDSv5Family"],
+            ["scale-ups that fail at the quota"],
+            ["pool sizes, the quota figures (20 of 20 DDSv5 vCPUs)", "the trainer workload"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p, *waiting],
+            "nodemetrics": [node_metrics(n, 3750) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "replicasets": [replicaset(ns, "trainer-6c8f5d7b9", "trainer", 9, 5, {"app": "trainer"})],
+            "horizontalpodautoscalers": [],
+        },
+        azure=arm_records(
+            [
+                {
+                    "name": "nodepool1",
+                    "count": 2,
+                    "mode": "System",
+                    "enableAutoScaling": False,
+                    "nodeTaints": ["CriticalAddonsOnly=true:NoSchedule"],
+                },
+                {
+                    "name": "userpool",
+                    "count": 5,
+                    "mode": "User",
+                    "enableAutoScaling": True,
+                    "minCount": 1,
+                    "maxCount": 20,
+                },
+            ],
+            {"standardDDSv5Family": (20, 20)},
+        ),
+    )
+
+
 def main() -> None:
     for fn in CASES.values():
         fn()

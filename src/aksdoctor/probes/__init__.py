@@ -43,7 +43,7 @@ PROBES: dict[str, ProbeSpec] = register(
     volumes.claims_bound,
     volumes.mount_state,
     capacity.scale_out,
-    nodes.pods_waiting_for_capacity,
+    workloads.pods_waiting_for_capacity,
 )
 
 __all__ = ["PROBES", "ProbeSpec", "probe", "register"]

@@ -165,6 +165,32 @@ def user_pods_on_system_pool(ev: Evidence) -> Outcome:
     return Outcome.yes(head, **facts)
 
 
+# Scheduler texts that say a pod waits for capacity (noderesources/fit.go), not for a label or a volume
+_CAPACITY_REASONS = ("Insufficient ", "Too many pods")
+
+
+@probe("nodes.pods_waiting_for_capacity")
+def pods_waiting_for_capacity(ev: Evidence) -> Outcome:
+    """Do pods wait for a node (Pending, unschedulable for CPU, memory or pod slots), so capacity must follow?"""
+    waiting = []
+    for pod in ev.list("pods"):
+        if dig(pod, "status.phase") != "Pending" or dig(pod, "spec.nodeName"):
+            continue
+        condition = next((c for c in dig(pod, "status.conditions", []) or [] if c.get("type") == "PodScheduled"), {})
+        message = str(condition.get("message") or "")
+        if condition.get("reason") == "Unschedulable" and any(r in message for r in _CAPACITY_REASONS):
+            waiting.append((f"{dig(pod, 'metadata.namespace')}/{dig(pod, 'metadata.name')}", message))
+    if not waiting:
+        return Outcome.no(("no pod is Pending for CPU, memory or pod slots", "Pods (cluster-wide list)"))
+    waiting.sort()  # the same first pod from a bundle as from the API server (etcd key order)
+    ref, message = waiting[0]
+    more = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
+    text = f"{len(waiting)} pod(s) wait for capacity: {ref}{more}: {' '.join(message.split())[:300]}"
+    # the pool and the quota answer first; what else holds on the hot nodes is kept as "also" notes
+    notes = [n for n in other_findings(ev, skip="pool") if not n.startswith("also: the region's")]
+    return Outcome.yes((text, f"Pod {ref} condition PodScheduled"), pending_pods=[r for r, _ in waiting], notes=notes)
+
+
 # ---- shared reads and findings (memoized on the Evidence) ---------------------------------------
 @dataclass(frozen=True)
 class ContainerCpu:
