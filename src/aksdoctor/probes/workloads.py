@@ -378,11 +378,13 @@ def hpa_states(ev: Evidence) -> list[HpaState]:
             if pod.owner:
                 key = (pod.namespace, *pod.owner)
                 usage[key] = usage.get(key, 0.0) + pod.usage_m
+    # namespaces whose top pods' ReplicaSets could not be tied to a Deployment (ReplicaSets not readable)
+    unresolved = {ns for (ns, kind, _name) in usage if kind == "ReplicaSet"}
     out = []
     for hpa in ev.list("horizontalpodautoscalers"):
         ref = dig(hpa, "spec.scaleTargetRef", {}) or {}
         key = (str(dig(hpa, "metadata.namespace", "")), str(ref.get("kind", "")), str(ref.get("name", "")))
-        if key not in usage and key[1] == "Deployment":
+        if key not in usage and key[1] == "Deployment" and key[0] in unresolved:
             # ReplicaSets not readable (or not captured): the pods are the Deployment's by its selector
             matched = _usage_by_selector(ev, key)
             if matched:
