@@ -219,9 +219,10 @@ def cases() -> dict[str, dict[str, Any]]:
             "hpa": {"name": "web", "min": 2, "max": 6, "target": 80, "current": 165, "value": "660m"},
             "azure": {"pools": [*standard, Pool(USER_POOL, "User", 3, True, 2, 10)], "quota": quota_ok},
         },
+        # A User pool exists, but the System pool has no CriticalAddonsOnly taint and user pods land on it (on a
+        # single-pool cluster that is a note, not the cause: there is nowhere else for them to run).
         "nodecpu-user-pods-on-system-pool": {
             "nodes": [f"aks-{SYS_POOL}-31718369-vmss00000{i}" for i in range(3)],
-            "user_nodes": [],
             "workloads": [
                 web(
                     "500m",
@@ -230,7 +231,10 @@ def cases() -> dict[str, dict[str, Any]]:
                 ),
                 checkout("500m", "1", [(f"aks-{SYS_POOL}-31718369-vmss00000{i}", 900) for i in range(3)]),
             ],
-            "azure": {"pools": [Pool(SYS_POOL, "System", 3, True, 3, 5)], "quota": quota_ok},
+            "azure": {
+                "pools": [Pool(SYS_POOL, "System", 3, True, 3, 5), Pool(USER_POOL, "User", 3)],
+                "quota": quota_ok,
+            },
         },
         "nodecpu-autoscaler-disabled": busy
         | {"azure": {"pools": [*standard, Pool(USER_POOL, "User", 3)], "quota": quota_ok}},

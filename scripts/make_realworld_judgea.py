@@ -724,6 +724,866 @@ def pending_aks2665_backoff_no_message_too_many_pods() -> None:
     )
 
 
+@case
+def pending_aks3439_failed_upgrade_left_cordoned() -> None:
+    """Azure/AKS#3439: a node-image upgrade blocked by a PDB failed and left one node cordoned; the other nodes
+    are full, the cordoned one has room."""
+    ns = "orders"
+    nodes = aks_pool_nodes("nodepool1", "25014432", 3, cpu="1900m", memory="5Gi")
+    nodes[2] = node(nodes[2]["metadata"]["name"], pool="nodepool1", cpu="1900m", memory="5Gi", cordoned=True)
+    nodes[2]["metadata"]["labels"]["kubernetes.azure.com/node-image-version"] = (
+        "AKSUbuntu-1804gen2containerd-2023.01.10"
+    )
+    fill = [filler(ns, "backend", n["metadata"]["name"], "1500m", "1Gi") for n in nodes[:2]]
+    msg = (
+        "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu. preemption: 0/3 nodes are "
+        "available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+    )
+    target, rs = pending_app(ns, "api", "6f8d7c5b9", "w7k2m", {"cpu": "500m", "memory": "256Mi"}, msg)
+    write_case(
+        "pending-aks3439-failed-upgrade-left-cordoned",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/Azure/AKS/issues/3439",
+            "[BUG] Failed (automated) node-image upgrade leaves node cordoned",
+            "github-issue",
+            "Due to a restrictive PDB, one nodepool could not upgrade in time, the nodepool went into Failed state. "
+            "One of the nodes stayed cordoned.",
+            "problem",
+            "nodes-not-ready",
+            [f"kubectl uncordon {nodes[2]['metadata']['name']}"],
+            ["a failed node-image upgrade leaves one node cordoned"],
+            ["3 nodes, their load and the pending pod", "the scheduler message"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*fill, target],
+            "replicasets": [rs],
+            "events": [event(target, "FailedScheduling", msg, count=8)],
+            "configmaps": [],
+        },
+    )
+
+
+@case
+def pending_gitpod2622_hostnetwork_and_master_taint() -> None:
+    """gitpod-io/gitpod#2622: hostNetwork: true on a two-node cluster; the worker already runs a pod holding the
+    port, the other node is a tainted control-plane node."""
+    ns = "default"
+    master = node(
+        "k8s-master",
+        cpu="4",
+        memory="8Gi",
+        vm="bare-metal",
+        taints=[{"key": "node-role.kubernetes.io/master", "effect": "NoSchedule"}],
+        labels={"node-role.kubernetes.io/master": ""},
+    )
+    worker = node("k8s-worker-1", cpu="4", memory="8Gi", vm="bare-metal")
+    ports = [{"containerPort": 8080, "hostPort": 8080, "name": "http", "protocol": "TCP"}]
+    image = "eu.gcr.io/gitpod-core-dev/build/proxy:v0.5.0"
+    msg = (
+        "0/2 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 1 node(s) had taint "
+        "{node-role.kubernetes.io/master: }, that the pod didn't tolerate."
+    )
+    running = pod(
+        ns,
+        "proxy-7d6b9c8f5-q2vxn",
+        [container("proxy", image, {"cpu": "100m", "memory": "64Mi"}, ports=ports)],
+        node_name="k8s-worker-1",
+        owner_ref=("ReplicaSet", "proxy-7d6b9c8f5"),
+        labels={"component": "proxy"},
+    )
+    target = pod(
+        ns,
+        "proxy-7d6b9c8f5-m8t4r",
+        [container("proxy", image, {"cpu": "100m", "memory": "64Mi"}, ports=ports)],
+        owner_ref=("ReplicaSet", "proxy-7d6b9c8f5"),
+        labels={"component": "proxy"},
+        message=msg,
+        created=T1,
+    )
+    for p in (running, target):
+        p["spec"]["hostNetwork"] = True
+        p["spec"]["dnsPolicy"] = "ClusterFirstWithHostNet"
+    write_case(
+        "pending-gitpod2622-hostnetwork-and-master-taint",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/gitpod-io/gitpod/issues/2622",
+            "When using hostNetwork: true results in not enough ports.",
+            "github-issue",
+            "1 node(s) didn't have free ports for the requested pod ports, 1 node(s) had taint "
+            "{node-role.kubernetes.io/master: }, that the pod didn't tolerate.",
+            "problem",
+            "host-port-conflict",
+            ["deployment/proxy", "hostPort"],
+            ["the scheduler message (pre-1.25 taint wording)", "hostNetwork: true", "a master-tainted second node"],
+            ["the proxy Deployment, its replicas and port 8080", "node sizes"],
+        ),
+        files={
+            "nodes": [master, worker],
+            "pods": [running, target],
+            "replicasets": [replicaset(ns, "proxy-7d6b9c8f5", "proxy", 2, 1, {"component": "proxy"})],
+            "events": [event(target, "FailedScheduling", msg)],
+        },
+    )
+
+
+@case
+def pending_k3d104_daemonset_svclb_ports_taken() -> None:
+    """k3d-io/k3d#104: k3s's service load balancer DaemonSet for istio-ingressgateway asks for hostPorts 80/443,
+    which traefik's svclb pod already holds on the only node."""
+    ns = "istio-system"
+    n = node("k3d-k3s-default-server", cpu="4", memory="8Gi", vm="k3s")
+    image = "rancher/klipper-lb:v0.1.1"
+
+    def lb(name: str, port: int) -> dict[str, Any]:
+        return container(
+            name,
+            image,
+            ports=[{"containerPort": port, "hostPort": port, "protocol": "TCP"}],
+            env=[{"name": "SRC_PORT", "value": str(port)}, {"name": "DEST_PROTO", "value": "TCP"}],
+        )
+
+    traefik = pod(
+        "kube-system",
+        "svclb-traefik-7qj4d",
+        [lb("lb-port-80", 80), lb("lb-port-443", 443)],
+        node_name=n["metadata"]["name"],
+        owner_ref=("DaemonSet", "svclb-traefik"),
+        labels={"app": "svclb-traefik"},
+    )
+    msg = "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports."
+    target = pod(
+        ns,
+        "svclb-istio-ingressgateway-92p9s",
+        [lb("lb-port-15020", 15020), lb("lb-port-80", 80), lb("lb-port-443", 443)],
+        owner_ref=("DaemonSet", "svclb-istio-ingressgateway"),
+        labels={"app": "svclb-istio-ingressgateway"},
+        message=msg,
+        created=T1,
+    )
+    write_case(
+        "pending-k3d104-daemonset-svclb-ports-taken",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/k3d-io/k3d/issues/104",
+            "[HELP] 1 node(s) didn't have free ports for the requested pod ports",
+            "github-issue",
+            "1 node(s) didn't have free ports for the requested pod ports",
+            "problem",
+            "host-port-conflict",
+            ["daemonset/svclb-istio-ingressgateway", "-n istio-system", "/ports/0/hostPort"],
+            ["the pod svclb-istio-ingressgateway-92p9s, its DaemonSet, image and host ports 15020/80/443"],
+            ["traefik's svclb pod holding 80/443 (the usual k3s cause)", "node size"],
+        ),
+        files={"nodes": [n], "pods": [traefik, target], "events": [event(target, "FailedScheduling", msg)]},
+    )
+
+
+@case
+def pending_threadr68_gpu_node_without_device_plugin() -> None:
+    """carverauto/threadr#68: an AKS GPU pool created with an image that exposes no nvidia.com/gpu (capacity shows
+    cpu, ephemeral-storage, hugepages, memory, pods only): a pod asking for a GPU fits no node."""
+    ns = "threadr"
+    gpu = node(
+        "aks-gpu-46663711-vmss000000",
+        pool="gpu",
+        cpu="3860m",
+        memory="24832340Ki",
+        pods=30,
+        vm="Standard_NC4as_T4_v3",
+        capacity_cpu="4",
+    )
+    sys_ = node("aks-nodepool1-46663711-vmss000000", pool="nodepool1", cpu="1900m", memory="5Gi", taints=[TAINT_SYS])
+    msg = (
+        "0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) had untolerated taint "
+        "{CriticalAddonsOnly: true}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming "
+        "pod, 1 Preemption is not helpful for scheduling."
+    )
+    target, rs = pending_app(
+        ns,
+        "ollama",
+        "5d9c7b8f6",
+        "k4v8p",
+        {"cpu": "1", "memory": "4Gi"},
+        msg,
+        limits={"nvidia.com/gpu": "1"},
+        image="ollama/ollama:0.1.30",
+    )
+    target["spec"]["containers"][0]["resources"]["requests"]["nvidia.com/gpu"] = "1"
+    write_case(
+        "pending-threadr68-gpu-node-without-device-plugin",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/carverauto/threadr/issues/68",
+            "Configure Nvidia Container Runtime in AKS",
+            "github-issue",
+            "Capacity: cpu: 4, ephemeral-storage: 129886128Ki, hugepages-1Gi: 0, hugepages-2Mi: 0, memory: 28736340Ki, "
+            "pods: 30",
+            "inconclusive",
+            None,
+            [],
+            ["the GPU node's name, VM size and capacity without nvidia.com/gpu"],
+            ["the scheduler message", "the pending pod asking for one GPU", "allocatable from the capacity"],
+        ),
+        files={
+            "nodes": [gpu, sys_],
+            "pods": [target],
+            "replicasets": [rs],
+            "configmaps": [],
+            "events": [event(target, "FailedScheduling", msg)],
+        },
+    )
+
+
+# ---- nodecpu ------------------------------------------------------------------------------------
+SUB = "3f2b7c1e-8d4a-4b6f-9e2d-7a1c5b8e0f42"
+EXAMPLE_ARM = OUT.parent.parent / "examples" / "bundles" / "nodecpu-autoscaler-max-reached" / "azure" / "arm.jsonl"
+
+
+def aks_node(
+    pool: str,
+    pool_id: str,
+    i: int,
+    *,
+    mode: str = "user",
+    cpu: str = "3860m",
+    vm: str = "Standard_D4ds_v5",
+    taints: list[dict[str, str]] | None = None,
+    capacity_cpu: str = "4",
+) -> dict[str, Any]:
+    """An AKS node of cluster rg-shop-prod/aks-prod (its providerID names the subscription and scale set)."""
+    name = f"aks-{pool}-{pool_id}-vmss{i:06d}"
+    n = node(name, pool=pool, cpu=cpu, memory="12Gi", vm=vm, taints=taints, capacity_cpu=capacity_cpu)
+    n["metadata"]["labels"] |= {
+        "kubernetes.azure.com/mode": mode,
+        "kubernetes.azure.com/cluster": "MC_rg-shop-prod_aks-prod_westeurope",
+    }
+    n["spec"]["providerID"] = (
+        f"azure:///subscriptions/{SUB}/resourceGroups/mc_rg-shop-prod_aks-prod_westeurope/providers/"
+        f"Microsoft.Compute/virtualMachineScaleSets/aks-{pool}-{pool_id}-vmss/virtualMachines/{i}"
+    )
+    return n
+
+
+def node_metrics(n: dict[str, Any], cpu_m: int) -> dict[str, Any]:
+    return {
+        "apiVersion": "metrics.k8s.io/v1beta1",
+        "kind": "NodeMetrics",
+        "metadata": {"name": n["metadata"]["name"], "labels": n["metadata"]["labels"]},
+        "timestamp": T2,
+        "window": "20.035s",
+        "usage": {"cpu": f"{cpu_m}m", "memory": "4012344Ki"},
+    }
+
+
+def pod_metrics(p: dict[str, Any], cpu_m: dict[str, int]) -> dict[str, Any]:
+    return {
+        "apiVersion": "metrics.k8s.io/v1beta1",
+        "kind": "PodMetrics",
+        "metadata": {
+            "name": p["metadata"]["name"],
+            "namespace": p["metadata"]["namespace"],
+            "labels": p["metadata"].get("labels", {}),
+        },
+        "timestamp": T2,
+        "window": "15.011s",
+        "containers": [{"name": c, "usage": {"cpu": f"{m}m", "memory": "256Mi"}} for c, m in cpu_m.items()],
+    }
+
+
+def app_pods(
+    ns: str, app: str, rs_hash: str, placed: list[tuple[dict[str, Any], int]], request: str, limit: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Running replicas of a Deployment (pods, their PodMetrics) on the given nodes with their CPU use."""
+    pods, metrics = [], []
+    rs = f"{app}-{rs_hash}"
+    for i, (n, used) in enumerate(placed):
+        p = pod(
+            ns,
+            f"{rs}-{h(app + str(i))}",
+            [
+                container(
+                    app,
+                    f"contoso.azurecr.io/{app}:2.1.0",
+                    {"cpu": request, "memory": "512Mi"},
+                    {"cpu": limit, "memory": "1Gi"} if limit else {"memory": "1Gi"},
+                )
+            ],
+            node_name=n["metadata"]["name"],
+            owner_ref=("ReplicaSet", rs),
+            labels={"app": app},
+        )
+        pods.append(p)
+        metrics.append(pod_metrics(p, {app: used}))
+    return pods, metrics
+
+
+def hpa(
+    ns: str, name: str, target: str, lo: int, hi: int, current: int, utilization: int, target_pct: int = 70
+) -> dict[str, Any]:
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": name, "namespace": ns, "uid": uid("hpa", ns, name)},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": target},
+            "minReplicas": lo,
+            "maxReplicas": hi,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": target_pct}},
+                }
+            ],
+        },
+        "status": {
+            "currentReplicas": current,
+            "desiredReplicas": current,
+            "currentMetrics": [
+                {"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": utilization}}}
+            ],
+            "conditions": [
+                {"type": "ScalingActive", "status": "True", "reason": "ValidMetricFound", "lastTransitionTime": T1}
+            ],
+        },
+    }
+
+
+def apiservice(available: bool, reason: str = "Passed", message: str = "all checks passed") -> dict[str, Any]:
+    return {
+        "apiVersion": "apiregistration.k8s.io/v1",
+        "kind": "APIService",
+        "metadata": {"name": "v1beta1.metrics.k8s.io", "uid": uid("apiservice", "v1beta1.metrics.k8s.io")},
+        "spec": {
+            "group": "metrics.k8s.io",
+            "version": "v1beta1",
+            "service": {"name": "metrics-server", "namespace": "kube-system", "port": 443},
+        },
+        "status": {
+            "conditions": [
+                {
+                    "type": "Available",
+                    "status": "True" if available else "False",
+                    "reason": reason,
+                    "message": message,
+                    "lastTransitionTime": T1,
+                }
+            ]
+        },
+    }
+
+
+def arm_records(pools: list[dict[str, Any]], usages: dict[str, tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    """The managed cluster, compute usages and VM sizes of examples/bundles/nodecpu-autoscaler-max-reached (shapes
+    from the public ARM examples), with this case's agent pools and usages."""
+    recs = [json.loads(line) for line in EXAMPLE_ARM.read_text(encoding="utf-8").splitlines() if line.strip()]
+    template = recs[1]["body"]["properties"]["agentPoolProfiles"][-1]
+    profiles = [template | p for p in pools]
+    for p in profiles:
+        if not p.get("enableAutoScaling"):
+            p.pop("minCount", None)
+            p.pop("maxCount", None)
+            p["enableAutoScaling"] = False
+    recs[0]["body"]["value"][0]["properties"]["agentPoolProfiles"] = profiles
+    recs[1]["body"]["properties"]["agentPoolProfiles"] = profiles
+    for u in recs[2]["body"]["value"]:
+        if usages and u["name"]["value"] in usages:
+            u["currentValue"], u["limit"] = usages[u["name"]["value"]]
+    return recs
+
+
+def nodecpu_case(
+    slug: str,
+    *,
+    expected: dict[str, Any],
+    files: dict[str, list[dict[str, Any]]],
+    azure: list[dict[str, Any]] | None = None,
+    command: str = "aksdoctor nodecpu",
+) -> None:
+    write_case(slug, command=command, expected=expected, files=files, azure=azure)
+
+
+def system_node_metrics(nodes: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """kube-system DaemonSet pods on every node (kube-proxy), small and steady."""
+    pods, metrics = [], []
+    for n in nodes:
+        p = pod(
+            "kube-system",
+            f"kube-proxy-{h(n['metadata']['name'])}",
+            [container("kube-proxy", "mcr.microsoft.com/oss/kubernetes/kube-proxy:v1.30.6", {"cpu": "100m"})],
+            node_name=n["metadata"]["name"],
+            owner_ref=("DaemonSet", "kube-proxy"),
+            labels={"component": "kube-proxy"},
+        )
+        pods.append(p)
+        metrics.append(pod_metrics(p, {"kube-proxy": 20}))
+    return pods, metrics
+
+
+@case
+def nodecpu_aks1779_maxed_nodes_no_pending_pods() -> None:
+    """Azure/AKS#1779: nodes at ~100% CPU with the autoscaler on, but no pod is pending: the autoscaler acts on
+    requests, and the pods use far more than they request."""
+    nodes = [aks_node("nodepool1", "28157343", i, mode="system") for i in range(4)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods("default", "api", "6b9f7c8d5", [(n, 3700) for n in nodes], "250m", None)
+    # limits set high but present: no runaway; requests far below use
+    for x in p:
+        x["spec"]["containers"][0]["resources"]["limits"]["cpu"] = "4"
+    nodecpu_case(
+        "nodecpu-aks1779-maxed-nodes-no-pending-pods",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/Azure/AKS/issues/1779",
+            "nodepool autoscaling not working",
+            "github-issue",
+            "scheduler maxed out nodes (almost all go to or over 100% mem and cpu) ... The nodes can be maxed out but "
+            "do you have pods pending in your cluster? If there are no pending pods, autoscaler doesn't take action.",
+            "problem",
+            "cpu-requests-underestimated",
+            ["kubectl set resources deployment/api -n default", "--requests=cpu="],
+            ["4 nodes, autoscaling enabled, nodes at or over 100% CPU, no pending pods"],
+            ["the workload, its requests (250m) and use", "node sizes"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p],
+            "nodemetrics": [node_metrics(n, 3840) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "replicasets": [replicaset("default", "api-6b9f7c8d5", "api", 4, 4, {"app": "api"})],
+            "horizontalpodautoscalers": [],
+        },
+    )
+
+
+@case
+def nodecpu_autoscaler6690_usage_not_requests() -> None:
+    """kubernetes/autoscaler#6690: all nodes at 100% CPU usage, autoscaling enabled, no new node: the autoscaler
+    looks at requests only."""
+    nodes = [aks_node("userpool", "41170563", i) for i in range(3)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = [], []
+    for app, hash_, per in (("renderer", "7c9d5b6f8", 1900), ("ingest", "5f8b7d9c6", 1800)):
+        a, b = app_pods("media", app, hash_, [(n, per) for n in nodes], "200m", "2")
+        p += a
+        m += b
+    nodecpu_case(
+        "nodecpu-autoscaler6690-usage-not-requests",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/kubernetes/autoscaler/issues/6690",
+            "[AKS] Autoscale agentpool based on node-level CPU usage metrics",
+            "github-issue",
+            "In some circumstances, even if all nodes are at 100 % CPU usage and autoscaling is enabled, no new nodes "
+            "will be scheduled because the autoscaler only looks at CPU requests.",
+            "problem",
+            "cpu-requests-underestimated",
+            ["kubectl set resources deployment/", "-n media", "--requests=cpu="],
+            ["all nodes at 100% CPU usage, autoscaling enabled, no scale-up"],
+            ["two workloads and their requests", "3 nodes of Standard_D4ds_v5"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p],
+            "nodemetrics": [node_metrics(n, 3820) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "replicasets": [
+                replicaset("media", "renderer-7c9d5b6f8", "renderer", 3, 3, {"app": "renderer"}),
+                replicaset("media", "ingest-5f8b7d9c6", "ingest", 3, 3, {"app": "ingest"}),
+            ],
+            "horizontalpodautoscalers": [],
+        },
+    )
+
+
+@case
+def nodecpu_aksengine3449_metrics_not_available_yet() -> None:
+    """Azure/aks-engine#3449: `kubectl top nodes` says "metrics not available yet" while metrics-server Runs:
+    kubelet scrapes fail (401 Unauthorized), so metrics.k8s.io serves no NodeMetrics."""
+    nodes = [aks_node("agentpool", "57656757", i) for i in range(2)]
+    ms = pod(
+        "kube-system",
+        "metrics-server-6df44d5569-r2hj2",
+        [container("metrics-server", "mcr.microsoft.com/oss/kubernetes/metrics-server:v0.3.6", {"cpu": "44m"})],
+        node_name=nodes[0]["metadata"]["name"],
+        owner_ref=("ReplicaSet", "metrics-server-6df44d5569"),
+        labels={"k8s-app": "metrics-server"},
+    )
+    nodecpu_case(
+        "nodecpu-aksengine3449-metrics-not-available-yet",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/Azure/aks-engine/issues/3449",
+            "kubectl top nodes: error: metrics not available yet",
+            "github-issue",
+            "error: metrics not available yet",
+            "problem",
+            "metrics-unavailable",
+            ["kubectl -n kube-system logs -l k8s-app=metrics-server"],
+            ["kubectl top's error", "metrics-server-6df44d5569-r2hj2 Running 1/1", "APIService served"],
+            ["the empty NodeMetrics list (what 'not available yet' reads)", "node names from the metrics-server log"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [ms],
+            "nodemetrics": [],
+            "podmetrics": [],
+            "apiservice-metrics": [apiservice(True)],
+            "replicasets": [
+                replicaset(
+                    "kube-system", "metrics-server-6df44d5569", "metrics-server", 1, 1, {"k8s-app": "metrics-server"}
+                )
+            ],
+        },
+    )
+
+
+@case
+def nodecpu_metricsserver448_failed_discovery() -> None:
+    """kubernetes-sigs/metrics-server#448: kubectl top node -> ServiceUnavailable; the APIService fails its
+    discovery check."""
+    nodes = [aks_node("nodepool1", "19276340", i, mode="system") for i in range(2)]
+    msg = (
+        "failing or missing response from https://10.244.1.43:4443/apis/metrics.k8s.io/v1beta1: Get "
+        '"https://10.244.1.43:4443/apis/metrics.k8s.io/v1beta1": context deadline exceeded'
+    )
+    ms = pod(
+        "kube-system",
+        "metrics-server-7b4c8d9f6-5tqkz",
+        [container("metrics-server", "mcr.microsoft.com/oss/kubernetes/metrics-server:v0.7.2", {"cpu": "50m"})],
+        node_name=nodes[1]["metadata"]["name"],
+        owner_ref=("ReplicaSet", "metrics-server-7b4c8d9f6"),
+        labels={"k8s-app": "metrics-server"},
+    )
+    nodecpu_case(
+        "nodecpu-metricsserver448-failed-discovery",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/kubernetes-sigs/metrics-server/issues/448",
+            "kubectl top node Error from server (ServiceUnavailable): the server is currently unable to handle the request (get nodes.metrics.k8s.io)",
+            "github-issue",
+            "Error from server (ServiceUnavailable): the server is currently unable to handle the request (get nodes.metrics.k8s.io)",
+            "problem",
+            "metrics-unavailable",
+            ["kubectl get apiservice v1beta1.metrics.k8s.io -o yaml"],
+            ["the ServiceUnavailable error", "the APIService address 10.244.1.43 and 'context deadline exceeded'"],
+            ["AKS node names", "metrics-server version"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [ms],
+            "apiservice-metrics": [apiservice(False, "FailedDiscoveryCheck", msg)],
+            "replicasets": [
+                replicaset(
+                    "kube-system", "metrics-server-7b4c8d9f6", "metrics-server", 1, 1, {"k8s-app": "metrics-server"}
+                )
+            ],
+        },
+    )
+
+
+@case
+def nodecpu_scw43_metrics_server_pending_on_taint() -> None:
+    """stefanprodan/k8s-scw-baremetal#43: "metrics not available yet"; the dashboard shows metrics-server
+    Pending: "0/1 nodes are available: 1 node(s) had taints that the pod didn't tolerate"."""
+    n = node(
+        "arm-master-1",
+        cpu="4",
+        memory="8Gi",
+        vm="C1",
+        taints=[{"key": "node-role.kubernetes.io/master", "effect": "NoSchedule"}],
+        labels={"node-role.kubernetes.io/master": ""},
+    )
+    msg = "0/1 nodes are available: 1 node(s) had taints that the pod didn't tolerate."
+    ms = pod(
+        "kube-system",
+        "metrics-server-5c4b7d8f9-xk2pq",
+        [container("metrics-server", "k8s.gcr.io/metrics-server-arm:v0.3.1", {"cpu": "40m", "memory": "40Mi"})],
+        owner_ref=("ReplicaSet", "metrics-server-5c4b7d8f9"),
+        labels={"k8s-app": "metrics-server"},
+        message=msg,
+        created=T1,
+    )
+    nodecpu_case(
+        "nodecpu-scw43-metrics-server-pending-on-taint",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/stefanprodan/k8s-scw-baremetal/issues/43",
+            '"error: metrics not available yet"',
+            "github-issue",
+            "0/1 nodes are available: 1 node(s) had taints that the pod didn't tolerate.",
+            "problem",
+            "metrics-unavailable",
+            ["metrics-server", "tolerations", "node-role.kubernetes.io/master"],
+            ["kubectl top's error", "the scheduler message on metrics-server"],
+            ["the master taint (the repo's single-node arm setup)", "APIService state MissingEndpoints"],
+        ),
+        files={
+            "nodes": [n],
+            "pods": [ms],
+            "apiservice-metrics": [
+                apiservice(
+                    False,
+                    "MissingEndpoints",
+                    'endpoints for service/metrics-server in "kube-system" have no addresses with port name "https"',
+                )
+            ],
+            "replicasets": [
+                replicaset(
+                    "kube-system", "metrics-server-5c4b7d8f9", "metrics-server", 1, 0, {"k8s-app": "metrics-server"}
+                )
+            ],
+            "events": [event(ms, "FailedScheduling", msg)],
+            "configmaps": [],
+        },
+    )
+
+
+@case
+def nodecpu_aks4419_usage_not_in_pod_metrics() -> None:
+    """Azure/AKS#4419: the node is at 100% CPU, but the pods' metrics stay negligible (the load runs in cgroups
+    the pod metrics do not see): nothing the cluster shows explains it."""
+    nodes = [aks_node("evalpool", "36120874", i) for i in range(2)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods("judge", "evaluator", "84d6c9b7f", [(nodes[0], 40), (nodes[1], 35)], "500m", "2")
+    nodecpu_case(
+        "nodecpu-aks4419-usage-not-in-pod-metrics",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/Azure/AKS/issues/4419",
+            "[BUG] CPU-intensive workload within a cgroup within a pod loads node's CPU to 100%, but is not visible in pod's metrics thus blocking HPA",
+            "github-issue",
+            "The CPU consumption on the node increases to 100%. But the CPU consumption in the pod as reported by "
+            "'kubectl top' or PERF table in the Log Analytics workspace remains negligible",
+            "inconclusive",
+            None,
+            [],
+            ["node at 100% while the pod's metrics stay negligible"],
+            ["pool name, node count, the evaluator Deployment"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p],
+            "nodemetrics": [node_metrics(n, 3850) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "replicasets": [replicaset("judge", "evaluator-84d6c9b7f", "evaluator", 2, 2, {"app": "evaluator"})],
+            "horizontalpodautoscalers": [],
+        },
+    )
+
+
+def pending_replicas(ns: str, app: str, rs_hash: str, count: int, request: str, message: str) -> list[dict[str, Any]]:
+    rs = f"{app}-{rs_hash}"
+    return [
+        pod(
+            ns,
+            f"{rs}-{h(app + 'pending' + str(i))}",
+            [container(app, f"contoso.azurecr.io/{app}:2.1.0", {"cpu": request, "memory": "512Mi"})],
+            owner_ref=("ReplicaSet", rs),
+            labels={"app": app},
+            message=message,
+            created=T1,
+        )
+        for i in range(count)
+    ]
+
+
+@case
+def nodecpu_k8s59888_hpa_at_max_without_replicasets() -> None:
+    """kubernetes/kubernetes#59888: HPA production-magento sits at maxReplicas and wants more. The capture has the
+    Deployment but no ReplicaSets (a read-only role without replicasets), so the HPA is matched by its selector."""
+    ns = "default"
+    nodes = [aks_node("userpool", "30417762", i) for i in range(3)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods(ns, "production-magento", "5d8c7f9b6", [(n, 1250) for n in nodes for _ in range(3)], "1", "2")
+    dep = deployment(ns, "production-magento", 9, {"app": "production-magento"}, p[0]["spec"])
+    nodecpu_case(
+        "nodecpu-k8s59888-hpa-at-max-without-replicasets",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/kubernetes/kubernetes/issues/59888",
+            "HPA is refuses to autoscale if DesiredReplicas > MaxReplicas (but I want it to scale up to MaxReplicas)",
+            "github-issue",
+            'As a test, I increased my "MaxReplica" from 200 to 400. I was finally able to see my pods scale up',
+            "problem",
+            "hpa-at-max-replicas",
+            ["kubectl patch hpa production-magento -n default", "maxReplicas"],
+            ["the HPA name, Deployment target and the fix the reporter found (raise maxReplicas)"],
+            [
+                "9 replicas at a maximum of 9 (the report's 200 scaled down)",
+                "CPU at 125% of request, target 80%",
+                "no ReplicaSets in the capture",
+            ],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p],
+            "nodemetrics": [node_metrics(n, 3800) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "deployments": [dep],
+            "horizontalpodautoscalers": [hpa(ns, "production-magento", "production-magento", 3, 9, 9, 125, 80)],
+        },
+    )
+
+
+@case
+def nodecpu_n8n51_pending_pods_pool_at_max() -> None:
+    """n8n-io/terraform-aws-n8n#51: the HPAs scaled to their maxima, 15 pods Pending with Insufficient cpu, and the
+    node group at its maximum: capacity cannot follow, whatever the HPA says."""
+    ns = "n8n"
+    nodes = [aks_node("userpool", "52841190", i) for i in range(6)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods(ns, "n8n-main", "7b5d9c8f4", [(n, 1700) for n in nodes for _ in range(2)], "1500m", "2")
+    msg = "0/6 nodes are available: 6 Insufficient cpu. preemption: 0/6 nodes are available: 6 No preemption victims found for incoming pod."
+    waiting = pending_replicas(ns, "n8n-main", "7b5d9c8f4", 15, "1500m", msg)
+    nodecpu_case(
+        "nodecpu-n8n51-pending-pods-pool-at-max",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/n8n-io/terraform-aws-n8n/issues/51",
+            "Default HPA max replicas exceed schedulable capacity of the default node group",
+            "github-issue",
+            "the HPAs scaled toward their maxima and left 15 pods Pending with `Insufficient cpu` while the cluster "
+            "autoscaler was already at `node_max`",
+            "problem",
+            "autoscaler-max-reached",
+            ["az aks nodepool update", "-n userpool", "--update-cluster-autoscaler"],
+            ["15 pods Pending with Insufficient cpu", "node group at its maximum of 6", "HPA at its maximum of 20"],
+            ["the cloud (the report is EKS; rebuilt as an AKS pool)", "12 running replicas on 6 nodes"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p, *waiting],
+            "nodemetrics": [node_metrics(n, 3600) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "replicasets": [replicaset(ns, "n8n-main-7b5d9c8f4", "n8n-main", 27, 12, {"app": "n8n-main"})],
+            "horizontalpodautoscalers": [hpa(ns, "n8n-main", "n8n-main", 2, 20, 20, 115, 80)],
+        },
+        azure=arm_records(
+            [
+                {
+                    "name": "nodepool1",
+                    "count": 2,
+                    "mode": "System",
+                    "enableAutoScaling": False,
+                    "nodeTaints": ["CriticalAddonsOnly=true:NoSchedule"],
+                },
+                {
+                    "name": "userpool",
+                    "count": 6,
+                    "mode": "User",
+                    "enableAutoScaling": True,
+                    "minCount": 2,
+                    "maxCount": 6,
+                },
+            ]
+        ),
+    )
+
+
+@case
+def nodecpu_azuredocs13276_single_pool_pending() -> None:
+    """MicrosoftDocs/azure-docs#13276: the tutorial's azure-vote-front scaled to 5 on a one-node cluster
+    (aks-nodepool1-18994837-0): 4 replicas stay Pending; the single pool does not autoscale."""
+    ns = "default"
+    nodes = [aks_node("nodepool1", "18994837", 0, mode="system")]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods(ns, "azure-vote-front", "7977d8866f", [(nodes[0], 3300)], "250m", None)
+    b, bm = app_pods(ns, "azure-vote-back", "655476c7f7", [(nodes[0], 150)], "100m", "250m")
+    msg = "0/1 nodes are available: 1 Insufficient cpu."
+    waiting = pending_replicas(ns, "azure-vote-front", "7977d8866f", 4, "1", msg)
+    for w in (*p, *waiting):
+        w["spec"]["containers"][0]["resources"]["requests"]["cpu"] = "1"
+    nodecpu_case(
+        "nodecpu-azuredocs13276-single-pool-pending",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/MicrosoftDocs/azure-docs/issues/13276",
+            "when scaling up to 5 replicas new pods stay in pending state",
+            "github-issue",
+            "azure-vote-front-7977d8866f-6h5d2   0/1       Pending   0          7h",
+            "problem",
+            "autoscaler-disabled",
+            ["az aks nodepool", "-n nodepool1"],
+            ["one node aks-nodepool1-18994837-0", "azure-vote-front 5 desired, 1 available; 4 Pending"],
+            ["CPU use and requests", "the pool's autoscaler off and its quota"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p, *b, *waiting],
+            "nodemetrics": [node_metrics(nodes[0], 3700)],
+            "podmetrics": [*metrics, *m, *bm],
+            "replicasets": [
+                replicaset(ns, "azure-vote-front-7977d8866f", "azure-vote-front", 5, 1, {"app": "azure-vote-front"}),
+                replicaset(ns, "azure-vote-back-655476c7f7", "azure-vote-back", 1, 1, {"app": "azure-vote-back"}),
+            ],
+            "horizontalpodautoscalers": [],
+        },
+        azure=arm_records([{"name": "nodepool1", "count": 1, "mode": "System", "enableAutoScaling": False}]),
+    )
+
+
+@case
+def nodecpu_aks2345_pending_pods_quota() -> None:
+    """Azure/AKS#2345: cluster-autoscaler failures when scaling to many nodes or hitting quota limits: the pool
+    may grow, the region's vCPU quota may not."""
+    ns = "jobs"
+    nodes = [aks_node("userpool", "61523309", i) for i in range(5)]
+    pods, metrics = system_node_metrics(nodes)
+    p, m = app_pods(ns, "trainer", "6c8f5d7b9", [(n, 3500) for n in nodes], "3", "4")
+    msg = "0/5 nodes are available: 5 Insufficient cpu."
+    waiting = pending_replicas(ns, "trainer", "6c8f5d7b9", 4, "3", msg)
+    nodecpu_case(
+        "nodecpu-aks2345-pending-pods-quota",
+        expected=expect(
+            "nodecpu",
+            "https://github.com/Azure/AKS/issues/2345",
+            "[cluster-autoscaler] failures when scaling to large numbers of nodes or hitting quota limits",
+            "github-issue",
+            "[cluster-autoscaler] failures when scaling to large numbers of nodes or hitting quota limits",
+            "problem",
+            "vm-quota-exceeded",
+            ["az quota update", "standardDDSv5Family"],
+            ["scale-ups that fail at the quota"],
+            ["pool sizes, the quota figures (20 of 20 DDSv5 vCPUs)", "the trainer workload"],
+        ),
+        files={
+            "nodes": nodes,
+            "pods": [*pods, *p, *waiting],
+            "nodemetrics": [node_metrics(n, 3750) for n in nodes],
+            "podmetrics": [*metrics, *m],
+            "replicasets": [replicaset(ns, "trainer-6c8f5d7b9", "trainer", 9, 5, {"app": "trainer"})],
+            "horizontalpodautoscalers": [],
+        },
+        azure=arm_records(
+            [
+                {
+                    "name": "nodepool1",
+                    "count": 2,
+                    "mode": "System",
+                    "enableAutoScaling": False,
+                    "nodeTaints": ["CriticalAddonsOnly=true:NoSchedule"],
+                },
+                {
+                    "name": "userpool",
+                    "count": 5,
+                    "mode": "User",
+                    "enableAutoScaling": True,
+                    "minCount": 1,
+                    "maxCount": 20,
+                },
+            ],
+            {"standardDDSv5Family": (20, 20)},
+        ),
+    )
+
+
 def main() -> None:
     for fn in CASES.values():
         fn()

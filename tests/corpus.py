@@ -137,6 +137,11 @@ class Verdict:
         return not self.misses
 
 
+def _with_nested(cause: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cause and the causes a hand-over nested under it (their fixes are part of the answer)."""
+    return [cause, *(n for child in cause.get("nested", []) for n in _with_nested(child))]
+
+
 def _label(status: str | None, cause: str | None) -> str:
     return f"{status}/{cause}" if cause else str(status)
 
@@ -172,7 +177,7 @@ def judge(case: Path, code: int, report: dict[str, Any] | None, stderr: str = ""
         verdict.misses.append("the cause is named without evidence")
     if re.search(r"<[a-z_]+>", top.get("title", "")):
         verdict.misses.append(f"the title leaves a name unfilled: {top['title']!r}")
-    commands = "\n".join(f["command"] for f in top.get("fix", []))
+    commands = "\n".join(f["command"] for c in _with_nested(top) for f in c.get("fix", []))
     for text in exp.get("fix_must_name", []):
         if text not in commands:
             verdict.misses.append(f"fix does not name {text!r}")

@@ -125,7 +125,15 @@ def test_no_azure_names_what_could_not_be_checked(cli):
             "grant": "run live with Azure access (az login), or capture the bundle with it",
         }
     ]
-    assert [s["outcome"] for s in report["trace"]] == ["hot", "no", "no", "no", "no", "unknown"]
+    assert [(s["probe"], s["outcome"]) for s in report["trace"]] == [
+        ("nodes.cpu_pressure", "hot"),
+        ("nodes.pods_waiting_for_capacity", "no"),
+        ("workloads.runaway_pod", "no"),
+        ("workloads.requests_underestimated", "no"),
+        ("workloads.hpa_at_max", "no"),
+        ("workloads.user_pods_on_system_pool", "no"),
+        ("pool.autoscaler", "unknown"),
+    ]
 
 
 def test_text_report_draws_the_node_chart(cli):

@@ -142,3 +142,52 @@ def test_namespace_is_found_in_a_bundle_and_unknown_pods_get_suggestions(cli):
     assert json.loads(result.stdout)["target"] == {"kind": "Pod", "namespace": "shop", "name": POD}
     wrong = cli("pending", "checkout-6c5f9d7b8-q7k2x", "-n", "shop", "--bundle", str(example("pending-healthy")))
     assert wrong.exit_code == 2 and f"did you mean: {POD}" in wrong.stderr
+
+
+def test_a_quota_failure_outranks_the_anti_affinity_the_walk_reached(cli, tmp_path):
+    """The pod needs a node of its own (anti-affinity) and the autoscaler's scale-up for it failed on quota: the
+    quota is why no node comes, so it ranks first and the anti-affinity is kept as 'also seen'."""
+    import shutil
+
+    import yaml
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(
+        example("pending-pod-anti-affinity-unsatisfiable"), bundle, ignore=shutil.ignore_patterns("expected.json")
+    )
+    error = (
+        'Code="QuotaExceeded" Message="Operation could not be completed as it results in exceeding approved '
+        "standardDDSv5Family Cores quota. Additional details - Deployment Model: Resource Manager, Location: westeurope, "
+        'Current Limit: 20, Current Usage: 20, Additional Required: 4, (Minimum) New Limit Required: 24."'
+    )
+    status = {
+        "nodeGroups": [
+            {
+                "name": "aks-userpool-24817365-vmss",
+                "health": {"cloudProviderTarget": 3, "minSize": 1, "maxSize": 6},
+                "scaleUp": {"status": "Backoff", "backoffInfo": {"errorCode": "QuotaExceeded", "errorMessage": error}},
+            }
+        ]
+    }
+    configmap = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "name": "cluster-autoscaler-status",
+            "namespace": "kube-system",
+            "uid": "c0a8f1e2-0000-4000-8000-000000000001",
+        },
+        "data": {"status": yaml.safe_dump(status)},
+    }
+    (bundle / "kubernetes" / "configmaps.yaml").write_text(
+        yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [configmap]}), encoding="utf-8"
+    )
+    result = cli("pending", "cache-7b6d5f8c9-m4t7z", "-n", "shop", "--bundle", str(bundle), "-o", "json")
+    report = json.loads(result.stdout)
+    assert [c["id"] for c in report["causes"]] == ["vm-quota-exceeded"]
+    assert "--resource-name standardDDSv5Family" in report["causes"][0]["fix"][0]["command"]
+    assert "value=24" in report["causes"][0]["fix"][0]["command"]
+    assert any(
+        n.startswith("also seen: No node satisfies the pod's required pod anti-affinity") for n in report["notes"]
+    )
+    assert report["trace"][-1]["probe"] == "capacity.scale_out" and report["trace"][-1]["outcome"] == "quota"

@@ -220,3 +220,76 @@ def test_gauges_reach_the_diagnosis_and_every_renderer(validate_report):
     text.render(d, console)
     shown = console.export_text()
     assert "aks-nodepool1-0  ███████████████████░   95.9%  3700/3860m" in shown
+
+
+@probe("test.local_oddity")
+def local_oddity(ev):
+    """Is there a local oddity?"""
+    return Outcome.yes(("two pods repel each other", "Pod x"), pool="userpool")
+
+
+@probe("test.capacity_limit", outcomes=("quota", "room"))
+def capacity_limit(ev):
+    """Can a new node come?"""
+    return Outcome.of("quota", ("standardDDSv5Family: 20 of 20 vCPUs used", "usages"), family="standardDDSv5Family")
+
+
+def _ranked_book(rules):
+    probes = register(local_oddity, capacity_limit, forbidden)
+    cause = {"summary": "s", "fix": ["echo {pool} {family}"], "docs": "https://example.com"}
+    data = {
+        "id": "main",
+        "title": "t",
+        "start": "odd",
+        "nodes": {
+            "odd": {"probe": "test.local_oddity", "on": {"yes": "cause/local", "no": "room"}},
+            "room": {"probe": "test.capacity_limit", "on": {"quota": "cause/quota", "room": "denied"}},
+            "denied": {
+                "probe": "test.forbidden",
+                "on": {"yes": "cause/local", "no": "healthy", "unknown": "cause/local"},
+            },
+        },
+        "causes": {
+            "local": {"title": "Local oddity", **cause},
+            "quota": {"title": "Quota", "rank": "capacity", **cause},
+        },
+        "outrank": rules,
+    }
+    return probes, parse_runbook(data, probes, source="main.yaml", stem="main")
+
+
+def _run(probes, book, start=None):
+    if start:
+        book.start = start
+    ev = Evidence(kube=_empty_kube(), azure=None, target=Target("Pod", "x", "shop"), options=Options())
+    return Engine(probes, {"main": book}).run("main", ev, source=SourceInfo(mode="bundle"))
+
+
+def test_a_capacity_explanation_the_run_saw_outranks_the_local_cause():
+    probes, book = _ranked_book([{"probe": "test.capacity_limit", "answer": "quota", "cause": "quota"}])
+    d = _run(probes, book)
+    assert [c.id for c in d.causes] == ["quota"]
+    assert d.causes[0].fix[0].command == "echo userpool standardDDSv5Family"  # facts of both probes
+    assert "also seen: Local oddity (local); quota ranks first: it is why capacity cannot follow" in d.notes
+    assert [(s.probe, s.outcome) for s in d.trace] == [("test.local_oddity", "yes"), ("test.capacity_limit", "quota")]
+
+
+def test_without_an_outrank_rule_the_walk_decides():
+    probes, book = _ranked_book([])
+    assert [c.id for c in _run(probes, book).causes] == ["local"]
+
+
+def test_a_cause_reached_through_an_unanswered_question_is_not_high_confidence():
+    probes, book = _ranked_book([])
+    d = _run(probes, book, start="denied")
+    assert d.causes[0].id == "local" and d.causes[0].confidence == "medium"
+    assert d.skipped[0].probe == "test.forbidden"
+
+
+def test_outrank_rules_are_validated():
+    from aksdoctor.errors import RunbookError
+
+    with pytest.raises(RunbookError, match="must declare rank cluster or capacity"):
+        _ranked_book([{"probe": "test.capacity_limit", "answer": "quota", "cause": "local"}])
+    with pytest.raises(RunbookError, match="has no answer 'full'"):
+        _ranked_book([{"probe": "test.capacity_limit", "answer": "full", "cause": "quota"}])

@@ -75,7 +75,8 @@ def test_forbidden_pod_metrics_still_checks_the_pool_and_names_the_grant(cli, tm
         server.forbid("list", "pods", group="metrics.k8s.io")
         code, report, _ = _live(cli, kubeconfig)
     assert code == 1 and report["causes"][0]["id"] == "autoscaler-max-reached"
-    assert [s["outcome"] for s in report["trace"]][:5] == ["hot", "unknown", "unknown", "unknown", "unknown"]
+    # no pod waits for capacity; then the four hygiene checks cannot read PodMetrics
+    assert [s["outcome"] for s in report["trace"]][:6] == ["hot", "no", "unknown", "unknown", "unknown", "unknown"]
     skipped = {s["probe"]: s for s in report["skipped"]}
     assert "403 Forbidden" in skipped["workloads.runaway_pod"]["reason"]
     assert "'list' on resource 'pods' (apiGroup metrics.k8s.io)" in skipped["workloads.runaway_pod"]["grant"]

@@ -83,7 +83,8 @@ class Engine:
             if dest in book.nodes:
                 name = dest
                 continue
-            self._leaf(book, dest, ev, facts, evidence, walk, deadline)
+            self._leaf(book, dest, ev, facts, evidence, walk, deadline, via_unknown=outcome.answer == UNKNOWN)
+            self._outrank(book, futures, ev, facts, walk, deadline)
             return walk
         raise AssertionError("runbook walk did not end")  # validation rejects cycles
 
@@ -96,6 +97,8 @@ class Engine:
         evidence: list[Fact],
         walk: _Walk,
         deadline: float,
+        *,
+        via_unknown: bool = False,
     ) -> None:
         if dest == "healthy":
             walk.status = Status.HEALTHY
@@ -106,6 +109,9 @@ class Engine:
         template = book.causes[dest[len("cause/") :]]
         facts.update(_coordinates_for(template, ev, facts))
         cause = build_cause(template, facts, evidence)
+        if via_unknown and not facts.get("confidence") and cause.confidence == "high":
+            # the last question could not be answered (see skipped): the cause stands on what was read, not on all
+            cause.confidence = "medium"
         walk.status = Status.PROBLEM
         walk.causes.append(cause)
         if template.handover and (not template.handover_when or facts.get(template.handover_when)):
@@ -122,6 +128,46 @@ class Engine:
         for extra in facts.get("followups") or []:
             if extra in book.causes and all(c.id != extra for c in walk.causes):
                 walk.causes.append(build_cause(book.causes[extra], facts, evidence))
+
+    def _outrank(
+        self,
+        book: Runbook,
+        futures: dict[str, Future[tuple[Outcome, int]]],
+        ev: Evidence,
+        facts: dict[str, Any],
+        walk: _Walk,
+        deadline: float,
+    ) -> None:
+        """A higher-level explanation the same run saw (a quota, a full subnet: `outrank` in the runbook) ranks
+        above the local cause the walk reached; the local one is kept as an "also seen" note."""
+        if not walk.causes or not book.outrank:
+            return
+        reached = book.causes.get(walk.causes[0].id)
+        if reached is None or reached.rank != "local":
+            return
+        for rule in book.outrank:
+            if rule.probe not in futures:
+                continue
+            outcome, ms = _result(futures[rule.probe], rule.probe, deadline)
+            if outcome.answer != rule.answer:
+                continue
+            template = book.causes[rule.cause]
+            merged = dict(facts)
+            merged.update({k: v for k, v in outcome.facts.items() if v is not None and k not in ("notes", "gauges")})
+            merged.update(_coordinates_for(template, ev, merged))
+            cause = build_cause(template, merged, [*walk.evidence, *_facts(rule.probe, outcome)])
+            local = walk.causes[0]
+            spec = self.probes[rule.probe]
+            walk.trace.append(Step(rule.probe, outcome.answer, ms, node="outrank", question=spec.question))
+            walk.skipped.extend(outcome.skipped)
+            walk.notes.extend(_notes(outcome.facts))
+            walk.notes.append(
+                f"also seen: {local.title} ({local.id}); {template.id} ranks first: it is why capacity cannot follow"
+                if template.rank == "capacity"
+                else f"also seen: {local.title} ({local.id}); {template.id} ranks first: it explains it one level up"
+            )
+            walk.causes = [cause, *walk.causes[1:]]
+            return
 
 
 class _Walk:

@@ -20,8 +20,11 @@ LEAVES = ("healthy", "inconclusive")
 CONFIDENCES = ("high", "medium", "low")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 _NODE_KEYS = {"probe", "on", "question"}
-_CAUSE_KEYS = {"title", "summary", "fix", "docs", "confidence", "handover", "handover_when"}
-_TOP_KEYS = {"id", "title", "description", "target", "start", "nodes", "causes"}
+_CAUSE_KEYS = {"title", "summary", "fix", "docs", "confidence", "handover", "handover_when", "rank"}
+_TOP_KEYS = {"id", "title", "description", "target", "start", "nodes", "causes", "outrank"}
+# How far up a cause explains: a cluster feature off, a capacity limit (quota, subnet, autoscaler), a local oddity
+# of the object. A higher-level explanation the run saw outranks the local cause the walk reached (`outrank`).
+RANKS = ("cluster", "capacity", "local")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,16 @@ class CauseTemplate:
     confidence: str = "high"
     handover: str = ""
     handover_when: str = ""
+    rank: str = "local"
+
+
+@dataclass(frozen=True)
+class Outrank:
+    """When `probe` answered `answer` in the same run, `cause` ranks above a lower-ranked cause the walk reached."""
+
+    probe: str
+    answer: str
+    cause: str
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,7 @@ class Runbook:
     causes: dict[str, CauseTemplate]
     path: str = ""
     probe_ids: tuple[str, ...] = field(default=())
+    outrank: tuple[Outrank, ...] = field(default=())
 
 
 def load_runbook(path: Path | str, probes: dict[str, Any], *, known_runbooks: frozenset[str] | None = None) -> Runbook:
@@ -114,6 +128,7 @@ def parse_runbook(
     used = {dest[len("cause/") :] for n in nodes.values() for dest in n.on.values() if dest.startswith("cause/")}
     unused = sorted(set(causes) - used)
     v.check(not unused, "", f"causes no branch leads to: {unused}")
+    outrank = _outrank(v, data.get("outrank") or [], nodes, causes, probes)
     return Runbook(
         id=data["id"],
         title=str(data["title"]),
@@ -124,7 +139,25 @@ def parse_runbook(
         causes=causes,
         path=source,
         probe_ids=tuple(dict.fromkeys(n.probe for n in nodes.values())),
+        outrank=outrank,
     )
+
+
+def _outrank(
+    v: _Validator, raw: Any, nodes: dict[str, Node], causes: dict[str, CauseTemplate], probes: dict[str, Any]
+) -> tuple[Outrank, ...]:
+    v.check(isinstance(raw, list), "outrank", "outrank is a list of {probe, answer, cause}")
+    out = []
+    used = {n.probe for n in nodes.values()}
+    for item in raw:
+        v.check(isinstance(item, dict) and set(item) == {"probe", "answer", "cause"}, "outrank", f"bad entry {item!r}")
+        probe, answer, cause = str(item["probe"]), _answer(item["answer"]), str(item["cause"])
+        v.check(probe in used, "outrank", f"probe {probe!r} is not asked by this runbook")
+        v.check(answer in probes[probe].outcomes, "outrank", f"{probe} has no answer {answer!r}")
+        v.check(cause in causes, "outrank", f"unknown cause {cause!r}")
+        v.check(causes[cause].rank != "local", "outrank", f"cause {cause} must declare rank cluster or capacity")
+        out.append(Outrank(probe, answer, cause))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)
@@ -201,6 +234,8 @@ def _cause(v: _Validator, cid: str, raw: Any) -> CauseTemplate:
     v.check(str(raw["docs"]).startswith("https://"), where, "docs must be an https link")
     confidence = raw.get("confidence", "high")
     v.check(confidence in CONFIDENCES, where, f"confidence must be one of {CONFIDENCES}")
+    rank = raw.get("rank", "local")
+    v.check(rank in RANKS, where, f"rank must be one of {RANKS}")
     fixes = []
     for raw_fix in raw["fix"]:
         item = {"command": raw_fix} if isinstance(raw_fix, str) else raw_fix
@@ -221,6 +256,7 @@ def _cause(v: _Validator, cid: str, raw: Any) -> CauseTemplate:
         confidence=confidence,
         handover=str(raw.get("handover", "")),
         handover_when=str(raw.get("handover_when", "")),
+        rank=rank,
     )
 
 

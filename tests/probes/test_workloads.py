@@ -182,8 +182,7 @@ def test_requests_close_to_usage_are_fine(tmp_path):
     assert workloads.requests_underestimated(ev).answer == "no"
 
 
-def test_user_pods_on_an_untainted_system_node(tmp_path):
-    name = "aks-nodepool1-31718369-vmss000000"
+def _system_node_with_user_pods(name: str) -> list[dict[str, Any]]:
     objects = [node(name, mode="system"), node_metrics(name, "3700m")]
     for p, usage in (
         (pod("shop", "web-1", cpu="1", limit="2", owner=("DaemonSet", "x"), on=name), "100m"),
@@ -191,11 +190,26 @@ def test_user_pods_on_an_untainted_system_node(tmp_path):
         (pod("shop", "api-1", cpu="1", limit="2", owner=("StatefulSet", "api"), on=name), "3000m"),
     ):
         objects += [p, pod_metrics(p["metadata"]["namespace"], p["metadata"]["name"], usage)]
+    return objects
+
+
+def test_user_pods_on_an_untainted_system_node(tmp_path):
+    name = "aks-nodepool1-31718369-vmss000000"
+    user = "aks-userpool-24817365-vmss000000"
+    objects = [*_system_node_with_user_pods(name), node(user), node_metrics(user, "900m")]
     outcome = workloads.user_pods_on_system_pool(evidence(tmp_path, objects))
     assert outcome.answer == "yes"
     assert outcome.facts["user_workloads"] == ["statefulset/api (shop)"]  # DaemonSet and kube-system pods are system
     assert outcome.facts["system_taints"] == "CriticalAddonsOnly=true:NoSchedule"
-    assert outcome.facts["needs_user_pool"] is True
+    assert outcome.facts["needs_user_pool"] is False  # a User pool exists: the taint moves them there
+
+
+def test_on_a_single_pool_cluster_user_pods_on_the_system_pool_are_a_note(tmp_path):
+    name = "aks-nodepool1-31718369-vmss000000"
+    outcome = workloads.user_pods_on_system_pool(evidence(tmp_path, _system_node_with_user_pods(name)))
+    assert outcome.answer == "no"
+    [note] = outcome.facts["notes"]
+    assert "the cluster's only pool" in note and "az aks nodepool add --mode User" in note
 
 
 def test_a_tainted_system_node_is_not_flagged(tmp_path):

@@ -53,6 +53,7 @@ PROBES: dict[str, ProbeSpec] = register(
     upgrade.pdbs,
     upgrade.surge,
     upgrade.manual_drain,
+    workloads.pods_waiting_for_capacity,
 )
 
 __all__ = ["PROBES", "ProbeSpec", "probe", "register"]

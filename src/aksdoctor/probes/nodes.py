@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ApiError, DataUnavailable, NotCaptured, NotFound, TargetNotFound
-from ..model import Gauge, Outcome
+from ..model import Gauge, Outcome, Target
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
 from .image_ref import closest
@@ -288,8 +288,20 @@ def metrics_down(ev: Evidence, *, failure: str | None) -> MetricsUnavailable | N
                 state += f": {available['message']}"
     pods_line, pods = _metrics_server_pods(ev)
     evidence = [(state, source), (pods_line, f"Pods in kube-system -l {METRICS_SERVER_SELECTOR}")]
-    facts = {"metrics_state": state, "metrics_server_pods": pods}
+    facts: dict[str, Any] = {"metrics_state": state, "metrics_server_pods": pods}
+    pending = _pending_metrics_server(ev)
+    if pending:  # metrics-server cannot start: the pending runbook names why (a taint, capacity) and its fix
+        facts |= {"metrics_server_pending": pending, "handover_target": Target("Pod", pending, "kube-system")}
     return MetricsUnavailable(state, evidence=evidence, facts=facts)
+
+
+def _pending_metrics_server(ev: Evidence) -> str:
+    try:
+        pods = ev.list("pods", "kube-system", labels=METRICS_SERVER_SELECTOR)
+    except DataUnavailable:
+        return ""
+    unscheduled = [p for p in pods if dig(p, "status.phase") == "Pending" and not dig(p, "spec.nodeName")]
+    return str(dig(unscheduled[0], "metadata.name", "")) if unscheduled else ""
 
 
 def _metrics_server_pods(ev: Evidence) -> tuple[str, list[str]]:

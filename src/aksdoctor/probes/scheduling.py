@@ -653,6 +653,16 @@ def _resource_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, view: C
         "max_pods": min((v.node.allocatable.pods for v in candidates), default=0),
         "candidate_nodes": [v.node.name for v in candidates],
     }
+    unoffered = sorted(
+        k for k, v in fit.requests.other.items() if v > 0 and not any(k in n.allocatable.other for n in view.nodes)
+    )
+    if fit.category == "other-resource" and unoffered:
+        gpu = " (a GPU pool needs the NVIDIA device plugin DaemonSet or the GPU operator to advertise it)"
+        gpu = gpu if any("gpu" in k for k in unoffered) else ""
+        facts["notes"] = [
+            f"no node advertises {', '.join(unoffered)} in its allocatable{gpu}: a node of the same pools cannot "
+            "help; check `kubectl describe node` Capacity"
+        ]
     if fit.category == "cpu" and best_cpu.node.free.cpu >= 10:
         facts["suggested_cpu_request"] = format_cpu(math.floor(best_cpu.node.free.cpu / 10) * 10)
     if fit.category == "memory" and best_mem.node.free.memory >= 2**20:

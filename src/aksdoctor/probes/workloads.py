@@ -20,6 +20,7 @@ from . import quota
 from .nodes import NodeCpu, cpu_of, cpu_picture
 from .quantity import format_cpu, parse_quantity
 from .registry import probe
+from .scheduling import selector_matches
 
 TOP_PODS = 5
 MAX_OTHER_NODES = 4  # hot nodes beyond the first get one line each, up to this many
@@ -130,6 +131,14 @@ def user_pods_on_system_pool(ev: Evidence) -> Outcome:
     if found is None:
         modes = sorted({f"{n.pool} ({n.mode or 'mode unknown'})" for n, _ in hot_pods(ev)})
         return Outcome.no(f"hot nodes' pools: {', '.join(modes)}; no untainted System pool runs mostly user pods")
+    pools = {n.pool for n in cpu_picture(ev).nodes}
+    if len(pools) == 1:  # the only pool: the user pods have nowhere else to run, so this is not why the node is hot
+        note = (
+            f"user pods use {_share(found.user_usage_m, found.pods_usage_m)} of the pod CPU on {found.node.name}, a "
+            f"node of System pool {found.node.pool}, the cluster's only pool: a User pool (`az aks nodepool add "
+            "--mode User`) would keep them away from CoreDNS and metrics-server"
+        )
+        return Outcome.no(f"{found.node.pool} is the cluster's only pool: user pods have no other pool", notes=[note])
     node, user = found.node, found.user_pods
     owned = [p for p in user if p.owner]
     workloads = list(dict.fromkeys(f"{p.workload} ({p.namespace})" for p in user))
@@ -154,6 +163,32 @@ def user_pods_on_system_pool(ev: Evidence) -> Outcome:
         f"Node {node.name} label kubernetes.azure.com/mode=system and spec.taints",
     )
     return Outcome.yes(head, **facts)
+
+
+# Scheduler texts that say a pod waits for capacity (noderesources/fit.go), not for a label or a volume
+_CAPACITY_REASONS = ("Insufficient ", "Too many pods")
+
+
+@probe("nodes.pods_waiting_for_capacity")
+def pods_waiting_for_capacity(ev: Evidence) -> Outcome:
+    """Do pods wait for a node (Pending, unschedulable for CPU, memory or pod slots), so capacity must follow?"""
+    waiting = []
+    for pod in ev.list("pods"):
+        if dig(pod, "status.phase") != "Pending" or dig(pod, "spec.nodeName"):
+            continue
+        condition = next((c for c in dig(pod, "status.conditions", []) or [] if c.get("type") == "PodScheduled"), {})
+        message = str(condition.get("message") or "")
+        if condition.get("reason") == "Unschedulable" and any(r in message for r in _CAPACITY_REASONS):
+            waiting.append((f"{dig(pod, 'metadata.namespace')}/{dig(pod, 'metadata.name')}", message))
+    if not waiting:
+        return Outcome.no(("no pod is Pending for CPU, memory or pod slots", "Pods (cluster-wide list)"))
+    waiting.sort()  # the same first pod from a bundle as from the API server (etcd key order)
+    ref, message = waiting[0]
+    more = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
+    text = f"{len(waiting)} pod(s) wait for capacity: {ref}{more}: {' '.join(message.split())[:300]}"
+    # the pool and the quota answer first; what else holds on the hot nodes is kept as "also" notes
+    notes = [n for n in other_findings(ev, skip="pool") if not n.startswith("also: the region's")]
+    return Outcome.yes((text, f"Pod {ref} condition PodScheduled"), pending_pods=[r for r, _ in waiting], notes=notes)
 
 
 # ---- shared reads and findings (memoized on the Evidence) ---------------------------------------
@@ -343,10 +378,17 @@ def hpa_states(ev: Evidence) -> list[HpaState]:
             if pod.owner:
                 key = (pod.namespace, *pod.owner)
                 usage[key] = usage.get(key, 0.0) + pod.usage_m
+    # namespaces whose top pods' ReplicaSets could not be tied to a Deployment (ReplicaSets not readable)
+    unresolved = {ns for (ns, kind, _name) in usage if kind == "ReplicaSet"}
     out = []
     for hpa in ev.list("horizontalpodautoscalers"):
         ref = dig(hpa, "spec.scaleTargetRef", {}) or {}
         key = (str(dig(hpa, "metadata.namespace", "")), str(ref.get("kind", "")), str(ref.get("name", "")))
+        if key not in usage and key[1] == "Deployment" and key[0] in unresolved:
+            # ReplicaSets not readable (or not captured): the pods are the Deployment's by its selector
+            matched = _usage_by_selector(ev, key)
+            if matched:
+                usage[key] = matched
         if key in usage:
             ratio, metric = _hpa_ratio(hpa)
             out.append(
@@ -362,6 +404,29 @@ def hpa_states(ev: Evidence) -> list[HpaState]:
                 )
             )
     return sorted(out, key=lambda s: (not s.wants_more, -s.usage_m, s.namespace, s.name))
+
+
+def _usage_by_selector(ev: Evidence, key: tuple[str, str, str]) -> float:
+    """CPU of the hot nodes' top pods that the Deployment's spec.selector matches (pods still owned by a
+    ReplicaSet whose Deployment could not be read)."""
+    ns, _kind, name = key
+    try:
+        deployment = ev.get("deployments", name, ns)
+    except (DataUnavailable, NotFound):
+        return 0.0
+    selector = dig(deployment, "spec.selector")
+    labels = {
+        str(dig(p, "metadata.name", "")): dig(p, "metadata.labels", {}) or {}
+        for p in ev.list("pods")
+        if dig(p, "metadata.namespace") == ns
+    }
+    total = 0.0
+    for _node, pods in hot_pods(ev):
+        for pod in pods[:TOP_PODS]:
+            owned = pod.namespace == ns and pod.owner and pod.owner[0] == "ReplicaSet"
+            if owned and selector_matches(selector, labels.get(pod.name, {})):
+                total += pod.usage_m
+    return total
 
 
 def other_findings(ev: Evidence, *, skip: str) -> list[str]:
@@ -417,7 +482,7 @@ def _hpa_line(ev: Evidence) -> str | None:
 
 def _system_pool_line(ev: Evidence) -> str | None:
     found = system_pool_use(ev)
-    if found is None:
+    if found is None or len({n.pool for n in cpu_picture(ev).nodes}) == 1:  # the only pool: its probe notes it
         return None
     return (
         f"user pods use {_share(found.user_usage_m, found.pods_usage_m)} of the pod CPU on {found.node.name}, "
