@@ -82,20 +82,31 @@ def create_failures(ev: Evidence) -> Outcome:
     if creator is None:
         return Outcome.of("none", "the Deployment has no ReplicaSet for its current revision yet")
     creator_name = f"{creator.get('kind', 'ReplicaSet')} {dig(creator, 'metadata.name')}"
+    # The ReplicaSet controller sets ReplicaFailure (reason FailedCreate, the API error as message) on the
+    # ReplicaSet and the Deployment controller copies it: the same answer as the events, without them.
     failure = next(
         (
             c
-            for c in dig(r.deployment, "status.conditions", []) or []
+            for obj in (r.deployment, r.new_rs or {})
+            for c in dig(obj, "status.conditions", []) or []
             if c.get("type") == "ReplicaFailure" and c.get("status") == "True"
         ),
         None,
     )
     try:
         failures = [e for e in ev.events_for(creator) if e.get("reason") == "FailedCreate"]
-    except DataUnavailable:
-        if failure is None:
+    except DataUnavailable as exc:
+        if failure is None and r.kind != "Deployment":
             raise
-        failures = []  # the Deployment's ReplicaFailure condition carries the same message
+        failures = []
+        if failure is None:
+            out = Outcome.of(
+                "none",
+                f"the events of {creator_name} were not read; {r.kind} {r.name} reports no ReplicaFailure condition",
+                confidence="medium",
+            )
+            out.skipped = [Skipped("rollout.create_failures", f"could not {exc.what}: {exc.reason}", exc.grant)]
+            return out
     if failures:
         event = failures[-1]
         message = " ".join(str(event.get("message", "")).split())
@@ -574,6 +585,12 @@ def _liveness(
         startup |= {"periodSeconds": 10, "failureThreshold": 30}
         facts["startup_patch"] = _json(
             [{"op": "add", "path": field_path.replace("livenessProbe", "startupProbe"), "value": startup}]
+        )
+    if kind == "startup" and not facts.get("probe_port_mismatch") and probe_spec and index is not None:
+        # the start-up window is failureThreshold x periodSeconds: give it three times what it has
+        threshold = int(probe_spec.get("failureThreshold", 3) or 3)
+        facts["threshold_patch"] = _json(
+            [{"op": "add", "path": f"{field_path}/failureThreshold", "value": max(threshold * 3, 30)}]
         )
     tail = _log_tail(ev, ns, name, cname)
     if tail:
