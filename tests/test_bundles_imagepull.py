@@ -70,3 +70,94 @@ def test_text_report_shows_cause_evidence_fix_and_path(cli):
     assert "$ kubectl set image deployment/web web=contososhop.azurecr.io/shop/web:1.4.1 -n shop" in out
     assert "decision path" in out and "tag-missing" in out
     assert "\x1b[" not in out  # no colour codes when not a terminal
+
+
+# ---- every container, digests, unknown wordings (issue 12) ----------------------------------------
+REALWORLD = EXAMPLES.parent.parent / "tests" / "realworld"
+
+
+def _report(cli, bundle, pod, ns):
+    result = cli("imagepull", pod, "-n", ns, "--bundle", str(bundle), "-o", "json")
+    return json.loads(result.stdout)
+
+
+def test_an_ephemeral_debug_container_that_cannot_pull_is_found_and_not_fixed_through_the_workload(cli):
+    report = _report(cli, REALWORLD / "imagepull-ephemeral-debugger-bogus-image", "shell-6874dcdd7f-rv5vd", "default")
+    assert report["status"] == "problem"
+    facts = " ".join(e["fact"] for e in report["evidence"])
+    assert "ephemeral debug container debugger-r2gq7 waits in ImagePullBackOff for image bogus" in facts
+    commands = [f["command"] for c in report["causes"] for f in c["fix"]]
+    assert not any("set image deployment/" in c or "set image replicaset/" in c for c in commands)
+    assert any("ephemeral (kubectl debug) container" in n for n in report["notes"])
+
+
+def test_a_pod_that_is_not_scheduled_is_never_healthy(cli):
+    report = _report(cli, REALWORLD / "imagepull-unscheduled-pod-is-not-healthy", "dep-6bfb4bc65d-9xk2l", "default")
+    assert report["status"] == "inconclusive"
+    assert any("not scheduled" in n for n in report["notes"])
+
+
+def test_a_sidecar_that_cannot_pull_is_named_as_such(cli, tmp_path):
+    import shutil
+
+    import yaml
+
+    bundle = tmp_path / "b"
+    shutil.copytree(REALWORLD / "imagepull-init-container-docker-hub-rate-limit", bundle)
+    pods = bundle / "kubernetes" / "pods.yaml"
+    doc = yaml.safe_load(pods.read_text())
+    doc["items"][0]["spec"]["initContainers"][0]["restartPolicy"] = "Always"
+    pods.write_text(yaml.safe_dump(doc))
+    report = _report(cli, bundle, "airflow-8bb784fd4-ncxnd", "default")
+    assert report["causes"][0]["id"] == "registry-rate-limited"
+    assert any("sidecar (init, restartPolicy Always) wait-for-db" in e["fact"] for e in report["evidence"])
+
+
+def _digest_pinned(tmp_path, manifests):
+    """The tag-exists example with its image pinned by a digest the repository does not hold."""
+    import shutil
+
+    bundle = tmp_path / "digest"
+    shutil.copytree(example("imagepull-image-now-available"), bundle)
+    digest = "sha256:" + "b" * 64
+    for path in (bundle / "kubernetes").glob("*.yaml"):
+        text = path.read_text().replace(
+            "contososhop.azurecr.io/shop/web:1.4.2", f"contososhop.azurecr.io/shop/web:1.4.2@{digest}"
+        )
+        path.write_text(text)
+    if manifests is not None:
+        rec = {
+            "method": "GET",
+            "url": "https://contososhop.azurecr.io/acr/v1/shop%2Fweb/_manifests?api-version=2021-07-01",
+            "status": 200,
+            "body": {"registry": "contososhop.azurecr.io", "imageName": "shop/web", "manifests": manifests},
+        }
+        with (bundle / "azure" / "arm.jsonl").open("a") as f:
+            f.write(json.dumps(rec) + "\n")
+    return bundle
+
+
+def test_a_tag_that_exists_does_not_make_a_digest_pinned_image_available(cli, tmp_path):
+    current = "sha256:" + "c" * 64
+    bundle = _digest_pinned(tmp_path, [{"digest": current, "tags": ["1.4.2"]}])
+    report = _report(cli, bundle, "web-7d9f8-x2x", "shop")
+    cause = report["causes"][0]
+    assert cause["id"] == "image-tag-not-found"  # not image-now-available: tag 1.4.2 exists, the digest does not
+    assert f"kubectl set image deployment/web web=contososhop.azurecr.io/shop/web:1.4.2@{current} -n shop" in [
+        f["command"] for f in cause["fix"]
+    ]
+    assert any("tag 1.4.2 exists but now points to" in e["fact"] for e in cause["evidence"])
+
+
+def test_a_digest_the_manifests_hold_is_available(cli, tmp_path):
+    bundle = _digest_pinned(tmp_path, [{"digest": "sha256:" + "b" * 64, "tags": []}])
+    report = _report(cli, bundle, "web-7d9f8-x2x", "shop")
+    assert report["causes"][0]["id"] == "image-now-available"
+
+
+def test_a_digest_not_checked_says_so(cli, tmp_path):
+    bundle = _digest_pinned(tmp_path, None)
+    report = _report(cli, bundle, "web-7d9f8-x2x", "shop")
+    assert report["causes"][0]["confidence"] == "medium"
+    assert any("was not verified" in e["fact"] for e in report["evidence"])
+    assert any("list manifests of repository shop/web" in s["reason"] for s in report["skipped"])

@@ -108,3 +108,99 @@ def test_liveness_kills_are_not_a_crash_loop_and_show_the_probe_against_the_star
     patch = next(f["command"] for f in cause["fix"] if "startupProbe" in f["command"])
     assert patch.startswith("kubectl patch deployment/web -n shop --type=json -p ")
     assert '"path":"/spec/template/spec/containers/0/startupProbe"' in patch
+
+
+# ---- issue 12: statefulset revisions, quota wordings, pods not captured ------------------------------
+REALWORLD = EXAMPLES.parent.parent / "tests" / "realworld"
+
+
+def _rw(cli, case):
+    command = (REALWORLD / case / "COMMAND").read_text().split()[1:]
+    result = cli(*command, "--bundle", str(REALWORLD / case), "-o", "json")
+    return json.loads(result.stdout)
+
+
+def test_a_statefulset_pod_left_on_a_bad_revision_after_a_rollback_is_deleted_not_undone(cli):
+    report = _rw(cli, "rollout-sts-67250-rollback-leaves-pod-on-bad-revision")
+    cause = report["causes"][0]
+    commands = [f["command"] for f in cause["fix"]]
+    assert commands[0] == "kubectl delete pod zookeeper-2 -n zookeeper"
+    assert not any("rollout undo" in c for c in commands)  # undo would return to the bad revision
+    facts = " ".join(e["fact"] for e in cause["evidence"])
+    assert (
+        "pod zookeeper-2 is left on revision zookeeper-84d5b6c9f7 while the StatefulSet wants zookeeper-7c9f6d8b5"
+        in facts
+    )
+    assert "OrderedReady" in facts
+
+
+def test_a_partition_above_the_stale_pod_is_lowered_instead(cli, tmp_path):
+    import shutil
+
+    import yaml
+
+    bundle = tmp_path / "b"
+    shutil.copytree(REALWORLD / "rollout-hyperlane-sts-crashloop-not-upgraded", bundle)
+    path = bundle / "kubernetes" / "statefulsets.yaml"
+    doc = yaml.safe_load(path.read_text())
+    doc["items"][0]["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = 1
+    path.write_text(yaml.safe_dump(doc))
+    result = cli("rollout", "sts/hyperlane-validator", "-n", "hyperlane", "--bundle", str(bundle), "-o", "json")
+    commands = [f["command"] for f in json.loads(result.stdout)["causes"][0]["fix"]]
+    assert "kubectl delete pod hyperlane-validator-0 -n hyperlane" not in commands
+    assert (
+        "kubectl patch statefulset/hyperlane-validator -n hyperlane -p "
+        '\'{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}\'' in commands
+    )
+
+
+def test_a_quota_that_requires_limits_is_quota_exceeded_with_the_limits_to_set(cli, tmp_path):
+    import shutil
+
+    import yaml
+
+    bundle = tmp_path / "b"
+    shutil.copytree(example("rollout-quota-exceeded"), bundle)
+    path = bundle / "kubernetes" / "events.yaml"
+    doc = yaml.safe_load(path.read_text())
+    doc["items"][0]["message"] = (
+        'Error creating: pods "web-5c9d7b6f4-8xk2p" is forbidden: failed quota: compute-resources: '
+        "must specify limits.cpu for: web; limits.memory for: web"
+    )
+    path.write_text(yaml.safe_dump(doc))
+    result = cli("rollout", "deploy/web", "-n", "shop", "--bundle", str(bundle), "-o", "json")
+    cause = json.loads(result.stdout)["causes"][0]
+    assert cause["id"] == "quota-exceeded"
+    commands = [f["command"] for f in cause["fix"]]
+    # the example's limits are cpu 4 / memory 512Mi; its requests 250m / 128Mi are what the fix copies
+    assert "kubectl set resources deployment/web -n shop -c web --limits=cpu=250m,memory=128Mi" in commands
+
+
+def test_a_first_revision_gets_no_rollout_undo(cli):
+    for case in ("rollout-m3o-quota-must-specify-first-revision", "rollout-hmcts-sts-failed-quota-requests"):
+        report = _rw(cli, case)
+        assert report["causes"][0]["id"] == "quota-exceeded"
+        assert not any("rollout undo" in f["command"] for f in report["causes"][0]["fix"]), case
+
+
+def test_without_the_pods_the_deployment_status_answers_and_says_the_pods_were_not_checked(cli, tmp_path):
+    import shutil
+
+    bundle = tmp_path / "b"
+    shutil.copytree(example("rollout-progress-deadline-exceeded"), bundle)
+    (bundle / "kubernetes" / "pods.yaml").unlink()
+    result = cli("rollout", "deploy/web", "-n", "shop", "--bundle", str(bundle), "-o", "json")
+    report = json.loads(result.stdout)
+    assert report["causes"][0]["id"] == "progress-deadline-exceeded"
+    assert report["causes"][0]["confidence"] == "medium"
+    assert any("the pods' cause was not checked" in s["reason"] for s in report["skipped"])
+
+
+def test_without_the_pods_an_unfinished_rollout_is_not_healthy(cli, tmp_path):
+    import shutil
+
+    bundle = tmp_path / "b"
+    shutil.copytree(example("rollout-in-progress"), bundle)
+    (bundle / "kubernetes" / "pods.yaml").unlink()
+    result = cli("rollout", "deploy/web", "-n", "shop", "--bundle", str(bundle), "-o", "json")
+    assert json.loads(result.stdout)["status"] == "inconclusive"

@@ -449,7 +449,8 @@ ROWS = [
         ),
         id="azure-docs-116188-aggregate-eof-401",
     ),
-    # Esri/arcgis-gitops#168: aggregate [oauth 401, blob not found, ...] -> the not-found answer wins.
+    # Esri/arcgis-gitops#168: aggregate [oauth 401, layer blob not found]. The blob ("could not fetch content
+    # descriptor ... from remote: not found") is not a missing tag or repository: the 401 decides.
     pytest.param(
         Row(
             'Failed to pull image "arcgisenterprise248c2940cb03b8d5.azurecr.io/docker-hub/esridocker/'
@@ -467,9 +468,10 @@ ROWS = [
             "8b88862709b9e904092864ab820830e0f1ff344aaf2ecc7c69b "
             "(application/vnd.docker.image.rootfs.diff.tar."
             "gzip) from remote: not found]",
-            K.NOT_FOUND,
+            K.UNAUTHORIZED,
             "arcgisenterprise248c2940cb03b8d5.azurecr.io/docker-hub/esridocker/enterprise-admin:11.4.0.6285",
             "arcgisenterprise248c2940cb03b8d5.azurecr.io",
+            status=401,
         ),
         id="esri-168-aggregate-401-and-not-found",
     ),
@@ -973,6 +975,19 @@ ROWS = [
             status=504,
         ),
         id="aks-358-504",
+    ),
+    # kubernetes-sigs/kube-network-policies#307: containerd 2 says "failed to resolve image", 1.32 back-off form.
+    pytest.param(
+        Row(
+            'Back-off pulling image "registry.k8s.io/networking/kube-network-policies:v1.0.0": ErrImagePull: rpc '
+            'error: code = NotFound desc = failed to pull and unpack image "registry.k8s.io/networking/kube-network-'
+            'policies:v1.0.0": failed to resolve image: registry.k8s.io/networking/kube-network-policies:v1.0.0: not '
+            "found",
+            K.NOT_FOUND,
+            "registry.k8s.io/networking/kube-network-policies:v1.0.0",
+            "registry.k8s.io",
+        ),
+        id="knp-307-failed-to-resolve-image",
     ),
     # cri-o/cri-o#1304 (auth endpoint EOF).
     pytest.param(

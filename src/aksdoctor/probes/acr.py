@@ -35,9 +35,26 @@ def tag_exists(ev: Evidence) -> Outcome:
     failing = failing_container(ev)
     if failing is None or failing.ref is None:
         return Outcome.unknown("no failing image")
+    out = _tag_exists(ev, failing)
+    if failing.kind == "ephemeral" and out.facts.get("suggested_image"):
+        # not in any template: `kubectl set image` cannot reach it, `kubectl debug` starts a new one
+        out.facts["debug_image"] = out.facts.pop("suggested_image")
+    return out
+
+
+def _tag_exists(ev: Evidence, failing: Any) -> Outcome:
     ref = failing.ref
     if not ref.is_acr:
+        if ref.digest:
+            return Outcome.of(
+                "not-acr",
+                f"{failing.image} is pinned by digest {ref.digest}; {ref.registry} is not an ACR, so whether that "
+                "digest exists was not verified (a tag that exists does not make the digest available)",
+                confidence="medium",
+            )
         return Outcome.of("not-acr", f"{ref.registry} is not an ACR: its tags are not listed", confidence="medium")
+    if ref.digest:
+        return _digest_exists(ev, failing.image, ref)
     if ref.tag is None:
         return Outcome.of("unverified", f"{failing.image} is pinned by digest: tags not compared", confidence="medium")
     try:
@@ -61,6 +78,52 @@ def tag_exists(ev: Evidence) -> Outcome:
     return Outcome.of(
         "tag-missing", (f"{ref.repository} has {len(tags)} tags, not {ref.tag}; closest: {shown}", src), **facts
     )
+
+
+def _digest_exists(ev: Evidence, image: str, ref: Any) -> Outcome:
+    """A digest-pinned image is pulled by its digest (a tag beside it is ignored): a tag that exists
+    proves nothing, the repository's manifests must hold the digest."""
+    src = f"ACR {ref.registry} repository {ref.repository} manifests"
+    facts: dict[str, Any] = {"tag": ref.digest, "pinned_digest": ref.digest}
+    try:
+        manifests = ev.acr_manifests(ref.registry, ref.repository)
+    except NotFound:
+        return Outcome.of(
+            "repo-missing", (f"{ref.registry} has no repository {ref.repository}", f"ACR {ref.registry}"), **facts
+        )
+    except DataUnavailable as exc:
+        out = Outcome.of(
+            "unverified",
+            f"{image} is pinned by digest {ref.digest}: the registry's manifests were not read, so whether it "
+            "exists was not verified",
+            confidence="medium",
+            **facts,
+        )
+        out.skipped = [Skipped("acr.tag_exists", f"could not {exc.what}: {exc.reason}", exc.grant)]
+        return out
+    digests = {str(m.get("digest")): m for m in manifests}
+    if ref.digest in digests:
+        tags = ", ".join(digests[ref.digest].get("tags") or []) or "untagged"
+        return Outcome.of(
+            "tag-exists", (f"digest {ref.digest} exists in {ref.registry}/{ref.repository} now ({tags})", src), **facts
+        )
+    by_tag = {t: str(m.get("digest")) for m in manifests for t in m.get("tags") or []}
+    if ref.tag and ref.tag in by_tag:
+        facts |= {
+            "closest_tags": [ref.tag],
+            "suggested_image": f"{ref.registry}/{ref.repository}:{ref.tag}@{by_tag[ref.tag]}",
+        }
+        text = (
+            f"{ref.repository} has no manifest {ref.digest}: the image is pinned by digest, and tag {ref.tag} "
+            f"exists but now points to {by_tag[ref.tag]}"
+        )
+    else:
+        suggestions = closest(ref.tag, list(by_tag), n=5) if ref.tag else []
+        facts["closest_tags"] = suggestions
+        if suggestions:
+            facts["suggested_image"] = f"{ref.registry}/{ref.repository}:{suggestions[0]}@{by_tag[suggestions[0]]}"
+        text = f"{ref.repository} has {len(manifests)} manifests, none with digest {ref.digest}"
+    return Outcome.of("tag-missing", (text, src), **facts)
 
 
 @probe("acr.kubelet_can_pull")

@@ -20,19 +20,50 @@ PULL_REASONS = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImag
 PULL_EVENT_REASONS = ("Failed", "FailedToRetrieveImagePullSecret", "BackOff", "InspectFailed", "ErrImageNeverPull")
 
 
-@probe("pod.image_pull_state", outcomes=("failing", "invalid-name", "not-failing"))
+@probe("pod.image_pull_state", outcomes=("failing", "invalid-name", "not-failing", "unchecked"))
 def image_pull_state(ev: Evidence) -> Outcome:
-    """Is a container of the pod waiting because its image cannot be pulled?"""
+    """Is a container of the pod (init, sidecar, app or ephemeral debug container) waiting because its image
+    cannot be pulled?"""
     failing = failing_container(ev)
     pod = target_pod(ev)
     ref = f"Pod {ev.target.namespace}/{ev.target.name}"
     if failing is None:
         phase = dig(pod, "status.phase", "Unknown")
+        unchecked = _unchecked_containers(pod)
+        if unchecked:
+            # "healthy" only when every container was seen past its pull: a pod that is not scheduled, or
+            # whose containers report no status, has not shown whether its images can be pulled
+            kinds = ", ".join(f"{kind} container {name}" for name, kind in unchecked)
+            why = (
+                "the pod is not scheduled to a node yet (`aksdoctor pending` explains why)"
+                if _unscheduled(pod)
+                else "the kubelet reports no state for them yet"
+            )
+            return Outcome.unknown(
+                (f"{kinds}: no image pulled yet and no pull error: {why}", ref),
+                phase=phase,
+                notes=[f"the images of {ev.target.name} were not checked: {why}"],
+            )
+        checked = len(_all_specs(pod))
         return Outcome.of(
-            "not-failing", (f"no container is waiting on an image pull (phase {phase})", ref), phase=phase
+            "not-failing",
+            (f"none of the pod's {checked} containers is waiting on an image pull (phase {phase})", ref),
+            phase=phase,
         )
     facts = failing.facts() | {"workload": workload_of(ev, pod)}
-    line = (f"container {failing.container} waits in {failing.reason} for image {failing.image}", ref)
+    if failing.kind == "ephemeral":
+        # an ephemeral container is not in the workload's template and cannot be changed: start a new one
+        facts["workload"] = f"pod/{ev.target.name}"
+        facts["notes"] = [
+            f"{failing.container} is an ephemeral (kubectl debug) container: it cannot be changed or removed; "
+            "the pod's other containers are not affected, and a new debug container needs an image that exists"
+        ]
+    kind = {
+        "init": "init container",
+        "sidecar": "sidecar (init, restartPolicy Always)",
+        "ephemeral": "ephemeral debug container",
+    }.get(failing.kind, "container")
+    line = (f"{kind} {failing.container} waits in {failing.reason} for image {failing.image}", ref)
     if failing.reason == "InvalidImageName" or failing.ref is None:
         return Outcome.of("invalid-name", line, **facts)
     return Outcome.of("failing", line, **facts)
@@ -120,6 +151,7 @@ class FailingContainer:
     message: str
     ref: ImageRef | None
     init: bool
+    kind: str = "container"  # container | init | sidecar | ephemeral
 
     def facts(self) -> dict[str, Any]:
         """Facts for fix templates."""
@@ -127,12 +159,14 @@ class FailingContainer:
             "container": self.container,
             "image": self.image,
             "waiting_reason": self.reason,
+            "container_kind": self.kind,
         }
         if self.ref is not None:
             out |= {
                 "registry_host": self.ref.registry,
                 "repository": self.ref.repository,
-                "tag": self.ref.tag,
+                "tag": self.ref.tag or self.ref.digest,
+                "pinned_digest": self.ref.digest,
                 "registry": self.ref.acr_name,
             }
         return out
@@ -179,24 +213,76 @@ def workload_of(ev: Evidence, pod: dict[str, Any]) -> str:
     return f"{str(owner.get('kind', 'pod')).lower()}/{owner.get('name')}"
 
 
+_STATUS_KEYS = (
+    ("spec.initContainers", "status.initContainerStatuses"),
+    ("spec.containers", "status.containerStatuses"),
+    ("spec.ephemeralContainers", "status.ephemeralContainerStatuses"),
+)
+
+
+def _all_specs(pod: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """Every container of the pod with its kind: init, sidecar (init with restartPolicy Always), container,
+    ephemeral."""
+    out: list[tuple[dict[str, Any], str]] = []
+    for spec_key, _status_key in _STATUS_KEYS:
+        for c in dig(pod, spec_key, []) or []:
+            if spec_key == "spec.initContainers":
+                kind = "sidecar" if c.get("restartPolicy") == "Always" else "init"
+            elif spec_key == "spec.containers":
+                kind = "container"
+            else:
+                kind = "ephemeral"
+            out.append((c, kind))
+    return out
+
+
+def _statuses(pod: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s.get("name", ""): s for _spec_key, status_key in _STATUS_KEYS for s in dig(pod, status_key, []) or []}
+
+
+def _unscheduled(pod: dict[str, Any]) -> bool:
+    return not dig(pod, "spec.nodeName")
+
+
+def _unchecked_containers(pod: dict[str, Any]) -> list[tuple[str, str]]:
+    """Containers whose image pull the pod's status does not show: no status at all (not scheduled, or
+    the kubelet has not reported), or waiting in ContainerCreating with no image pulled. A container
+    waiting in PodInitializing waits for the init containers, which are checked themselves."""
+    if dig(pod, "status.phase") in ("Succeeded", "Failed"):
+        return []
+    statuses = _statuses(pod)
+    out = []
+    for spec, kind in _all_specs(pod):
+        status = statuses.get(spec.get("name", ""))
+        if status is None:
+            out.append((spec.get("name", ""), kind))
+            continue
+        started = dig(status, "state.running") or dig(status, "state.terminated") or dig(status, "lastState.terminated")
+        if started or status.get("imageID"):
+            continue
+        if dig(status, "state.waiting.reason", "") in ("ContainerCreating", ""):
+            out.append((spec.get("name", ""), kind))
+    return out
+
+
 def _failing_container(ev: Evidence) -> FailingContainer | None:
     pod = target_pod(ev)
-    specs = {
-        c["name"]: c for c in (dig(pod, "spec.initContainers", []) or []) + (dig(pod, "spec.containers", []) or [])
-    }
+    specs = {c["name"]: (c, kind) for c, kind in _all_specs(pod)}
     statuses = [(s, True) for s in dig(pod, "status.initContainerStatuses", []) or []]
     statuses += [(s, False) for s in dig(pod, "status.containerStatuses", []) or []]
+    statuses += [(s, False) for s in dig(pod, "status.ephemeralContainerStatuses", []) or []]
     for status, init in statuses:
         waiting = dig(status, "state.waiting") or {}
         if waiting.get("reason") not in PULL_REASONS:
             continue
         name = status.get("name", "")
-        image = (specs.get(name) or {}).get("image") or status.get("image", "")
+        spec, kind = specs.get(name) or ({}, "init" if init else "container")
+        image = spec.get("image") or status.get("image", "")
         try:
             ref = parse_image(image)
         except InvalidImageName:
             ref = None
-        return FailingContainer(name, image, waiting["reason"], waiting.get("message", ""), ref, init)
+        return FailingContainer(name, image, waiting["reason"], waiting.get("message", ""), ref, init, kind)
     return None
 
 

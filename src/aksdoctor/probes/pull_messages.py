@@ -78,6 +78,12 @@ RULES: tuple[tuple[PullErrorKind, re.Pattern[str]], ...] = (
     # kubelet pkg/kubelet/kubelet_pods.go getPullSecretsForPod, Event FailedToRetrieveImagePullSecret;
     # kubernetes.io docs tasks/configure-pod-container/pull-image-private-registry.
     (K.PULL_SECRET_MISSING, _rx(r"Unable to retrieve some image pull secrets")),
+    # containerd remotes/docker/fetcher.go + core/remotes/handlers.go: a layer or config blob the manifest
+    # names is missing from the registry ("could not fetch content descriptor sha256:... (application/
+    # vnd.docker.image.rootfs.diff.tar.gzip) from remote: not found"; Esri/arcgis-gitops#168, an ACR
+    # artifact-cache repository). The manifest was found: this is not "tag not found", and no branch
+    # covers it, so it must not outrank the other parts of an aggregate.
+    (K.OTHER, _rx(r"could not fetch content descriptor [a-z0-9]{1,16}:[a-f0-9]{32,128} \([^)]{0,160}\) from remote")),
     # kubelet image_manager.go applyDefaultImageTag / pkg/util/parsers ParseImageName (Event
     # InspectFailed, reason InvalidImageName); distribution/reference errors.go ErrReferenceInvalidFormat,
     # ErrNameContainsUppercase.

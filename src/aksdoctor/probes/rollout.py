@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import DataUnavailable, NotFound, TargetNotFound
-from ..model import Outcome, Target
+from ..model import Outcome, Skipped, Target
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
 from .image_ref import closest
@@ -25,7 +25,13 @@ from .registry import probe
 from .scrub import scrub
 
 REVISION = "deployment.kubernetes.io/revision"
-_QUOTA = re.compile(r"exceeded quota: (?P<quota>[\w.-]+)")
+# "exceeded quota: compute-resources, requested: ..." and, when the quota constrains a resource the pod
+# does not declare, "failed quota: compute-resources: must specify limits.cpu for: web; limits.memory for:
+# web" (before 1.27: "must specify limits.cpu,limits.memory"; before 1.3: "Failed quota: q: must specify cpu").
+_QUOTA = re.compile(
+    r"(?:exceeded quota: (?P<quota>[\w.-]+))|(?:failed quota: (?P<required>[\w.-]+): must specify)", re.I
+)
+_MUST_SPECIFY = re.compile(r"\b(?:(?P<kind>requests|limits)\.)?(?P<resource>cpu|memory|ephemeral-storage)\b")
 _ADMISSION = re.compile(r'admission webhook "(?P<webhook>[^"]+)" denied the request')
 _MISSING_CONFIG = re.compile(r'(?P<kind>configmap|secret) "(?P<name>[^"]+)" not found', re.IGNORECASE)
 _MISSING_KEY = re.compile(r"couldn't find key (?P<key>\S+) in (?P<kind>ConfigMap|Secret) (?P<ns>[^/\s]+)/(?P<name>\S+)")
@@ -76,14 +82,46 @@ def create_failures(ev: Evidence) -> Outcome:
     if creator is None:
         return Outcome.of("none", "the Deployment has no ReplicaSet for its current revision yet")
     creator_name = f"{creator.get('kind', 'ReplicaSet')} {dig(creator, 'metadata.name')}"
-    failures = [e for e in ev.events_for(creator) if e.get("reason") == "FailedCreate"]
-    if not failures:
+    # The ReplicaSet controller sets ReplicaFailure (reason FailedCreate, the API error as message) on the
+    # ReplicaSet and the Deployment controller copies it: the same answer as the events, without them.
+    failure = next(
+        (
+            c
+            for obj in (r.deployment, r.new_rs or {})
+            for c in dig(obj, "status.conditions", []) or []
+            if c.get("type") == "ReplicaFailure" and c.get("status") == "True"
+        ),
+        None,
+    )
+    try:
+        failures = [e for e in ev.events_for(creator) if e.get("reason") == "FailedCreate"]
+    except DataUnavailable as exc:
+        if failure is None and r.kind != "Deployment":
+            raise
+        failures = []
+        if failure is None:
+            out = Outcome.of(
+                "none",
+                f"the events of {creator_name} were not read; {r.kind} {r.name} reports no ReplicaFailure condition",
+                confidence="medium",
+            )
+            out.skipped = [Skipped("rollout.create_failures", f"could not {exc.what}: {exc.reason}", exc.grant)]
+            return out
+    if failures:
+        event = failures[-1]
+        message = " ".join(str(event.get("message", "")).split())
+        src = f"Event {r.namespace}/{dig(event, 'metadata.name')} on {creator_name} (x{event.get('count', 1)})"
+    elif failure is not None and failure.get("reason") == "FailedCreate":
+        message = " ".join(str(failure.get("message", "")).split())
+        src = f"Deployment {r.namespace}/{r.name} condition ReplicaFailure (FailedCreate)"
+    else:
         return Outcome.of("none", f"{creator_name} reports no FailedCreate events")
-    event = failures[-1]
-    message = " ".join(str(event.get("message", "")).split())
-    src = f"Event {r.namespace}/{dig(event, 'metadata.name')} on {creator_name} (x{event.get('count', 1)})"
     if match := _QUOTA.search(message):
-        return Outcome.of("quota", (message, src), quota=match.group("quota"), create_message=message)
+        quota = match.group("quota") or match.group("required")
+        facts: dict[str, Any] = {"quota": quota, "create_message": message}
+        if match.group("required"):
+            facts |= _required_resources(r, message[match.end() :])
+        return Outcome.of("quota", (message, src), **facts)
     webhook = _ADMISSION.search(message)
     return Outcome.of(
         "admission", (message, src), webhook=webhook.group("webhook") if webhook else "", create_message=message
@@ -102,15 +140,25 @@ def create_failures(ev: Evidence) -> Outcome:
         "config-error",
         "starting",
         "no-pods",
+        "unread",
     ),
 )
 def new_pods(ev: Evidence) -> Outcome:
     """What is wrong with the new ReplicaSet's pods?"""
     r = rollout(ev)
-    if not r.new_pods:
-        return Outcome.of("no-pods", f"ReplicaSet {r.new_rs_name or '(none)'} has no pods")
-    findings = [_pod_problem(ev, pod) for pod in r.new_pods]
+    if r.pods_unread is not None:
+        exc = r.pods_unread
+        out = Outcome.of(
+            "unread",
+            f"the pods of {r.kind} {r.name} could not be read ({exc.reason}): their cause was not checked",
+            notes=[f"the pods of {r.name} were not read: the verdict rests on the {r.kind}'s own status"],
+            confidence="medium",
+        )
+        reason = f"could not {exc.what}: {exc.reason}; the pods' cause was not checked"
+        out.skipped = [Skipped("rollout.new_pods", reason, exc.grant)]
+        return out
     order = ("config-error", "image-pull", "oomkilled", "liveness", "crashloop", "pending", "not-ready")
+    findings = [_pod_problem(ev, pod) for pod in r.new_pods]
     for answer in order:
         hit = next((f for f in findings if f.answer == answer), None)
         if hit is not None:
@@ -118,13 +166,101 @@ def new_pods(ev: Evidence) -> Outcome:
             more = f" (and {others} more pod{'s' if others != 1 else ''} of the new ReplicaSet)" if others > 0 else ""
             hit.evidence[0] = (hit.evidence[0][0] + more, hit.evidence[0][1])
             return Outcome.of(answer, *hit.evidence, **hit.facts)
+    if r.kind == "StatefulSet" and (stale := _stale_statefulset_pod(ev, r)):
+        return stale
+    if not r.new_pods:
+        return Outcome.of("no-pods", f"ReplicaSet {r.new_rs_name or '(none)'} has no pods")
     return Outcome.of("starting", f"{len(r.new_pods)} new pod(s) of {r.new_rs_name} are starting without errors")
+
+
+def _stale_statefulset_pod(ev: Evidence, r: Rollout) -> Outcome | None:
+    """A failing pod the StatefulSet left on an older revision (kubernetes/kubernetes#67250, "Forced
+    rollback" in the StatefulSet docs): OrderedReady stops at the first pod that is not Running and Ready
+    before it replaces pods of other revisions, OnDelete never replaces a pod by itself, and a partition
+    keeps ordinals below it. Deleting the pod lets the controller recreate it."""
+    sts = r.deployment
+    strategy = dig(sts, "spec.updateStrategy.type", "RollingUpdate")
+    policy = dig(sts, "spec.podManagementPolicy", "OrderedReady")
+    partition = _int(dig(sts, "spec.updateStrategy.rollingUpdate.partition", 0) or 0)
+    update = str(dig(sts, "status.updateRevision", ""))
+    current = str(dig(sts, "status.currentRevision", ""))
+    order = ("config-error", "image-pull", "oomkilled", "liveness", "crashloop", "pending", "not-ready")
+    findings = [(pod, _pod_problem(ev, pod)) for pod in r.old_pods]
+    for answer in order:
+        pod, hit = next(((p, f) for p, f in findings if f.answer == answer), (None, None))
+        if pod is None or hit is None:
+            continue
+        name = str(dig(pod, "metadata.name"))
+        revision = str(dig(pod, "metadata.labels.controller-revision-hash", "?"))
+        ordinal = _int(name.rsplit("-", 1)[-1])
+        recreate = update if ordinal >= partition else current
+        why = {
+            "OnDelete": "the OnDelete strategy never replaces a pod by itself",
+            "RollingUpdate": (
+                f"ordinal {ordinal} is below the partition {partition}, so the controller keeps it"
+                if ordinal < partition
+                else (
+                    "under OrderedReady the controller waits for every pod to be Running and Ready before it "
+                    "replaces pods of an older revision, and this one never will"
+                    if policy == "OrderedReady"
+                    else "the controller has not replaced it"
+                )
+            ),
+        }.get(strategy, "the controller has not replaced it")
+        src = f"StatefulSet {r.namespace}/{r.name}"
+        evidence = [
+            (
+                f"pod {name} is left on revision {revision} while the StatefulSet wants {update}: {why}",
+                src,
+            ),
+            *hit.evidence,
+        ]
+        facts = hit.facts | {
+            "stale_pod": name,
+            "stale_revision": revision,
+            "recreate_revision": recreate,
+            # `rollout undo` would go back to the revision the pod is stuck on: the template is already reverted
+            "previous_revision": False,
+            "undo_previous": False,
+        }
+        if recreate == revision:  # a partition above the pod: deleting it brings back the same revision
+            facts["stale_pod"] = False
+            facts["partition_patch"] = _json({"spec": {"updateStrategy": {"rollingUpdate": {"partition": ordinal}}}})
+            evidence.append((f"a deleted {name} would come back at revision {revision}: lower the partition", src))
+        return Outcome.of(answer, *evidence, **facts)
+    return None
+
+
+def _required_resources(r: Rollout, rest: str) -> dict[str, Any]:
+    """What the quota wants declared, and a `kubectl set resources` that declares missing limits as the
+    container's own requests (only when one container lacks them and has the requests to copy)."""
+    wanted = []
+    for m in _MUST_SPECIFY.finditer(rest):
+        item = f"{m.group('kind') or 'requests'}.{m.group('resource')}"
+        if item not in wanted:
+            wanted.append(item)
+    facts: dict[str, Any] = {"quota_requires": ", ".join(wanted)}
+    template = dig(r.new_rs or r.deployment, "spec.template.spec", {}) or {}
+    containers = template.get("containers") or []
+    if len(containers) != 1 or any(w.startswith("requests.") for w in wanted):
+        return facts
+    container = containers[0]
+    requests = dig(container, "resources.requests", {}) or {}
+    limits = [w.split(".", 1)[1] for w in wanted if w.startswith("limits.")]
+    if limits and all(res in requests for res in limits):
+        facts |= {
+            "container": container.get("name"),
+            "limits_from_requests": ",".join(f"{res}={requests[res]}" for res in limits),
+        }
+    return facts
 
 
 @probe("rollout.deadline", outcomes=("exceeded", "within"))
 def deadline(ev: Evidence) -> Outcome:
     """Has the rollout passed its progress deadline (Progressing=False, ProgressDeadlineExceeded)?"""
     r = rollout(ev)
+    if r.kind != "Deployment" and r.pods_unread is not None:
+        return Outcome.unknown(f"{r.kind} {r.name} has no progress deadline and its pods were not read")
     if r.kind != "Deployment":
         note = f"{r.kind} rollouts have no progress deadline: the new pods are starting without errors"
         return Outcome.of("within", f"{r.kind} {r.name} has no progress deadline", notes=[note])
@@ -133,6 +269,14 @@ def deadline(ev: Evidence) -> Outcome:
     seconds = dig(r.deployment, "spec.progressDeadlineSeconds", 600)
     if cond.get("status") == "False" and cond.get("reason") == "ProgressDeadlineExceeded":
         return Outcome.of("exceeded", (f"ProgressDeadlineExceeded after {seconds}s: {cond.get('message', '')}", src))
+    if r.pods_unread is not None:  # nothing failing yet in the Deployment's status, but the pods were not seen
+        return Outcome.unknown(
+            (
+                f"Progressing={cond.get('status', '?')} ({cond.get('reason', 'no reason')}), deadline {seconds}s "
+                "not passed; the pods were not read, so whether they fail is unknown",
+                src,
+            )
+        )
     return Outcome.of(
         "within",
         (
@@ -153,6 +297,8 @@ class Rollout:
     replicasets: list[dict[str, Any]]
     new_rs: dict[str, Any] | None
     new_pods: list[dict[str, Any]] = field(default_factory=list)
+    old_pods: list[dict[str, Any]] = field(default_factory=list)  # StatefulSet pods on another revision
+    pods_unread: DataUnavailable | None = None  # the pods could not be listed (RBAC, not in the bundle)
 
     @property
     def kind(self) -> str:
@@ -184,6 +330,21 @@ class Rollout:
         older = [_revision(rs) for rs in self.replicasets if _revision(rs) < current]
         return str(max(older)) if older else None
 
+    @property
+    def earlier_revision(self) -> bool:
+        """Does a revision before the current one exist for `rollout undo` to return to?
+
+        Deployments: an older ReplicaSet (none after a first rollout, or with revisionHistoryLimit 0).
+        StatefulSets: currentRevision differs from updateRevision, or a pod runs another revision.
+        DaemonSets: a pod of an older pod-template-generation, or a generation past the first."""
+        if self.kind == "Deployment":
+            return self.previous_revision is not None
+        status = self.deployment.get("status") or {}
+        if self.kind == "StatefulSet":
+            current, update = status.get("currentRevision"), status.get("updateRevision")
+            return bool(self.old_pods) or bool(current and update and current != update)
+        return bool(self.old_pods) or _int(dig(self.deployment, "metadata.generation", 1)) > 1
+
     def facts(self) -> dict[str, Any]:
         """Facts every rollout cause uses."""
         deployment = self.kind == "Deployment"
@@ -192,7 +353,8 @@ class Rollout:
             "workload": f"{self.kind.lower()}/{self.name}",
             "revision": self.revision,
             "previous_revision": self.previous_revision if deployment else None,
-            "undo_previous": not deployment,  # StatefulSet/DaemonSet: `rollout undo` returns to the previous revision
+            # StatefulSet/DaemonSet: `rollout undo` returns to the previous ControllerRevision, when there is one
+            "undo_previous": (not deployment and self.earlier_revision) or None,
             "new_replicaset": self.new_rs_name if deployment else self.name,
         }
 
@@ -223,16 +385,22 @@ def _rollout(ev: Evidence) -> Rollout:
     revision = annotation(deployment, REVISION)
     new_rs = next((rs for rs in owned if revision and annotation(rs, REVISION) == revision), None)
     pods: list[dict[str, Any]] = []
+    unread: DataUnavailable | None = None
     if new_rs is not None:
         hash_label = dig(new_rs, "metadata.labels.pod-template-hash")
         selector = f"pod-template-hash={hash_label}" if hash_label else None
         rs_uid = dig(new_rs, "metadata.uid")
-        pods = [
-            p
-            for p in ev.list("pods", ns, labels=selector)
-            if any(o.get("uid") == rs_uid for o in dig(p, "metadata.ownerReferences", []) or [])
-        ]
-    return Rollout(deployment, owned, new_rs, sorted(pods, key=lambda p: str(dig(p, "metadata.name"))))
+        try:
+            pods = [
+                p
+                for p in ev.list("pods", ns, labels=selector)
+                if any(o.get("uid") == rs_uid for o in dig(p, "metadata.ownerReferences", []) or [])
+            ]
+        except DataUnavailable as exc:
+            unread = exc
+    rollout = Rollout(deployment, owned, new_rs, sorted(pods, key=lambda p: str(dig(p, "metadata.name"))))
+    rollout.pods_unread = unread
+    return rollout
 
 
 @dataclass
@@ -418,6 +586,12 @@ def _liveness(
         facts["startup_patch"] = _json(
             [{"op": "add", "path": field_path.replace("livenessProbe", "startupProbe"), "value": startup}]
         )
+    if kind == "startup" and not facts.get("probe_port_mismatch") and probe_spec and index is not None:
+        # the start-up window is failureThreshold x periodSeconds: give it three times what it has
+        threshold = int(probe_spec.get("failureThreshold", 3) or 3)
+        facts["threshold_patch"] = _json(
+            [{"op": "add", "path": f"{field_path}/failureThreshold", "value": max(threshold * 3, 30)}]
+        )
     tail = _log_tail(ev, ns, name, cname)
     if tail:
         evidence.append((f"last log lines: {tail}", f"kubectl logs {name} -c {cname} -n {ns} --previous"))
@@ -572,19 +746,31 @@ def _workload(ev: Evidence) -> dict[str, Any]:
 
 
 def _controller_rollout(ev: Evidence, workload: dict[str, Any]) -> Rollout:
-    """A StatefulSet's or DaemonSet's new pods: those of its update revision / current generation."""
+    """A StatefulSet's or DaemonSet's pods, split into those of its update revision / current generation
+    (the new pods) and the others (pods an OrderedReady or OnDelete StatefulSet left on an older revision)."""
     ns, uid = ev.target.namespace, dig(workload, "metadata.uid")
     if workload.get("kind") == "StatefulSet":
         label, value = "controller-revision-hash", dig(workload, "status.updateRevision")
     else:
         label, value = "pod-template-generation", str(dig(workload, "metadata.generation", ""))
-    selector = f"{label}={value}" if value else None
-    pods = [
-        p
-        for p in ev.list("pods", ns, labels=selector)
-        if any(o.get("uid") == uid for o in dig(p, "metadata.ownerReferences", []) or [])
-    ]
-    return Rollout(workload, [], None, sorted(pods, key=lambda p: str(dig(p, "metadata.name"))))
+    match = dig(workload, "spec.selector.matchLabels") or {}
+    selector = ",".join(f"{k}={v}" for k, v in sorted(match.items())) or None
+    try:
+        owned = [
+            p
+            for p in ev.list("pods", ns, labels=selector)
+            if any(o.get("uid") == uid for o in dig(p, "metadata.ownerReferences", []) or [])
+        ]
+    except DataUnavailable as exc:
+        rollout = Rollout(workload, [], None)
+        rollout.pods_unread = exc
+        return rollout
+    owned.sort(key=lambda p: str(dig(p, "metadata.name")))
+    if not value:
+        return Rollout(workload, [], None, owned)
+    new = [p for p in owned if str(dig(p, f"metadata.labels.{label}", "")) == value]
+    old = [p for p in owned if str(dig(p, f"metadata.labels.{label}", "")) != value]
+    return Rollout(workload, [], None, new, old)
 
 
 def _controller_state(r: Rollout, facts: dict[str, Any]) -> Outcome:

@@ -147,6 +147,26 @@ class AzureReader:
         except NotFound:
             raise NotFound(f"repository {repository} in {login_server}", kind="repository", name=repository) from None
 
+    def acr_manifests(self, login_server: str, repository: str) -> list[dict[str, Any]]:
+        """Manifests of a repository, tagged or not: [{"digest": "sha256:...", "tags": [...]}];
+        NotFound(kind='repository') when the registry does not know it."""
+        from azure.containerregistry import ContainerRegistryClient
+
+        client = self.data_plane(ContainerRegistryClient, endpoint=f"https://{login_server}", audience=ACR_AUDIENCE)
+        what = f"list manifests of repository {repository} in {login_server}"
+        try:
+            return self._call(
+                what,
+                lambda: [
+                    {"digest": m.digest, "tags": list(m.tags or [])}
+                    for m in client.list_manifest_properties(repository)
+                ],
+                action="Microsoft.ContainerRegistry/registries/pull/read (or AcrPull) for the caller",
+                scope=login_server,
+            )
+        except NotFound:
+            raise NotFound(f"repository {repository} in {login_server}", kind="repository", name=repository) from None
+
     def wrap_transports(self, wrap: Callable[[Any], Any]) -> None:
         """Wrap every transport this reader creates from now on (capture records through this)."""
         factory = self._transport_factory

@@ -254,6 +254,14 @@ class Evidence:
             lambda: azure.acr_tags(login_server, repository),
         )
 
+    def acr_manifests(self, login_server: str, repository: str) -> list[dict[str, Any]]:
+        """Manifests (digest and tags) of an ACR repository; NotFound when the repository does not exist."""
+        azure = self.require_azure("ACR manifests")
+        return self.memo(
+            ("azure", "acr_manifests", login_server.lower(), repository),
+            lambda: azure.acr_manifests(login_server, repository),
+        )
+
     def _cluster_coordinates(self) -> dict[str, str]:
         opts = self.options
         azure = self.require_azure("the AKS managed cluster")
