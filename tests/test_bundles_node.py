@@ -11,8 +11,8 @@ import subprocess
 
 import pytest
 
-from conftest import EXAMPLES, example
-from live import served
+from conftest import EXAMPLES, ROOT, example
+from live import azure_mock, served
 
 NODE = "aks-userpool-24817365-vmss000001"
 CASES = sorted(p.name for p in EXAMPLES.iterdir() if p.name.startswith("node-"))
@@ -161,3 +161,27 @@ def test_kubectl_fixes_parse_with_the_real_kubectl(case, cli, tmp_path):
                 result.stderr,
             )
             assert "unknown flag" not in result.stderr and "unknown command" not in result.stderr, argv
+
+
+REALWORLD = sorted((ROOT / "tests" / "realworld").glob("node-*"))
+
+
+@pytest.mark.parametrize("case", REALWORLD, ids=lambda p: p.name)
+def test_realworld_node_case(case, cli, tmp_path, monkeypatch, validate_report):
+    """Cases rebuilt from public reports: the verdict (or an acceptable one) and the names in its fix; the same
+    verdict live through the API server fixture."""
+    want = json.loads((case / "expected.json").read_text())
+    args = shlex.split((case / "COMMAND").read_text())[1:]
+    offline = cli(*args, "--bundle", str(case), "-o", "json")
+    report = json.loads(offline.stdout)
+    validate_report(report)
+    assert report["status"] == want["expected"]["status"]
+    if want["expected"]["cause"]:
+        first = report["causes"][0]
+        assert first["id"] in [want["expected"]["cause"], *want["expected"]["acceptable"]]
+        commands = " ".join(f["command"] for f in first["fix"])
+        assert all(text in commands for text in want["fix_must_name"]), commands
+    with served(case, tmp_path) as (_server, kubeconfig), azure_mock(case, monkeypatch):
+        extra = [] if (case / "azure").is_dir() else ["--no-azure"]
+        live = cli(*args, "--kubeconfig", kubeconfig, "--context", "fixture", "-o", "json", *extra)
+    assert [c["id"] for c in json.loads(live.stdout)["causes"]] == [c["id"] for c in report["causes"]]
