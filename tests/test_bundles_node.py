@@ -59,6 +59,7 @@ def test_a_lost_node_lists_its_stuck_statefulset_pod_after_its_own_cause(cli):
     _, report = run(cli, "node-kubelet-stopped-statefulset")
     assert [c["id"] for c in report["causes"]] == ["kubelet-stopped-posting-status", "pods-stuck-terminating"]
     stuck = report["causes"][1]
+    assert {e["probe"] for e in stuck["evidence"]} == {"node.consequences"}  # its own evidence, not the node's
     assert any(f["command"] == "kubectl delete pod db-0 -n shop --grace-period=0 --force" for f in stuck["fix"])
     assert any(f"kubectl taint nodes {NODE} node.kubernetes.io/out-of-service" in f["command"] for f in stuck["fix"])
     # no Azure in this bundle: the VM read is reported as skipped, never guessed
@@ -185,3 +186,23 @@ def test_realworld_node_case(case, cli, tmp_path, monkeypatch, validate_report):
         extra = [] if (case / "azure").is_dir() else ["--no-azure"]
         live = cli(*args, "--kubeconfig", kubeconfig, "--context", "fixture", "-o", "json", *extra)
     assert [c["id"] for c in json.loads(live.stdout)["causes"]] == [c["id"] for c in report["causes"]]
+
+
+def test_forbidden_reads_give_inconclusive_or_the_proven_cause_never_a_guess(cli, tmp_path, monkeypatch):
+    """No VolumeAttachments or pods: the memory pressure the node's condition proves is still named; a silent
+    node whose VM and pods cannot be read is kubelet-stopped-posting-status with every missing read listed."""
+    bundle = example("node-memory-pressure")
+    with served(bundle, tmp_path) as (server, kubeconfig):
+        server.forbid("list", "pods")
+        result = cli("node", NODE, "--kubeconfig", kubeconfig, "--context", "fixture", "--no-azure", "-o", "json")
+    report = json.loads(result.stdout)
+    assert report["causes"][0]["id"] == "node-memory-pressure"
+    bundle = example("node-kubelet-stopped-statefulset")
+    with served(bundle, tmp_path) as (server, kubeconfig):
+        server.forbid("list", "pods")
+        server.forbid("list", "volumeattachments")
+        result = cli("node", NODE, "--kubeconfig", kubeconfig, "--context", "fixture", "--no-azure", "-o", "json")
+    report = json.loads(result.stdout)
+    assert [c["id"] for c in report["causes"]] == ["kubelet-stopped-posting-status"]
+    reasons = " ".join(s["reason"] for s in report["skipped"])
+    assert "pods" in reasons and "instance view" in reasons

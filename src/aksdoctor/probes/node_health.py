@@ -83,6 +83,7 @@ class NodeView:
     node: dict[str, Any] | None
     pods: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    pods_error: DataUnavailable | None = None
 
     def condition(self, kind: str) -> dict[str, Any]:
         """A status condition by type ({} when absent)."""
@@ -105,14 +106,17 @@ def _node_view(ev: Evidence) -> NodeView:
         node: dict[str, Any] | None = ev.node(name)
     except NotFound:
         node = None
-    pods = ev.list("pods", fields=f"spec.nodeName={name}")
+    try:
+        pods, pods_error = ev.list("pods", fields=f"spec.nodeName={name}"), None
+    except DataUnavailable as exc:  # the node's own state is still readable; what needs its pods says so
+        pods, pods_error = [], exc
     try:
         events = sorted(
             ev.list("events", fields=f"involvedObject.kind=Node,involvedObject.name={name}"), key=event_time
         )
     except DataUnavailable:
         events = []
-    return NodeView(name, node, pods, events)
+    return NodeView(name, node, pods, events, pods_error)
 
 
 def _cond_text(cond: dict[str, Any]) -> str:
@@ -687,6 +691,8 @@ def consequences(ev: Evidence) -> Consequences:
 
 def _consequences(ev: Evidence) -> Consequences:
     view = node_view(ev)
+    if view.pods_error is not None:
+        raise view.pods_error
     now = datetime.now(timezone.utc)
     out = Consequences()
     for pod in view.pods:
