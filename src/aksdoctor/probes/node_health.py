@@ -236,7 +236,7 @@ def node_pressure(ev: Evidence) -> Outcome:
             return _pressure(ev, view, condition=condition, taint=taint, resource=resource, answer=answer)
     threads, pid_facts = _thread_exhaustion(ev, view)
     if threads:
-        facts = {"pressure_resource": "pids"} | pid_facts | _new_pool(view)
+        facts = {"pressure_resource": "pids"} | pid_facts | _new_pool(ev, view)
         return Outcome.of("pid", *threads[:MAX_LISTED], **facts)
     return Outcome.of("none", f"no pressure condition on {view.name} and no sign of PID or thread exhaustion")
 
@@ -265,21 +265,25 @@ def _pressure(ev: Evidence, view: NodeView, *, condition: str, taint: str, resou
     if answer == "memory":
         facts |= _top_memory(ev, view, lines, evictions)
     elif answer == "disk":
-        facts |= _top_from_evictions(evictions, view) | _new_pool(view, disk=True)
+        facts |= _top_from_evictions(evictions, view) | _new_pool(ev, view, disk=True)
     else:
-        facts |= _new_pool(view)
+        facts |= _new_pool(ev, view)
         threads, pid_facts = _thread_exhaustion(ev, view)
         lines.extend(threads[:2])
         facts |= pid_facts
     return Outcome.of(answer, *lines, **facts)
 
 
-def _new_pool(view: NodeView, *, disk: bool = False) -> dict[str, Any]:
+def _new_pool(ev: Evidence, view: NodeView, *, disk: bool = False) -> dict[str, Any]:
     """A name for a replacement pool (lowercase, at most 12 characters) and, for disk, a larger OS disk."""
     pool = node_pool(view.node or {})
     if not pool:
         return {}
-    out: dict[str, Any] = {"new_pool": pool[:11] + "2"}
+    try:
+        coordinates = ev.cluster_coordinates()  # the az fix needs the cluster's group and name
+    except (DataUnavailable, NotFound):
+        return {}
+    out: dict[str, Any] = {"new_pool": pool[:11] + "2", **coordinates}
     if disk:
         try:
             gib = memory_bytes(dig(view.node or {}, "status.capacity.ephemeral-storage", "0")) / 2**30
