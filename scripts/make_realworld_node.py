@@ -233,6 +233,23 @@ def cases() -> dict[str, dict[str, Any]]:
                 reconstructed=["the Drain event", "versions", "names"],
             ),
         },
+        "node-upgrade-reported-done-node-left-behind": {
+            "cordoned": True,
+            "old_version": True,
+            "azure": {},
+            "expected_json": case(
+                "https://github.com/Azure/AKS/issues/3558",
+                "[BUG] Azure reports an nodepool has been upgraded despite the nodepool upgrade has failed.",
+                "github-issue",
+                "After a disrupted nodepool upgrade AKS control plane reports node is on latest version while"
+                " Kubernetes control plane shows nodes are on previous version.",
+                "problem",
+                "node-cordoned-by-failed-upgrade",
+                fix=[f"kubectl uncordon {LOST}"],
+                verbatim_parts=["the pool on the new version, the node on the previous one"],
+                reconstructed=["the cordon left on the node", "versions 1.30.10 -> 1.31.5", "names"],
+            ),
+        },
         "node-unreachable-statefulset-terminating": {
             **SILENT,
             "azure": None,
