@@ -210,7 +210,6 @@ def write(folder: Path, spec: dict[str, Any], shapes: Path) -> None:
     workloads = system_workloads(nodes, SYS_NODES) + [web([(USER_NODES[0], 300), (LOST, 300), (OTHER, 300)])]
     pods = [pod_object(w, node, i) for w in workloads for i, (node, _u) in enumerate(w.pods)]
     events: list[dict[str, Any]] = []
-    extra: dict[str, list[dict[str, Any]]] = {}
     daemonsets: list[dict[str, Any]] = []
     if spec.get("azure") and spec["azure"].get("cilium"):
         cilium, ds = cilium_objects(nodes, down=LOST if spec.get("cilium_down") else None)
@@ -221,19 +220,14 @@ def write(folder: Path, spec: dict[str, Any], shapes: Path) -> None:
         daemonsets += [cns_ds, ds]
         events += cilium_events(cilium)
     if spec.get("evicted"):
-        pods += evicted_pods(spec["evicted"])
+        pods += evicted_pods(spec["evicted"], spec.get("evicted_message"))
         events += pressure_events(spec["evicted"])
     thread_pods, thread_events = threads(spec)
     pods += thread_pods
     events += thread_events
-    if spec.get("drain"):
-        events.append(node_event("Drain", "Normal", f"Draining node: [{LOST}]", "upgrader"))
-    if spec.get("stuck") or spec.get("multi_attach"):
-        db_pods, pvs, attachments, db_events = statefulset_objects(spec)
-        pods += db_pods
-        extra["persistentvolumes"] = pvs
-        extra["volumeattachments"] = attachments
-        events += db_events
+    more_pods, more_events, extra = lost_node_objects(spec)
+    pods += more_pods
+    events += more_events
     dump(kube / "nodes.yaml", as_list(node_objs))
     dump(kube / "pods.yaml", as_list(pods))
     dump(kube / "events.yaml", as_list(events))
@@ -244,11 +238,30 @@ def write(folder: Path, spec: dict[str, Any], shapes: Path) -> None:
     if spec.get("evicted") == "memory":
         dump(kube / "podmetrics.yaml", as_list([pod_metrics(p) for p in pods if p["status"].get("phase") == "Running"]))
     (folder / "COMMAND").write_text(f"aksdoctor node {LOST}\n", encoding="utf-8")
-    write_expected(folder, spec["expected"])
+    if "expected_json" in spec:
+        (folder / "expected.json").write_text(json.dumps(spec["expected_json"], indent=2) + "\n", encoding="utf-8")
+    else:
+        write_expected(folder, spec["expected"])
     if spec.get("azure") is not None:
         (folder / "azure").mkdir()
         lines = [json.dumps(r, separators=(",", ":")) for r in azure(shapes, spec["azure"])]
         (folder / "azure" / "arm.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def lost_node_objects(spec: dict[str, Any]) -> tuple[list[dict], list[dict], dict[str, list[dict]]]:
+    """The upgrader's Drain event; the pods, volumes and attachments a lost node holds."""
+    pods: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    extra: dict[str, list[dict[str, Any]]] = {}
+    if spec.get("drain"):
+        events.append(node_event("Drain", "Normal", f"Draining node: [{LOST}]", "upgrader"))
+    if spec.get("stuck") or spec.get("multi_attach"):
+        db_pods, pvs, attachments, db_events = statefulset_objects(spec)
+        pods += db_pods
+        extra["persistentvolumes"] = pvs
+        extra["volumeattachments"] = attachments
+        events += db_events
+    return pods, events, extra
 
 
 def write_expected(folder: Path, want: tuple[Any, ...]) -> None:
@@ -374,7 +387,7 @@ def lease(node: str, renewed: str | None) -> dict[str, Any]:
     }
 
 
-def evicted_pods(resource: str) -> list[dict[str, Any]]:
+def evicted_pods(resource: str, message: str | None = None) -> list[dict[str, Any]]:
     """A pod the eviction manager evicted, as `kubectl get pod -o yaml` shows it (phase Failed, reason Evicted)."""
     hog = Workload(
         "batch",
@@ -391,7 +404,9 @@ def evicted_pods(resource: str) -> list[dict[str, Any]]:
     if resource == "memory":
         running["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "250m"}}
     evicted = pod_object(hog, LOST, 1)
-    if resource == "memory":
+    if message:
+        pass
+    elif resource == "memory":
         message = (
             "The node was low on resource: memory. Threshold quantity: 750Mi, available: 225800Ki. "
             "Container report-worker was using 9395616Ki, request is 0, has larger consumption of memory. "
@@ -561,31 +576,45 @@ def cilium_events(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def statefulset_objects(spec: dict[str, Any]) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
     """StatefulSet shop/db: db-0 on the lost node (Terminating when stuck), its disk still attached there."""
-    pv = "pvc-6f1c2b8e-3d4a-4e5f-9a1b-2c3d4e5f6a7b"
-    owner = [
-        {
-            "apiVersion": "apps/v1",
-            "kind": "StatefulSet",
-            "name": "db",
-            "uid": uid("sts", "shop", "db"),
-            "controller": True,
-            "blockOwnerDeletion": True,
-        }
-    ]
-    w = Workload("shop", "db", "Pod", "contososhop.azurecr.io/shop/postgres:16.4", "500m", "1", [(LOST, 100)])
+    pv = spec.get("pv", "pvc-6f1c2b8e-3d4a-4e5f-9a1b-2c3d4e5f6a7b")
+    app, ns = spec.get("app", "db"), spec.get("namespace", "shop")
+    claim = spec.get("claim", f"data-{app}-0")
+    if spec.get("owner") == "Deployment":
+        rs = f"{app}-{spec.get('rs_hash', '6d4cf56db6')}"
+        owner = [
+            {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "uid": uid("rs", ns, rs), "controller": True}
+        ]
+        old_name, new_name = f"{rs}-x2x7q", f"{rs}-kq9tz"
+    else:
+        owner = [
+            {
+                "apiVersion": "apps/v1",
+                "kind": "StatefulSet",
+                "name": app,
+                "uid": uid("sts", ns, app),
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ]
+        old_name = new_name = f"{app}-0"
+    w = Workload(
+        ns, app, "Pod", spec.get("image", "contososhop.azurecr.io/shop/postgres:16.4"), "500m", "1", [(LOST, 100)]
+    )
     pods, events = [], []
     old = pod_object(w, LOST, 0)
-    old["metadata"].update(name="db-0", uid=uid("pod", "shop", "db-0-old"), ownerReferences=owner, labels={"app": "db"})
-    old["spec"]["volumes"] = [{"name": "data", "persistentVolumeClaim": {"claimName": "data-db-0"}}]
+    old["metadata"].update(
+        name=old_name, uid=uid("pod", ns, old_name, "old"), ownerReferences=owner, labels={"app": app}
+    )
+    old["spec"]["volumes"] = [{"name": "data", "persistentVolumeClaim": {"claimName": claim}}]
     if spec.get("stuck"):
         old["metadata"].update(deletionTimestamp=DELETED_AT, deletionGracePeriodSeconds=30)
         old["status"]["conditions"] = [
             {**c, "status": "False"} if c["type"] == "Ready" else c for c in old["status"]["conditions"]
         ]
         pods.append(old)
-    else:
+    if spec.get("multi_attach"):
         new = copy.deepcopy(old)
-        new["metadata"]["uid"] = uid("pod", "shop", "db-0-new")
+        new["metadata"].update(name=new_name, uid=uid("pod", ns, new_name, "new"))
         new["spec"]["nodeName"] = OTHER
         new["status"] = {
             "phase": "Pending",
@@ -612,7 +641,11 @@ def statefulset_objects(spec: dict[str, Any]) -> tuple[list[dict], list[dict], l
                 new,
                 "FailedAttachVolume",
                 "Warning",
-                f'Multi-Attach error for volume "{pv}" Volume is already exclusively attached to one node and can\'t be attached to another',
+                spec.get(
+                    "multi_attach_message",
+                    f'Multi-Attach error for volume "{pv}" Volume is already exclusively attached to one node and'
+                    " can't be attached to another",
+                ),
                 "attachdetach-controller",
             )
         )
@@ -624,7 +657,7 @@ def statefulset_objects(spec: dict[str, Any]) -> tuple[list[dict], list[dict], l
             "spec": {
                 "accessModes": ["ReadWriteOnce"],
                 "capacity": {"storage": "64Gi"},
-                "claimRef": {"kind": "PersistentVolumeClaim", "namespace": "shop", "name": "data-db-0"},
+                "claimRef": {"kind": "PersistentVolumeClaim", "namespace": ns, "name": claim},
                 "csi": {
                     "driver": "disk.csi.azure.com",
                     "volumeHandle": f"/subscriptions/{SUB}/resourceGroups/{NODE_RG.lower()}/providers/Microsoft.Compute/disks/{pv}",
@@ -686,11 +719,11 @@ def azure(shapes: Path, spec: dict[str, Any]) -> list[dict[str, Any]]:
             f"{base}/resourceGroups/{NODE_RG.lower()}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmss}"
             f"/virtualMachines/1/instanceView?api-version={COMPUTE_API}"
         )
-        out.append(rec(url, instance_view(spec["power"], spec.get("cse_exit"))))
+        out.append(rec(url, instance_view(spec["power"], spec.get("cse_exit"), spec.get("cse_text"))))
     return out
 
 
-def instance_view(power: str, cse_exit: int | None) -> dict[str, Any]:
+def instance_view(power: str, cse_exit: int | None, cse_text: str | None = None) -> dict[str, Any]:
     display = {"running": "VM running", "deallocated": "VM deallocated", "stopped": "VM stopped"}[power]
     statuses = [
         {
@@ -717,7 +750,7 @@ def instance_view(power: str, cse_exit: int | None) -> dict[str, Any]:
         }
     ]
     if cse_exit is not None:
-        text = (
+        text = cse_text or (
             "Enable failed: failed to execute command: command terminated with exit status="
             f'{cse_exit}\n[stdout]\n{{ "ExitCode": "{cse_exit}", "Output": "Wed Nov 21 09:38:14 UTC 2026,'
             f'{LOST}\\nConnection to mcr.microsoft.com 443 port [tcp/https] failed" }}\n\n[stderr]\n'

@@ -70,6 +70,8 @@ class Engine:
             walk.skipped.extend(outcome.skipped)
             walk.notes.extend(_notes(outcome.facts))
             walk.gauges.extend(outcome.facts.get("gauges") or [])
+            if outcome.facts.get("followups"):
+                walk.followup_probes.add(node.probe)
             facts.update({k: v for k, v in outcome.facts.items() if v is not None and k not in ("notes", "gauges")})
             evidence.extend(_facts(node.probe, outcome))
             walk.evidence = evidence
@@ -124,10 +126,13 @@ class Engine:
             walk.trace.extend(nested.trace)
             walk.skipped.extend(nested.skipped)
             walk.notes.extend(nested.notes)
-        # Consequences a probe on the path found (fact `followups`: cause ids of this runbook) follow the cause.
+        # Consequences a probe on the path found (fact `followups`: cause ids of this runbook) follow the cause,
+        # each with that probe's evidence.
+        found_by = next((f.probe for f in reversed(evidence) if f.probe in walk.followup_probes), None)
         for extra in facts.get("followups") or []:
             if extra in book.causes and all(c.id != extra for c in walk.causes):
-                walk.causes.append(build_cause(book.causes[extra], facts, evidence))
+                own = [f for f in evidence if f.probe == found_by] or evidence
+                walk.causes.append(build_cause(book.causes[extra], facts, own))
 
     def _outrank(
         self,
@@ -180,6 +185,7 @@ class _Walk:
         self.evidence: list[Fact] = []
         self.facts: dict[str, Any] = {}
         self.gauges: list[Gauge] = []
+        self.followup_probes: set[str] = set()
 
 
 def not_diagnosed(target: Target, source: SourceInfo, reason: str | None) -> Diagnosis:

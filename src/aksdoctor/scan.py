@@ -139,6 +139,8 @@ def _targets(
             continue
         key = (chosen.runbook, chosen.target.kind, chosen.target.namespace, chosen.target.name)
         targets.setdefault(key, (chosen.runbook, chosen.target, chosen.reason))
+    if "node" in available and "node" in wanted:
+        targets |= _node_targets(lists.get("nodes", []))
     if "nodecpu" in available and "nodecpu" in wanted and lists.get("nodes") and "nodemetrics" in lists:
         targets[("nodecpu", "Cluster", None, "all-nodes")] = ("nodecpu", Target("Cluster", "all-nodes"), "node CPU")
     return list(targets.values())
@@ -153,6 +155,26 @@ def _diagnose(
         diagnosis = engine.run(runbook, ev.for_target(target), source=SourceInfo(**vars(source)), deadline=deadline)
     diagnosis.routed = {"from": "scan", "runbook": runbook, "reason": reason}
     return diagnosis
+
+
+def _node_targets(nodes: list[dict[str, Any]]) -> dict[tuple[str, str, str | None, str], tuple[str, Target, str]]:
+    """The node runbook for every node that is not Ready or under pressure."""
+    out = {}
+    for node in nodes:
+        why = _node_trouble(node)
+        if why:
+            name = str(dig(node, "metadata.name", ""))
+            out[("node", "Node", None, name)] = ("node", Target("Node", name), why)
+    return out
+
+
+def _node_trouble(node: dict[str, Any]) -> str:
+    """Why a node needs the node runbook: not Ready, or under memory, disk or PID pressure ('' when fine)."""
+    conditions = {c.get("type"): c.get("status") for c in dig(node, "status.conditions", []) or []}
+    if conditions.get("Ready") != "True":
+        return f"the node is not Ready (Ready={conditions.get('Ready', 'missing')})"
+    pressured = [kind for kind in ("MemoryPressure", "DiskPressure", "PIDPressure") if conditions.get(kind) == "True"]
+    return f"the node reports {', '.join(pressured)}" if pressured else ""
 
 
 def _stuck(workload: dict[str, Any]) -> bool:

@@ -83,6 +83,7 @@ class NodeView:
     node: dict[str, Any] | None
     pods: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    pods_error: DataUnavailable | None = None
 
     def condition(self, kind: str) -> dict[str, Any]:
         """A status condition by type ({} when absent)."""
@@ -105,14 +106,17 @@ def _node_view(ev: Evidence) -> NodeView:
         node: dict[str, Any] | None = ev.node(name)
     except NotFound:
         node = None
-    pods = ev.list("pods", fields=f"spec.nodeName={name}")
+    try:
+        pods, pods_error = ev.list("pods", fields=f"spec.nodeName={name}"), None
+    except DataUnavailable as exc:  # the node's own state is still readable; what needs its pods says so
+        pods, pods_error = [], exc
     try:
         events = sorted(
             ev.list("events", fields=f"involvedObject.kind=Node,involvedObject.name={name}"), key=event_time
         )
     except DataUnavailable:
         events = []
-    return NodeView(name, node, pods, events)
+    return NodeView(name, node, pods, events, pods_error)
 
 
 def _cond_text(cond: dict[str, Any]) -> str:
@@ -232,7 +236,7 @@ def node_pressure(ev: Evidence) -> Outcome:
             return _pressure(ev, view, condition=condition, taint=taint, resource=resource, answer=answer)
     threads, pid_facts = _thread_exhaustion(ev, view)
     if threads:
-        facts = {"pressure_resource": "pids"} | pid_facts | _new_pool(view)
+        facts = {"pressure_resource": "pids"} | pid_facts | _new_pool(ev, view)
         return Outcome.of("pid", *threads[:MAX_LISTED], **facts)
     return Outcome.of("none", f"no pressure condition on {view.name} and no sign of PID or thread exhaustion")
 
@@ -261,21 +265,25 @@ def _pressure(ev: Evidence, view: NodeView, *, condition: str, taint: str, resou
     if answer == "memory":
         facts |= _top_memory(ev, view, lines, evictions)
     elif answer == "disk":
-        facts |= _top_from_evictions(evictions, view) | _new_pool(view, disk=True)
+        facts |= _top_from_evictions(evictions, view) | _new_pool(ev, view, disk=True)
     else:
-        facts |= _new_pool(view)
+        facts |= _new_pool(ev, view)
         threads, pid_facts = _thread_exhaustion(ev, view)
         lines.extend(threads[:2])
         facts |= pid_facts
     return Outcome.of(answer, *lines, **facts)
 
 
-def _new_pool(view: NodeView, *, disk: bool = False) -> dict[str, Any]:
+def _new_pool(ev: Evidence, view: NodeView, *, disk: bool = False) -> dict[str, Any]:
     """A name for a replacement pool (lowercase, at most 12 characters) and, for disk, a larger OS disk."""
     pool = node_pool(view.node or {})
     if not pool:
         return {}
-    out: dict[str, Any] = {"new_pool": pool[:11] + "2"}
+    try:
+        coordinates = ev.cluster_coordinates()  # the az fix needs the cluster's group and name
+    except (DataUnavailable, NotFound):
+        return {}
+    out: dict[str, Any] = {"new_pool": pool[:11] + "2", **coordinates}
     if disk:
         try:
             gib = memory_bytes(dig(view.node or {}, "status.capacity.ephemeral-storage", "0")) / 2**30
@@ -630,8 +638,11 @@ def upgrade_cordon(ev: Evidence) -> Outcome:
                 )
             )
         if behind:
+            # alone (pool Succeeded, no Drain event left), the old version still says an upgrade skipped this
+            # node: AKS can report a pool upgraded while a PDB kept one node back (Azure/AKS#3558)
             lines.append((behind, f"Node {view.name} and agent pool {pool_name}"))
-            signs += 1 if signs else 0
+            facts.setdefault("confidence", "medium" if not signs else None)
+            signs += 1
         if not signs:
             lines.append(
                 (
@@ -687,6 +698,8 @@ def consequences(ev: Evidence) -> Consequences:
 
 def _consequences(ev: Evidence) -> Consequences:
     view = node_view(ev)
+    if view.pods_error is not None:
+        raise view.pods_error
     now = datetime.now(timezone.utc)
     out = Consequences()
     for pod in view.pods:

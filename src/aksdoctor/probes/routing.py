@@ -33,6 +33,8 @@ def route(ev: Evidence, available: set[str]) -> Route | None:
     """The runbook for ev.target, or None when the object looks healthy (nothing to diagnose)."""
     if ev.target.kind in _CONTROLLERS.values():
         return Route("rollout", ev.target, f"a {ev.target.kind}: its rollout is diagnosed")
+    if ev.target.kind == "Node":
+        return Route("node", ev.target, "a node: its conditions, VM and what it left behind are diagnosed")
     pod = target_pod(ev)
     found = _route_pod(ev, pod)
     if found is None or found.runbook not in available:
