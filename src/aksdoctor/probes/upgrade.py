@@ -549,6 +549,8 @@ def also(ev: Evidence, *, after: str) -> list[str]:
 
 def _pdb_facts(block: Blocking) -> dict[str, Any]:
     spec = block.pdb.get("spec") or {}
+    refs = dig(block.pdb, "metadata.ownerReferences", []) or []
+    owner = next((r for r in refs if r.get("controller")), None)
     first = block.pods[0] if block.pods else {}
     unready = block.unready[0] if block.unready else {}
     facts: dict[str, Any] = {
@@ -561,7 +563,10 @@ def _pdb_facts(block: Blocking) -> dict[str, Any]:
         "expected_pods": block.expected,
         "min_available": spec.get("minAvailable"),
         "max_unavailable": spec.get("maxUnavailable"),
-        "lower_min_available": block.expected - 1 if block.expected > 1 else None,
+        "lower_min_available": str(block.expected - 1),
+        "pdb_patchable": owner is None,
+        "pdb_owner": _owner_ref(owner),
+        "pdb_owner_kind": owner.get("kind") if owner else None,
         "scale_replicas": max(2, block.expected + 1),
         "workload": block.workload or None,
         "workload_replicas": block.workload_replicas,
@@ -573,6 +578,15 @@ def _pdb_facts(block: Blocking) -> dict[str, Any]:
     if target is not None:
         facts["handover_target"] = target
     return facts
+
+
+def _owner_ref(owner: dict[str, Any] | None) -> str | None:
+    """kind.group/name of the PDB's controller (an operator's custom resource), for kubectl get."""
+    if not owner:
+        return None
+    group = str(owner.get("apiVersion", "")).rpartition("/")[0]
+    kind = str(owner.get("kind", "")).lower()
+    return f"{kind}.{group}/{owner.get('name')}" if group else f"{kind}/{owner.get('name')}"
 
 
 def _drain_events(ev: Evidence, block: Blocking) -> list[tuple[str, str]]:
