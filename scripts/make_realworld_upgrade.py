@@ -16,7 +16,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_example_bundles_upgrade import pdb, pool, wl, world, write  # noqa: E402 - the generator beside this script
+from make_example_bundles_upgrade import pdb, pool, wl, world, write  # the generator beside this script
 
 CNPG_OWNER = {"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster", "name": "cnpg", "uid": "5b1f0c0e-cnpg"}
 

@@ -139,3 +139,16 @@ def test_pre_flight_lists_what_a_manual_drain_would_refuse_without_naming_it_the
     code, report = run(cli, dst)
     assert (code, report["status"]) == (0, "healthy")
     assert any("cannot delete Pods with local storage" in n for n in report["notes"]), report["notes"]
+
+
+def test_scan_all_namespaces_reports_a_blocking_pdb(cli):
+    result = cli("scan", "-A", "--bundle", str(EXAMPLES / "upgrade-pdb-single-replica"), "-o", "json")
+    report = json.loads(result.stdout)
+    upgrade = [f for f in report["findings"] if f["runbook"] == "upgrade"]
+    assert [f["causes"][0]["id"] for f in upgrade] == ["pdb-single-replica"]
+    assert upgrade[0]["routed"]["reason"].startswith("a PodDisruptionBudget allows no disruption")
+
+
+def test_scan_of_a_healthy_cluster_has_no_upgrade_finding(cli):
+    result = cli("scan", "-A", "--bundle", str(EXAMPLES / "upgrade-healthy"), "-o", "json")
+    assert not [f for f in json.loads(result.stdout)["findings"] if f["runbook"] == "upgrade"]
