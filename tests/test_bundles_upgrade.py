@@ -123,10 +123,22 @@ def test_several_blockers_the_first_is_the_cause_the_others_notes(cli, tmp_path)
     assert any("subnet snet-aks" in n for n in report["notes"]), report["notes"]
 
 
-def test_no_pool_of_that_name_is_inconclusive_with_the_pools_named(cli):
-    code, report = run(cli, EXAMPLES / "upgrade-healthy", "--pool", "gpupool")
-    assert code == 3
-    assert any("nodepool1, userpool" in s["reason"] for s in report["skipped"]), report["skipped"]
+def test_no_pool_of_that_name_is_a_usage_error_naming_the_pools(cli):
+    args = ["upgrade", "--pool", "gpupool", "--bundle", str(EXAMPLES / "upgrade-healthy"), "-o", "json"]
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert "has no agent pool 'gpupool' (its pools: nodepool1, userpool)" in result.stderr
+
+
+def test_an_unreadable_quota_is_never_called_healthy(cli, tmp_path):
+    dst = tmp_path / "no-quota"
+    shutil.copytree(EXAMPLES / "upgrade-healthy", dst)
+    arm = dst / "azure" / "arm.jsonl"
+    lines = [line for line in arm.read_text().splitlines() if "/usages" not in line]
+    arm.write_text("\n".join(lines) + "\n")
+    code, report = run(cli, dst)
+    assert (code, report["status"]) == (3, "inconclusive")
+    assert any("compute usages" in s["reason"] for s in report["skipped"]), report["skipped"]
 
 
 def test_pre_flight_lists_what_a_manual_drain_would_refuse_without_naming_it_the_cause(cli, tmp_path):

@@ -16,12 +16,12 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..errors import DataUnavailable, NotFound
-from ..model import Outcome
+from ..errors import DataUnavailable, NotFound, TargetNotFound
+from ..model import Outcome, Skipped
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
 from .kv_network import subnet as read_subnet
@@ -80,6 +80,8 @@ def pdbs(ev: Evidence) -> Outcome:
 def surge(ev: Evidence) -> Outcome:
     """Do the pool's surge nodes fit its subnet's free addresses and the region's vCPU quota?"""
     result = surge_check(ev)
+    if result.kind == "fits" and result.skipped:  # a check that could not run: no "fits" claimed
+        return Outcome.unknown(*result.evidence, skipped=result.skipped, notes=result.notes)
     if result.kind == "fits":
         return Outcome.of("fits", *result.evidence, notes=result.notes)
     return Outcome.of(result.kind, *result.evidence, notes=result.notes + also(ev, after="surge"), **result.facts)
@@ -238,8 +240,11 @@ def _pool_state(ev: Evidence) -> PoolState:
     profiles = dig(cluster, "properties.agentPoolProfiles", []) or []
     pools = [_pool(p) for p in profiles if not wanted or p.get("name") == wanted]
     if wanted and not pools:
-        names = ", ".join(str(p.get("name")) for p in profiles)
-        raise NotFound(f"agent pool {wanted!r} in managed cluster {cluster.get('name')} (its pools: {names})")
+        names = [str(p.get("name")) for p in profiles]
+        raise TargetNotFound(
+            f"managed cluster {cluster.get('name')} has no agent pool {wanted!r} (its pools: {', '.join(names)})",
+            suggestions=names,
+        )
     return PoolState(cluster, pools)
 
 
@@ -285,6 +290,7 @@ class SurgeResult:
     evidence: list[Any]
     facts: dict[str, Any]
     notes: list[str]
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def surge_check(ev: Evidence) -> SurgeResult:
@@ -296,15 +302,16 @@ def _surge_check(ev: Evidence) -> SurgeResult:
     state = pool_state(ev)
     evidence: list[Any] = []
     notes: list[str] = []
+    skipped: list[Skipped] = []
     found: list[SurgeResult] = []
     for pool in state.pools:
         if pool.surge_nodes == 0:
             evidence.append(f"pool {pool.name}: maxSurge 0, no surge node needed")
             continue
-        sub = _subnet_check(ev, state, pool, evidence, notes)
+        sub = _subnet_check(ev, state, pool, evidence, notes, skipped)
         if sub is not None:
             found.append(sub)
-        quota = _quota_check(ev, pool, evidence, notes)
+        quota = _quota_check(ev, pool, evidence, notes, skipped)
         if quota is not None:
             found.append(quota)
     for pool in state.failed:
@@ -313,7 +320,7 @@ def _surge_check(ev: Evidence) -> SurgeResult:
         if from_error is not None and not any(f.kind == from_error.kind for f in found):
             found.append(from_error)
     if not found:
-        return SurgeResult("fits", evidence, {}, notes)
+        return SurgeResult("fits", evidence, {}, notes, skipped)
     first = found[0]
     first.notes = notes + [f"also: {_text(f.evidence[0])}" for f in found[1:]]
     first.evidence = first.evidence + [e for e in evidence if e not in first.evidence]
@@ -321,7 +328,7 @@ def _surge_check(ev: Evidence) -> SurgeResult:
 
 
 def _subnet_check(
-    ev: Evidence, state: PoolState, pool: PoolInfo, evidence: list[Any], notes: list[str]
+    ev: Evidence, state: PoolState, pool: PoolInfo, evidence: list[Any], notes: list[str], skipped: list[Skipped]
 ) -> SurgeResult | None:
     net = dig(state.cluster, "properties.networkProfile", {}) or {}
     cni = net.get("networkPlugin") == "azure" and net.get("networkPluginMode") != "overlay" and not pool.pod_subnet_id
@@ -331,8 +338,11 @@ def _subnet_check(
         return None
     try:
         body = read_subnet(ev, pool.subnet_id)
-    except (DataUnavailable, NotFound) as exc:
-        notes.append(f"subnet of pool {pool.name} not checked: {getattr(exc, 'reason', '') or exc}")
+    except DataUnavailable as exc:
+        skipped.append(Skipped("upgrade.surge", f"could not {exc.what}: {exc.reason}", exc.grant))
+        return None
+    except NotFound:
+        notes.append(f"subnet {pool.subnet_id} of pool {pool.name} was not found")
         return None
     prefix = str(dig(body, "properties.addressPrefix") or (dig(body, "properties.addressPrefixes") or [""])[0])
     if "/" not in prefix:
@@ -363,13 +373,18 @@ def _subnet_check(
     return SurgeResult("subnet-full", [line], facts, [])
 
 
-def _quota_check(ev: Evidence, pool: PoolInfo, evidence: list[Any], notes: list[str]) -> SurgeResult | None:
+def _quota_check(
+    ev: Evidence, pool: PoolInfo, evidence: list[Any], notes: list[str], skipped: list[Skipped]
+) -> SurgeResult | None:
     try:
         coords = ev.cluster_coordinates()
         location = str(ev.managed_cluster().get("location", "")).replace(" ", "").lower()
         usages = ev.compute_usages(coords["subscription"], location)
-    except (DataUnavailable, NotFound) as exc:
-        notes.append(f"vCPU quota for pool {pool.name} not checked: {getattr(exc, 'reason', '') or exc}")
+    except DataUnavailable as exc:
+        skipped.append(Skipped("upgrade.surge", f"could not {exc.what}: {exc.reason}", exc.grant))
+        return None
+    except NotFound as exc:
+        notes.append(f"vCPU quota for pool {pool.name} not checked: {exc}")
         return None
     cores = _cores(ev, coords["subscription"], location, pool)
     if not cores:
