@@ -258,7 +258,7 @@ def cases() -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
                 "Drain node aks-proddefwork-36202817-vmss000000 failed when evicting pod activator-575c5f4bc9-2s6bx "
                 "failed with Too Many Requests error. This is often caused by a restrictive Pod Disruption Budget (PDB) policy.",
                 "pdb-single-replica",
-                ["kubectl scale deployment/", "--replicas=2"],
+                ["kubectl scale deployment/activator -n knative-serving --replicas=2"],
                 acceptable=["pdb-min-available-equals-replicas"],
                 verbatim=["PDB names, namespaces and minAvailable values from `kubectl get pdb -A`", "the drain error"],
                 reconstructed=["one replica per workload", "versions", "pool sizes"],

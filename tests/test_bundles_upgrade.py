@@ -12,7 +12,7 @@ import pytest
 
 from aksdoctor.probes import PROBES
 from aksdoctor.runbook import load_all
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT
 
 CASES = sorted(p for p in EXAMPLES.iterdir() if p.name.startswith("upgrade-"))
 EXIT = {"healthy": 0, "problem": 1, "inconclusive": 3}
@@ -164,3 +164,12 @@ def test_scan_all_namespaces_reports_a_blocking_pdb(cli):
 def test_scan_of_a_healthy_cluster_has_no_upgrade_finding(cli):
     result = cli("scan", "-A", "--bundle", str(EXAMPLES / "upgrade-healthy"), "-o", "json")
     assert not [f for f in json.loads(result.stdout)["findings"] if f["runbook"] == "upgrade"]
+
+
+def test_the_pdb_whose_pod_the_drain_error_names_comes_first(cli):
+    """Four PDBs block (canonical/bundle-kubeflow#1339); AKS's error names activator's pod: that one is the cause."""
+    bundle = ROOT / "tests" / "realworld" / "upgrade-knative-activator-pdbs-block-drain"
+    _code, report = run(cli, bundle)
+    cause = report["causes"][0]
+    assert cause["title"].startswith("deployment/activator runs one replica")
+    assert sum("also blocking: PDB" in n for n in report["notes"]) == 3

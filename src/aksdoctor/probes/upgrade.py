@@ -69,6 +69,9 @@ def pdbs(ev: Evidence) -> Outcome:
     if not found:
         count = len(ev.list("poddisruptionbudgets"))
         return Outcome.of("allow", f"{count} PodDisruptionBudget(s) in the cluster; each allows a disruption")
+    said = _drain_text(ev, nodes)
+    # The PDB whose pod an AKS error or drain event names is the one that stopped the drain: it goes first.
+    found = sorted(found, key=lambda b: not any(str(dig(p, "metadata.name")) in said for p in b.pods))
     first = found[0]
     notes = [f"also blocking: {b.line()}" for b in found[1:]] + also(ev, after="pdbs")
     evidence = [(b.line(), f"PodDisruptionBudget {b.namespace}/{b.name}") for b in found]
@@ -602,6 +605,19 @@ def _owner_ref(owner: dict[str, Any] | None) -> str | None:
     group = str(owner.get("apiVersion", "")).rpartition("/")[0]
     kind = str(owner.get("kind", "")).lower()
     return f"{kind}.{group}/{owner.get('name')}" if group else f"{kind}/{owner.get('name')}"
+
+
+def _drain_text(ev: Evidence, nodes: set[str] | None) -> str:
+    """What AKS said about the drain: the pools' provisioningError and the events on cordoned nodes."""
+    parts = []
+    with contextlib.suppress(DataUnavailable, NotFound):
+        parts.append(str(pool_state(ev).error.get("message", "")))
+    for node in ev.list("nodes"):
+        name = str(dig(node, "metadata.name"))
+        if dig(node, "spec.unschedulable") and (nodes is None or name in nodes):
+            with contextlib.suppress(DataUnavailable, NotFound):
+                parts += [str(e.get("message", "")) for e in ev.events_for(node)]
+    return "\n".join(parts)
 
 
 def _drain_events(ev: Evidence, block: Blocking) -> list[tuple[str, str]]:
