@@ -173,3 +173,19 @@ def test_the_pdb_whose_pod_the_drain_error_names_comes_first(cli):
     cause = report["causes"][0]
     assert cause["title"].startswith("deployment/activator runs one replica")
     assert sum("also blocking: PDB" in n for n in report["notes"]) == 3
+
+
+def test_unreadable_pdbs_are_never_called_healthy(cli, tmp_path):
+    dst = tmp_path / "no-pdbs"
+    shutil.copytree(EXAMPLES / "upgrade-healthy", dst)
+    (dst / "kubernetes" / "poddisruptionbudgets.yaml").unlink()
+    code, report = run(cli, dst)
+    assert (code, report["status"]) == (3, "inconclusive")
+    assert any("poddisruptionbudgets" in s["reason"] for s in report["skipped"]), report["skipped"]
+
+
+def test_an_upgrade_in_progress_shows_the_surge_node_and_the_draining_node(cli):
+    _code, report = run(cli, EXAMPLES / "upgrade-upgrade-in-progress")
+    text = " ".join(e["fact"] for e in report["causes"][0]["evidence"])
+    assert "node(s) on the new version: aks-userpool-24817365-vmss000003" in text
+    assert "cordoned (draining) node(s): aks-userpool-24817365-vmss000000" in text

@@ -640,14 +640,16 @@ def _drain_events(ev: Evidence, block: Blocking) -> list[tuple[str, str]]:
 
 def _drain_lines(ev: Evidence, state: PoolState) -> list[tuple[str, str]]:
     names = {p.name for p in state.busy}
-    cordoned = [
-        str(dig(n, "metadata.name"))
-        for n in ev.list("nodes")
-        if _node_pool(n) in names and dig(n, "spec.unschedulable")
-    ]
-    if not cordoned:
-        return []
-    return [(f"cordoned (draining) node(s): {', '.join(cordoned)}", "nodes")]
+    mine = [n for n in ev.list("nodes") if _node_pool(n) in names]
+    cordoned = [str(dig(n, "metadata.name")) for n in mine if dig(n, "spec.unschedulable")]
+    targets = {f"v{p.target}" for p in state.busy if p.target and p.target != p.current}
+    joined = [str(dig(n, "metadata.name")) for n in mine if dig(n, "status.nodeInfo.kubeletVersion") in targets]
+    out = []
+    if joined:
+        out.append((f"node(s) on the new version: {', '.join(joined)}", "nodes (status.nodeInfo.kubeletVersion)"))
+    if cordoned:
+        out.append((f"cordoned (draining) node(s): {', '.join(cordoned)}", "nodes"))
+    return out
 
 
 def _is_deprecated_api(error: dict[str, Any]) -> bool:
