@@ -108,7 +108,7 @@ class BundleKube:
             if rel.parts[0] in _SKIP_DIRS or not path.is_file() or path.suffix.lower() not in _SUFFIXES:
                 continue
             if rel.as_posix() in ("report.json", "report.md", "expected.json"):
-                continue  # the report a capture wrote beside its evidence
+                continue  # the report a capture wrote beside its evidence; a test case's expected verdict
             if rel.as_posix() == _MANIFEST:
                 self._manifest = _read_manifest(path)
                 continue

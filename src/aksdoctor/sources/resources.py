@@ -66,6 +66,8 @@ _ALL = [
     Resource(
         "secretproviderclasses", "secrets-store.csi.x-k8s.io", "v1", "secretproviderclasses", "SecretProviderClass"
     ),
+    Resource("volumeattachments", "storage.k8s.io", "v1", "volumeattachments", "VolumeAttachment", namespaced=False),
+    Resource("leases", "coordination.k8s.io", "v1", "leases", "Lease"),
 ]
 
 RESOURCES: dict[str, Resource] = {r.key: r for r in _ALL}
