@@ -87,6 +87,7 @@ def pool(
     version: tuple[str, str] = ("1.31.5", "1.31.5"),
     error: dict[str, Any] | None = None,
     cores: int = 4,
+    node_names: list[str] | None = None,
 ) -> dict[str, Any]:
     """An agent pool: current and target orchestrator versions, upgradeSettings, state and error."""
     return {
@@ -101,6 +102,7 @@ def pool(
         "version": version,
         "error": error,
         "cores": cores,
+        "node_names": node_names,
     }
 
 
@@ -117,6 +119,7 @@ def wl(
     nodes: list[int] | None = None,
     owner: dict[str, str] | None = None,
     image: str = "",
+    pod_names: list[str] | None = None,
 ) -> dict[str, Any]:
     """A workload: its pods are spread over the pool's nodes (or the listed node indexes)."""
     return {
@@ -131,6 +134,7 @@ def wl(
         "nodes": nodes,
         "owner": owner,
         "image": image or f"acrshopprod.azurecr.io/{name}:1.4.2",
+        "pod_names": pod_names,
     }
 
 
@@ -141,9 +145,10 @@ def pdb(
     *,
     min_available: Any = None,
     max_unavailable: Any = None,
+    owner: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A PodDisruptionBudget spec."""
-    return {"ns": ns, "name": name, "selector": selector, "min": min_available, "max": max_unavailable}
+    """A PodDisruptionBudget spec (owner: the operator resource that manages it)."""
+    return {"ns": ns, "name": name, "selector": selector, "min": min_available, "max": max_unavailable, "owner": owner}
 
 
 # ---- the cases --------------------------------------------------------------------------------
@@ -379,7 +384,10 @@ def write(folder: Path, w: dict[str, Any], shapes: Path) -> None:
 
 
 def node_names(w: dict[str, Any]) -> dict[str, list[str]]:
-    out = {p["name"]: [f"aks-{p['name']}-{p['hash']}-vmss{i:06d}" for i in range(p["count"])] for p in w["pools"]}
+    out = {
+        p["name"]: p.get("node_names") or [f"aks-{p['name']}-{p['hash']}-vmss{i:06d}" for i in range(p["count"])]
+        for p in w["pools"]
+    }
     for pool_name, index in w["extra_nodes"]:
         p = next(p for p in w["pools"] if p["name"] == pool_name)
         out[pool_name].append(f"aks-{pool_name}-{p['hash']}-vmss{index:06d}")
@@ -388,7 +396,7 @@ def node_names(w: dict[str, Any]) -> dict[str, list[str]]:
 
 def node_object(w: dict[str, Any], name: str, pool_name: str, index: int) -> dict[str, Any]:
     p = next(p for p in w["pools"] if p["name"] == pool_name)
-    vmss = name[: name.index("-vmss")] + "-vmss"
+    vmss = name[: name.index("-vmss")] + "-vmss" if "-vmss" in name else f"aks-{pool_name}-{p['hash']}-vmss"
     node_rg = f"MC_{w['rg']}_{w['cluster']}_{w['location']}"
     # A surge node (beyond the pool's count) runs the target version already.
     kubelet = p["version"][1] if index >= p["count"] else p["version"][0]
@@ -466,7 +474,9 @@ def workload_objects(w: dict[str, Any], work: dict[str, Any], nodes: dict[str, l
     else:
         owner = work["owner"]
     for i, host in enumerate(hosts):
-        if kind == "Pod":
+        if work["pod_names"]:
+            pod_name = work["pod_names"][i]
+        elif kind == "Pod":
             pod_name = name
         elif kind == "StatefulSet":
             pod_name = f"{name}-{i}"
@@ -771,16 +781,18 @@ def pdb_object(p: dict[str, Any], pods: list[dict[str, Any]]) -> dict[str, Any]:
         spec["minAvailable"] = p["min"]
         desired = scaled(p["min"], expected)
     allowed = max(0, healthy - desired)
+    meta: dict[str, Any] = {
+        "name": p["name"],
+        "namespace": p["ns"],
+        "uid": uid("pdb", p["ns"], p["name"]),
+        "generation": 1,
+    }
+    if p.get("owner"):
+        meta["ownerReferences"] = [{**p["owner"], "controller": True, "blockOwnerDeletion": True}]
     return {
         "apiVersion": "policy/v1",
         "kind": "PodDisruptionBudget",
-        "metadata": {
-            "name": p["name"],
-            "namespace": p["ns"],
-            "uid": uid("pdb", p["ns"], p["name"]),
-            "generation": 1,
-            "creationTimestamp": EARLIER,
-        },
+        "metadata": meta | {"creationTimestamp": EARLIER},
         "spec": spec,
         "status": {
             "observedGeneration": 1,

@@ -12,7 +12,7 @@ import pytest
 
 from aksdoctor.probes import PROBES
 from aksdoctor.runbook import load_all
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT
 
 CASES = sorted(p for p in EXAMPLES.iterdir() if p.name.startswith("upgrade-"))
 EXIT = {"healthy": 0, "problem": 1, "inconclusive": 3}
@@ -123,10 +123,22 @@ def test_several_blockers_the_first_is_the_cause_the_others_notes(cli, tmp_path)
     assert any("subnet snet-aks" in n for n in report["notes"]), report["notes"]
 
 
-def test_no_pool_of_that_name_is_inconclusive_with_the_pools_named(cli):
-    code, report = run(cli, EXAMPLES / "upgrade-healthy", "--pool", "gpupool")
-    assert code == 3
-    assert any("nodepool1, userpool" in s["reason"] for s in report["skipped"]), report["skipped"]
+def test_no_pool_of_that_name_is_a_usage_error_naming_the_pools(cli):
+    args = ["upgrade", "--pool", "gpupool", "--bundle", str(EXAMPLES / "upgrade-healthy"), "-o", "json"]
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert "has no agent pool 'gpupool' (its pools: nodepool1, userpool)" in result.stderr
+
+
+def test_an_unreadable_quota_is_never_called_healthy(cli, tmp_path):
+    dst = tmp_path / "no-quota"
+    shutil.copytree(EXAMPLES / "upgrade-healthy", dst)
+    arm = dst / "azure" / "arm.jsonl"
+    lines = [line for line in arm.read_text().splitlines() if "/usages" not in line]
+    arm.write_text("\n".join(lines) + "\n")
+    code, report = run(cli, dst)
+    assert (code, report["status"]) == (3, "inconclusive")
+    assert any("compute usages" in s["reason"] for s in report["skipped"]), report["skipped"]
 
 
 def test_pre_flight_lists_what_a_manual_drain_would_refuse_without_naming_it_the_cause(cli, tmp_path):
@@ -139,3 +151,41 @@ def test_pre_flight_lists_what_a_manual_drain_would_refuse_without_naming_it_the
     code, report = run(cli, dst)
     assert (code, report["status"]) == (0, "healthy")
     assert any("cannot delete Pods with local storage" in n for n in report["notes"]), report["notes"]
+
+
+def test_scan_all_namespaces_reports_a_blocking_pdb(cli):
+    result = cli("scan", "-A", "--bundle", str(EXAMPLES / "upgrade-pdb-single-replica"), "-o", "json")
+    report = json.loads(result.stdout)
+    upgrade = [f for f in report["findings"] if f["runbook"] == "upgrade"]
+    assert [f["causes"][0]["id"] for f in upgrade] == ["pdb-single-replica"]
+    assert upgrade[0]["routed"]["reason"].startswith("a PodDisruptionBudget allows no disruption")
+
+
+def test_scan_of_a_healthy_cluster_has_no_upgrade_finding(cli):
+    result = cli("scan", "-A", "--bundle", str(EXAMPLES / "upgrade-healthy"), "-o", "json")
+    assert not [f for f in json.loads(result.stdout)["findings"] if f["runbook"] == "upgrade"]
+
+
+def test_the_pdb_whose_pod_the_drain_error_names_comes_first(cli):
+    """Four PDBs block (canonical/bundle-kubeflow#1339); AKS's error names activator's pod: that one is the cause."""
+    bundle = ROOT / "tests" / "realworld" / "upgrade-knative-activator-pdbs-block-drain"
+    _code, report = run(cli, bundle)
+    cause = report["causes"][0]
+    assert cause["title"].startswith("deployment/activator runs one replica")
+    assert sum("also blocking: PDB" in n for n in report["notes"]) == 3
+
+
+def test_unreadable_pdbs_are_never_called_healthy(cli, tmp_path):
+    dst = tmp_path / "no-pdbs"
+    shutil.copytree(EXAMPLES / "upgrade-healthy", dst)
+    (dst / "kubernetes" / "poddisruptionbudgets.yaml").unlink()
+    code, report = run(cli, dst)
+    assert (code, report["status"]) == (3, "inconclusive")
+    assert any("poddisruptionbudgets" in s["reason"] for s in report["skipped"]), report["skipped"]
+
+
+def test_an_upgrade_in_progress_shows_the_surge_node_and_the_draining_node(cli):
+    _code, report = run(cli, EXAMPLES / "upgrade-upgrade-in-progress")
+    text = " ".join(e["fact"] for e in report["causes"][0]["evidence"])
+    assert "node(s) on the new version: aks-userpool-24817365-vmss000003" in text
+    assert "cordoned (draining) node(s): aks-userpool-24817365-vmss000000" in text

@@ -141,9 +141,26 @@ def _targets(
         targets.setdefault(key, (chosen.runbook, chosen.target, chosen.reason))
     if "node" in available and "node" in wanted:
         targets |= _node_targets(lists.get("nodes", []))
+    if "upgrade" in available and "upgrade" in wanted and scope.namespace is None and _blocking_pdb(ev):
+        targets[("upgrade", "Cluster", None, "all-pools")] = (
+            "upgrade",
+            Target("Cluster", "all-pools"),
+            "a PodDisruptionBudget allows no disruption: drains and upgrades stop",
+        )
     if "nodecpu" in available and "nodecpu" in wanted and lists.get("nodes") and "nodemetrics" in lists:
         targets[("nodecpu", "Cluster", None, "all-nodes")] = ("nodecpu", Target("Cluster", "all-nodes"), "node CPU")
     return list(targets.values())
+
+
+def _blocking_pdb(ev: Evidence) -> bool:
+    """scan -A: does some PDB block drains (the upgrade runbook then reports it)? Unreadable PDBs: no finding."""
+    from .errors import NotFound
+    from .probes.pdb import blocking_pdbs
+
+    try:
+        return bool(blocking_pdbs(ev, None))
+    except (DataUnavailable, NotFound):
+        return False
 
 
 def _diagnose(

@@ -16,12 +16,12 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..errors import DataUnavailable, NotFound
-from ..model import Outcome
+from ..errors import DataUnavailable, NotFound, TargetNotFound
+from ..model import Outcome, Skipped
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
 from .kv_network import subnet as read_subnet
@@ -69,6 +69,9 @@ def pdbs(ev: Evidence) -> Outcome:
     if not found:
         count = len(ev.list("poddisruptionbudgets"))
         return Outcome.of("allow", f"{count} PodDisruptionBudget(s) in the cluster; each allows a disruption")
+    said = _drain_text(ev, nodes)
+    # The PDB whose pod an AKS error or drain event names is the one that stopped the drain: it goes first.
+    found = sorted(found, key=lambda b: not any(str(dig(p, "metadata.name")) in said for p in b.pods))
     first = found[0]
     notes = [f"also blocking: {b.line()}" for b in found[1:]] + also(ev, after="pdbs")
     evidence = [(b.line(), f"PodDisruptionBudget {b.namespace}/{b.name}") for b in found]
@@ -80,6 +83,8 @@ def pdbs(ev: Evidence) -> Outcome:
 def surge(ev: Evidence) -> Outcome:
     """Do the pool's surge nodes fit its subnet's free addresses and the region's vCPU quota?"""
     result = surge_check(ev)
+    if result.kind == "fits" and result.skipped:  # a check that could not run: no "fits" claimed
+        return Outcome.unknown(*result.evidence, skipped=result.skipped, notes=result.notes)
     if result.kind == "fits":
         return Outcome.of("fits", *result.evidence, notes=result.notes)
     return Outcome.of(result.kind, *result.evidence, notes=result.notes + also(ev, after="surge"), **result.facts)
@@ -238,8 +243,11 @@ def _pool_state(ev: Evidence) -> PoolState:
     profiles = dig(cluster, "properties.agentPoolProfiles", []) or []
     pools = [_pool(p) for p in profiles if not wanted or p.get("name") == wanted]
     if wanted and not pools:
-        names = ", ".join(str(p.get("name")) for p in profiles)
-        raise NotFound(f"agent pool {wanted!r} in managed cluster {cluster.get('name')} (its pools: {names})")
+        names = [str(p.get("name")) for p in profiles]
+        raise TargetNotFound(
+            f"managed cluster {cluster.get('name')} has no agent pool {wanted!r} (its pools: {', '.join(names)})",
+            suggestions=names,
+        )
     return PoolState(cluster, pools)
 
 
@@ -285,6 +293,7 @@ class SurgeResult:
     evidence: list[Any]
     facts: dict[str, Any]
     notes: list[str]
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def surge_check(ev: Evidence) -> SurgeResult:
@@ -296,15 +305,16 @@ def _surge_check(ev: Evidence) -> SurgeResult:
     state = pool_state(ev)
     evidence: list[Any] = []
     notes: list[str] = []
+    skipped: list[Skipped] = []
     found: list[SurgeResult] = []
     for pool in state.pools:
         if pool.surge_nodes == 0:
             evidence.append(f"pool {pool.name}: maxSurge 0, no surge node needed")
             continue
-        sub = _subnet_check(ev, state, pool, evidence, notes)
+        sub = _subnet_check(ev, state, pool, evidence, notes, skipped)
         if sub is not None:
             found.append(sub)
-        quota = _quota_check(ev, pool, evidence, notes)
+        quota = _quota_check(ev, pool, evidence, notes, skipped)
         if quota is not None:
             found.append(quota)
     for pool in state.failed:
@@ -313,7 +323,7 @@ def _surge_check(ev: Evidence) -> SurgeResult:
         if from_error is not None and not any(f.kind == from_error.kind for f in found):
             found.append(from_error)
     if not found:
-        return SurgeResult("fits", evidence, {}, notes)
+        return SurgeResult("fits", evidence, {}, notes, skipped)
     first = found[0]
     first.notes = notes + [f"also: {_text(f.evidence[0])}" for f in found[1:]]
     first.evidence = first.evidence + [e for e in evidence if e not in first.evidence]
@@ -321,7 +331,7 @@ def _surge_check(ev: Evidence) -> SurgeResult:
 
 
 def _subnet_check(
-    ev: Evidence, state: PoolState, pool: PoolInfo, evidence: list[Any], notes: list[str]
+    ev: Evidence, state: PoolState, pool: PoolInfo, evidence: list[Any], notes: list[str], skipped: list[Skipped]
 ) -> SurgeResult | None:
     net = dig(state.cluster, "properties.networkProfile", {}) or {}
     cni = net.get("networkPlugin") == "azure" and net.get("networkPluginMode") != "overlay" and not pool.pod_subnet_id
@@ -331,8 +341,11 @@ def _subnet_check(
         return None
     try:
         body = read_subnet(ev, pool.subnet_id)
-    except (DataUnavailable, NotFound) as exc:
-        notes.append(f"subnet of pool {pool.name} not checked: {getattr(exc, 'reason', '') or exc}")
+    except DataUnavailable as exc:
+        skipped.append(Skipped("upgrade.surge", f"could not {exc.what}: {exc.reason}", exc.grant))
+        return None
+    except NotFound:
+        notes.append(f"subnet {pool.subnet_id} of pool {pool.name} was not found")
         return None
     prefix = str(dig(body, "properties.addressPrefix") or (dig(body, "properties.addressPrefixes") or [""])[0])
     if "/" not in prefix:
@@ -363,13 +376,18 @@ def _subnet_check(
     return SurgeResult("subnet-full", [line], facts, [])
 
 
-def _quota_check(ev: Evidence, pool: PoolInfo, evidence: list[Any], notes: list[str]) -> SurgeResult | None:
+def _quota_check(
+    ev: Evidence, pool: PoolInfo, evidence: list[Any], notes: list[str], skipped: list[Skipped]
+) -> SurgeResult | None:
     try:
         coords = ev.cluster_coordinates()
         location = str(ev.managed_cluster().get("location", "")).replace(" ", "").lower()
         usages = ev.compute_usages(coords["subscription"], location)
-    except (DataUnavailable, NotFound) as exc:
-        notes.append(f"vCPU quota for pool {pool.name} not checked: {getattr(exc, 'reason', '') or exc}")
+    except DataUnavailable as exc:
+        skipped.append(Skipped("upgrade.surge", f"could not {exc.what}: {exc.reason}", exc.grant))
+        return None
+    except NotFound as exc:
+        notes.append(f"vCPU quota for pool {pool.name} not checked: {exc}")
         return None
     cores = _cores(ev, coords["subscription"], location, pool)
     if not cores:
@@ -549,6 +567,8 @@ def also(ev: Evidence, *, after: str) -> list[str]:
 
 def _pdb_facts(block: Blocking) -> dict[str, Any]:
     spec = block.pdb.get("spec") or {}
+    refs = dig(block.pdb, "metadata.ownerReferences", []) or []
+    owner = next((r for r in refs if r.get("controller")), None)
     first = block.pods[0] if block.pods else {}
     unready = block.unready[0] if block.unready else {}
     facts: dict[str, Any] = {
@@ -561,7 +581,10 @@ def _pdb_facts(block: Blocking) -> dict[str, Any]:
         "expected_pods": block.expected,
         "min_available": spec.get("minAvailable"),
         "max_unavailable": spec.get("maxUnavailable"),
-        "lower_min_available": block.expected - 1 if block.expected > 1 else None,
+        "lower_min_available": str(block.expected - 1),
+        "pdb_patchable": owner is None,
+        "pdb_owner": _owner_ref(owner),
+        "pdb_owner_kind": owner.get("kind") if owner else None,
         "scale_replicas": max(2, block.expected + 1),
         "workload": block.workload or None,
         "workload_replicas": block.workload_replicas,
@@ -573,6 +596,28 @@ def _pdb_facts(block: Blocking) -> dict[str, Any]:
     if target is not None:
         facts["handover_target"] = target
     return facts
+
+
+def _owner_ref(owner: dict[str, Any] | None) -> str | None:
+    """kind.group/name of the PDB's controller (an operator's custom resource), for kubectl get."""
+    if not owner:
+        return None
+    group = str(owner.get("apiVersion", "")).rpartition("/")[0]
+    kind = str(owner.get("kind", "")).lower()
+    return f"{kind}.{group}/{owner.get('name')}" if group else f"{kind}/{owner.get('name')}"
+
+
+def _drain_text(ev: Evidence, nodes: set[str] | None) -> str:
+    """What AKS said about the drain: the pools' provisioningError and the events on cordoned nodes."""
+    parts = []
+    with contextlib.suppress(DataUnavailable, NotFound):
+        parts.append(str(pool_state(ev).error.get("message", "")))
+    for node in ev.list("nodes"):
+        name = str(dig(node, "metadata.name"))
+        if dig(node, "spec.unschedulable") and (nodes is None or name in nodes):
+            with contextlib.suppress(DataUnavailable, NotFound):
+                parts += [str(e.get("message", "")) for e in ev.events_for(node)]
+    return "\n".join(parts)
 
 
 def _drain_events(ev: Evidence, block: Blocking) -> list[tuple[str, str]]:
@@ -595,14 +640,16 @@ def _drain_events(ev: Evidence, block: Blocking) -> list[tuple[str, str]]:
 
 def _drain_lines(ev: Evidence, state: PoolState) -> list[tuple[str, str]]:
     names = {p.name for p in state.busy}
-    cordoned = [
-        str(dig(n, "metadata.name"))
-        for n in ev.list("nodes")
-        if _node_pool(n) in names and dig(n, "spec.unschedulable")
-    ]
-    if not cordoned:
-        return []
-    return [(f"cordoned (draining) node(s): {', '.join(cordoned)}", "nodes")]
+    mine = [n for n in ev.list("nodes") if _node_pool(n) in names]
+    cordoned = [str(dig(n, "metadata.name")) for n in mine if dig(n, "spec.unschedulable")]
+    targets = {f"v{p.target}" for p in state.busy if p.target and p.target != p.current}
+    joined = [str(dig(n, "metadata.name")) for n in mine if dig(n, "status.nodeInfo.kubeletVersion") in targets]
+    out = []
+    if joined:
+        out.append((f"node(s) on the new version: {', '.join(joined)}", "nodes (status.nodeInfo.kubeletVersion)"))
+    if cordoned:
+        out.append((f"cordoned (draining) node(s): {', '.join(cordoned)}", "nodes"))
+    return out
 
 
 def _is_deprecated_api(error: dict[str, Any]) -> bool:
