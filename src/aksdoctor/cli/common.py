@@ -233,6 +233,7 @@ _KIND_PREFIXES = {
     "sts": "StatefulSet", "statefulset": "StatefulSet", "statefulsets": "StatefulSet",
     "ds": "DaemonSet", "daemonset": "DaemonSet", "daemonsets": "DaemonSet",
     "no": "Node", "node": "Node", "nodes": "Node",
+    "svc": "Service", "service": "Service", "services": "Service",
 }  # fmt: skip
 
 
@@ -245,7 +246,8 @@ def split_target(text: str, default_kind: str, runbook: str = "this runbook") ->
     if default_kind == "Deployment" and kind in ("StatefulSet", "DaemonSet"):
         return kind, name  # rollouts: the workload controllers share one runbook
     if kind != default_kind:
-        short = {"Pod": "pod", "Deployment": "deploy", "Node": "node"}.get(default_kind, default_kind.lower())
+        shorts = {"Pod": "pod", "Deployment": "deploy", "Node": "node", "Service": "svc"}
+        short = shorts.get(default_kind, default_kind.lower())
         raise UsageError(
             f"{runbook} takes a {default_kind} (NAME or {short}/NAME), not {text!r}",
             hint=f"e.g. aksdoctor {runbook} {short}/NAME" if runbook != "this runbook" else "",

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import capture, diagnose, imagepull, keyvault, nodecpu, pending, rollout, runbooks_cmd, scan
+from . import capture, diagnose, imagepull, keyvault, nodecpu, pending, rollout, runbooks_cmd, scan, service
 
 app = typer.Typer(
     name="aksdoctor",
@@ -45,6 +45,7 @@ app.command("capture")(capture.capture)
 app.command("nodecpu")(nodecpu.nodecpu)
 app.command("keyvault")(keyvault.keyvault)
 app.command("pending")(pending.pending)
+app.command("service")(service.service)
 app.add_typer(runbooks_cmd.app, name="runbooks")
 
 

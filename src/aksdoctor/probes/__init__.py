@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from . import acr, capacity, keyvault, nodes, pods, quota, rollout, scheduling, volumes, workloads
+from . import (
+    acr,
+    capacity,
+    keyvault,
+    netpol,
+    nodes,
+    pods,
+    quota,
+    rollout,
+    scheduling,
+    service,
+    service_lb,
+    volumes,
+    workloads,
+)
 from .registry import ProbeSpec, probe, register
 
 PROBES: dict[str, ProbeSpec] = register(
@@ -43,6 +57,15 @@ PROBES: dict[str, ProbeSpec] = register(
     volumes.claims_bound,
     volumes.mount_state,
     capacity.scale_out,
+    service.cluster_dns,
+    service.service_kind,
+    service_lb.lb_pending,
+    service.service_endpoints,
+    netpol.network_policy,
+    service.kube_proxy,
+    service.external_traffic_policy,
+    service_lb.lb_health_probe,
+    service_lb.nsg_rules,
 )
 
 __all__ = ["PROBES", "ProbeSpec", "probe", "register"]

@@ -66,6 +66,11 @@ _ALL = [
     Resource(
         "secretproviderclasses", "secrets-store.csi.x-k8s.io", "v1", "secretproviderclasses", "SecretProviderClass"
     ),
+    Resource("endpoints", "", "v1", "endpoints", "Endpoints"),
+    Resource("endpointslices", "discovery.k8s.io", "v1", "endpointslices", "EndpointSlice"),
+    Resource("networkpolicies", "networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy"),
+    Resource("ingresses", "networking.k8s.io", "v1", "ingresses", "Ingress"),
+    Resource("ingressclasses", "networking.k8s.io", "v1", "ingressclasses", "IngressClass", namespaced=False),
 ]
 
 RESOURCES: dict[str, Resource] = {r.key: r for r in _ALL}
