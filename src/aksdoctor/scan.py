@@ -20,7 +20,10 @@ from .probes.routing import route
 from .sources.evidence import Evidence, Options
 from .sources.selectors import dig, label_matcher
 
-_LISTS = ("pods", "events", "replicasets", "deployments", "statefulsets", "daemonsets", "nodes", "nodemetrics")
+_LISTS = (
+    "pods", "events", "replicasets", "deployments", "statefulsets", "daemonsets", "nodes", "nodemetrics",
+    "services", "endpointslices",
+)  # fmt: skip
 _WORKLOADS = (("deployments", "Deployment"), ("statefulsets", "StatefulSet"), ("daemonsets", "DaemonSet"))
 _CLUSTER_WIDE = ("nodes", "nodemetrics")
 _WORKERS = 8
@@ -139,6 +142,8 @@ def _targets(
             continue
         key = (chosen.runbook, chosen.target.kind, chosen.target.namespace, chosen.target.name)
         targets.setdefault(key, (chosen.runbook, chosen.target, chosen.reason))
+    if "service" in available and "service" in wanted:
+        targets.update(_service_targets(lists))
     if "nodecpu" in available and "nodecpu" in wanted and lists.get("nodes") and "nodemetrics" in lists:
         targets[("nodecpu", "Cluster", None, "all-nodes")] = ("nodecpu", Target("Cluster", "all-nodes"), "node CPU")
     return list(targets.values())
@@ -153,6 +158,33 @@ def _diagnose(
         diagnosis = engine.run(runbook, ev.for_target(target), source=SourceInfo(**vars(source)), deadline=deadline)
     diagnosis.routed = {"from": "scan", "runbook": runbook, "reason": reason}
     return diagnosis
+
+
+def _service_targets(lists: dict[str, list[dict[str, Any]]]) -> dict[tuple[str, str, str | None, str], Any]:
+    out = {}
+    for svc, reason in _broken_services(lists):
+        target = Target("Service", dig(svc, "metadata.name"), dig(svc, "metadata.namespace"))
+        out[("service", "Service", target.namespace, target.name)] = ("service", target, reason)
+    return out
+
+
+def _broken_services(lists: dict[str, list[dict[str, Any]]]) -> list[tuple[dict[str, Any], str]]:
+    """Services with a pending load balancer, or a selector and no ready endpoint in their EndpointSlices."""
+    if "endpointslices" not in lists:
+        return []
+    ready: set[tuple[str, str]] = set()
+    for piece in lists["endpointslices"]:
+        owner = dig(piece, "metadata.labels", {}).get("kubernetes.io/service-name")
+        if owner and any(dig(e, "conditions.ready") is not False for e in piece.get("endpoints") or []):
+            ready.add((dig(piece, "metadata.namespace"), owner))
+    out = []
+    for svc in lists.get("services", []):
+        kind, key = dig(svc, "spec.type", "ClusterIP"), (dig(svc, "metadata.namespace"), dig(svc, "metadata.name"))
+        if kind == "LoadBalancer" and not dig(svc, "status.loadBalancer.ingress"):
+            out.append((svc, "the LoadBalancer Service has no address"))
+        elif kind != "ExternalName" and dig(svc, "spec.selector") and key not in ready:
+            out.append((svc, "the Service has no ready endpoint"))
+    return out
 
 
 def _stuck(workload: dict[str, Any]) -> bool:

@@ -23,11 +23,12 @@ def capture(
     threshold: Annotated[
         float | None, typer.Option("--threshold", help="nodecpu: CPU percentage that counts as hot.")
     ] = None,
+    caller: Annotated[str | None, typer.Option("--from", help="service: the calling pod (NS/POD).")] = None,
 ) -> None:
     """Write an evidence bundle with everything the runbook read (Secret values and tokens removed) and its
     report. Hand it to someone without cluster access: `aksdoctor RUNBOOK TARGET --bundle DIR` gives the same
     verdict. Works from --bundle too, to cut a smaller bundle out of a large one."""
-    extra = {k: v for k, v in {"vault": vault, "threshold": threshold}.items() if v is not None}
+    extra = {k: v for k, v in {"vault": vault, "threshold": threshold, "from": caller}.items() if v is not None}
     if runbook == "scan":
         code = common.guarded(lambda: _capture_scan(out, flags, all_namespaces, threshold or 90.0), debug=flags.debug)
         raise typer.Exit(int(code))

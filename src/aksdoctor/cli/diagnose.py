@@ -15,15 +15,17 @@ def diagnose(
         str,
         typer.Argument(
             autocompletion=completion.pods,
-            help="A pod (NAME or pod/NAME) or a workload (deploy/NAME, sts/NAME, ds/NAME).",
+            help="A pod (NAME or pod/NAME), a workload (deploy/NAME, sts/NAME, ds/NAME) or a Service (svc/NAME).",
             show_default=False,
         ),
     ],
     flags: common.Flags,
 ) -> None:
-    """Start here: picks imagepull, pending, keyvault or rollout for the object, says which and why."""
+    """Start here: picks imagepull, pending, keyvault, rollout or service for the object, says which and why."""
     # TYPE/NAME: any workload kind goes to rollout (split_target checks it); a bare name is a pod
-    kind = "Deployment" if "/" in target and target.split("/", 1)[0].lower() not in ("po", "pod", "pods") else "Pod"
+    prefix = target.split("/", 1)[0].lower() if "/" in target else ""
+    kind = "Pod" if prefix in ("", "po", "pod", "pods") else "Deployment"
+    kind = "Service" if prefix in ("svc", "service", "services") else kind
     common.diagnose("diagnose", kind, target, flags)
 
 
