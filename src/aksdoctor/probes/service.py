@@ -46,12 +46,13 @@ def service_object(ev: Evidence) -> dict[str, Any]:
 
 def kube_system_pods(ev: Evidence) -> list[dict[str, Any]]:
     """Every pod of kube-system (CoreDNS, kube-proxy, Cilium, NPM): one list for every probe."""
-    return ev.list("pods", "kube-system")
+    return sorted(ev.list("pods", "kube-system"), key=lambda p: str(dig(p, "metadata.name")))
 
 
 def namespace_pods(ev: Evidence) -> list[dict[str, Any]]:
     """The pods of the Service's namespace (one list)."""
-    return [p for p in ev.list("pods", ev.target.namespace) if dig(p, "status.phase") not in ("Succeeded", "Failed")]
+    pods = [p for p in ev.list("pods", ev.target.namespace) if dig(p, "status.phase") not in ("Succeeded", "Failed")]
+    return sorted(pods, key=lambda p: str(dig(p, "metadata.name")))
 
 
 @dataclass

@@ -398,7 +398,7 @@ def _answers_root(pods: list[dict[str, Any]]) -> tuple[str, str]:
             if "ingress-nginx/controller" in image or labels_of(pod).get("app.kubernetes.io/name") == "ingress-nginx":
                 return (
                     f'pod {dig(pod, "metadata.name")} runs ingress-nginx ({image}), which answers 404 on "/" when no '
-                    "Ingress routes it; its health endpoint is /healthz",
+                    "Ingress routes it; its health endpoint is /healthz.",
                     "/healthz",
                 )
             if health and health != "/":
