@@ -195,8 +195,16 @@ def _quota(ev: Evidence, message: str, shown: Any, facts: dict[str, Any]) -> Out
                 evidence.append((text, f"network usages in {location}"))
                 out["quota_text"] = f"{out['quota_text']} {text}."
     except (DataUnavailable, NotFound):
-        pass
+        out["no_node_resource_group"] = True
+        out["location"] = out.get("location") or _region(ev)
     return Outcome.of("public-ip-quota", *evidence, **out, **facts)
+
+
+def _region(ev: Evidence) -> str | None:
+    try:
+        return (dig(ev.any_node(), "metadata.labels", {}) or {}).get("topology.kubernetes.io/region")
+    except (DataUnavailable, NotFound):
+        return None
 
 
 def _static_ip(svc: dict[str, Any]) -> tuple[str, str]:
