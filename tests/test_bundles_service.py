@@ -217,3 +217,24 @@ def test_live_reads_are_few_and_selected(cli, tmp_path, monkeypatch):
     pods = [r.path for r in server.requests if r.path.endswith("/pods")]
     assert sorted(set(pods)) == sorted(pods), "each pod list once"
     assert {r.method for r in server.requests} == {"GET"}
+
+
+REALWORLD = sorted(
+    p for p in (EXAMPLES.parent.parent / "tests" / "realworld").glob("service-*") if (p / "COMMAND").is_file()
+)
+
+
+@pytest.mark.parametrize("case", REALWORLD, ids=lambda p: p.name)
+def test_service_real_world_case(case, cli, validate_report):
+    expected = json.loads((case / "expected.json").read_text())
+    args = (case / "COMMAND").read_text().split()[1:]
+    result = cli(*args, "--bundle", str(case), "-o", "json")
+    report = json.loads(result.stdout)
+    validate_report(report)
+    cause = report["causes"][0]["id"] if report["causes"] else None
+    want = expected["expected"]
+    assert report["status"] == want["status"] and (cause == want["cause"] or cause in want["acceptable"])
+    text = " || ".join(fixes(report))
+    for name in expected["fix_must_name"]:
+        assert name in text, f"{name!r} not in {text}"
+    assert expected["source"]["url"].startswith("https://")
