@@ -238,3 +238,52 @@ def test_service_real_world_case(case, cli, validate_report):
     for name in expected["fix_must_name"]:
         assert name in text, f"{name!r} not in {text}"
     assert expected["source"]["url"].startswith("https://")
+
+
+def test_the_service_command_is_generated_from_its_runbook(cli):
+    import yaml as _yaml
+
+    from aksdoctor.cli.main import app
+
+    spec = _yaml.safe_load((EXAMPLES.parent.parent / "runbooks" / "service.yaml").read_text())["command"]
+    names = [c.name for c in app.registered_commands]
+    assert names.count("service") == 1
+    text = cli("service", "--help", env={"COLUMNS": "200"}).stdout
+    assert spec["options"][0]["flag"] in text and "--no-azure" in text
+    assert not (EXAMPLES.parent.parent / "src" / "aksdoctor" / "cli" / "service.py").exists()
+
+
+def test_a_declared_option_reaches_the_probes_and_a_bad_one_is_refused(monkeypatch):
+    import typer
+    from typer.testing import CliRunner
+
+    from aksdoctor.cli import common, generated
+
+    seen = {}
+    monkeypatch.setattr(
+        common,
+        "diagnose",
+        lambda rid, kind, name, flags, extra=None: seen.update(rid=rid, kind=kind, name=name, extra=extra),
+    )
+    spec = {"summary": "demo", "options": [{"flag": "--peer", "extra": "peer", "pattern": "[a-z]+", "example": "abc"}]}
+    app = typer.Typer()
+    app.command("demo")(generated.build("demo", "Service", spec))
+    app.command("other")(lambda: None)
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "web", "--peer", "abc"]).exit_code == 0
+    assert seen == {"rid": "demo", "kind": "Service", "name": "web", "extra": {"peer": "abc"}}
+    bad = runner.invoke(app, ["demo", "web", "--peer", "ABC!"])
+    assert bad.exit_code == 2 and "--peer" in bad.stderr
+
+
+def test_a_runbook_command_with_unknown_keys_is_rejected(tmp_path):
+    from aksdoctor.errors import RunbookError
+    from aksdoctor.probes import PROBES
+    from aksdoctor.runbook import load_runbook
+
+    text = (EXAMPLES.parent.parent / "runbooks" / "service.yaml").read_text()
+    (tmp_path / "service.yaml").write_text(
+        text.replace("      extra: from\n", "      extra: from\n      flags: --typo\n")
+    )
+    with pytest.raises(RunbookError, match="command.options"):
+        load_runbook(tmp_path / "service.yaml", PROBES)

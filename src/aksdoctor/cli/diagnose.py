@@ -25,7 +25,8 @@ def diagnose(
     # TYPE/NAME: any workload kind goes to rollout (split_target checks it); a bare name is a pod
     prefix = target.split("/", 1)[0].lower() if "/" in target else ""
     kind = "Pod" if prefix in ("", "po", "pod", "pods") else "Deployment"
-    kind = "Service" if prefix in ("svc", "service", "services") else kind
+    declared = common.kind_of(prefix) if prefix else None
+    kind = declared if declared and declared not in ("Pod", "Deployment", "StatefulSet", "DaemonSet") else kind
     common.diagnose("diagnose", kind, target, flags)
 
 

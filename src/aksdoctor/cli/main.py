@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import capture, diagnose, imagepull, keyvault, nodecpu, pending, rollout, runbooks_cmd, scan, service
+from . import capture, diagnose, generated, imagepull, keyvault, nodecpu, pending, rollout, runbooks_cmd, scan
 
 app = typer.Typer(
     name="aksdoctor",
@@ -45,8 +45,8 @@ app.command("capture")(capture.capture)
 app.command("nodecpu")(nodecpu.nodecpu)
 app.command("keyvault")(keyvault.keyvault)
 app.command("pending")(pending.pending)
-app.command("service")(service.service)
 app.add_typer(runbooks_cmd.app, name="runbooks")
+generated.register(app)  # runbooks that declare `command:` (runbooks/service.yaml)
 
 
 def run() -> None:

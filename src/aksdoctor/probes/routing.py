@@ -31,8 +31,6 @@ class Route:
 
 def route(ev: Evidence, available: set[str]) -> Route | None:
     """The runbook for ev.target, or None when the object looks healthy (nothing to diagnose)."""
-    if ev.target.kind == "Service":
-        return Route("service", ev.target, "a Service: the path of a request to it is diagnosed")
     if ev.target.kind in _CONTROLLERS.values():
         return Route("rollout", ev.target, f"a {ev.target.kind}: its rollout is diagnosed")
     pod = target_pod(ev)
