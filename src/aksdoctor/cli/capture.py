@@ -51,7 +51,9 @@ def _capture(runbook_id: str, target: str | None, out: Path, flags: common.Flags
             "deployment",
             "deployments",
         )
-        kind = "Deployment" if is_deploy else "Pod"
+        prefix = (target or "").split("/", 1)[0] if "/" in (target or "") else ""
+        declared = common.kind_of(prefix) if prefix else None
+        kind = "Deployment" if is_deploy else (declared if declared and declared != "Pod" else "Pod")
     else:
         kind = books[runbook_id].target
     if target is None:

@@ -123,7 +123,12 @@ def _engine(ev: Evidence) -> tuple[str | None, str]:
         app = labels_of(pod).get("k8s-app", "")
         if app in _ENGINE_PODS:
             return _ENGINE_PODS[app], f"{app} pods in kube-system"
-    return None, "no azure-npm, calico-node or cilium pod in kube-system"
+    try:  # the Tigera operator runs Calico in calico-system
+        if ev.list("pods", "calico-system", labels="k8s-app=calico-node"):
+            return "calico", "calico-node pods in calico-system"
+    except DataUnavailable:
+        pass
+    return None, "no azure-npm, calico-node or cilium pod in kube-system or calico-system"
 
 
 def _caller(ev: Evidence, svc: dict[str, Any]) -> Caller:
