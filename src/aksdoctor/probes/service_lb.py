@@ -266,6 +266,7 @@ def _static_not_found(
             )
             if where.lower() == group.lower() and sku == "Basic":
                 out["ip_problem"] = "basic"
+                out["ip_source"] = f"{out['ip_source']}; it is a Basic SKU IP and the AKS load balancer is Standard"
             elif where.lower() != group.lower():
                 out["found_in_group"] = where
                 out["found_in_group_id"] = f"/subscriptions/{sub}/resourceGroups/{where}"
@@ -276,8 +277,8 @@ def _static_not_found(
     except (DataUnavailable, NotFound):
         pass
     out["ip_resource_group"] = group or "the node resource group"
-    if "found_in_group" not in out and "ip_problem" not in out:
-        out["ip_missing"] = True
+    if "found_in_group" not in out:
+        out["ip_missing"] = True  # none, or a Basic one: a Standard IP in the node resource group
     if not evidence:
         evidence.append(
             (f"{static[1] or 'the Service'} asks for {ip}", f"Service {ev.target.namespace}/{ev.target.name}")
