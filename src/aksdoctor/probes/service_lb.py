@@ -483,6 +483,28 @@ def nsg_rules(ev: Evidence) -> Outcome:
             first = next((r for r in rules if _rule_matches(r, number, client, lb_ip)), None)
             if first is not None and dig(first, "properties.access") == "Deny":
                 return _blocked(svc, nsg, first, rules, number, client, clients, lb_ip, nsg_rg, subnet_name, src)
+    # The load balancer's health probes come from the AzureLoadBalancer tag to the node ports (healthCheckNodePort
+    # for externalTrafficPolicy Local): denied, every backend is marked down.
+    health = dig(svc, "spec.healthCheckNodePort")
+    node_ports = [p.get("nodePort") for p in dig(svc, "spec.ports", []) or [] if p.get("nodePort")]
+    probe_ports = [health] if health else node_ports
+    for number in probe_ports:
+        first = next((r for r in rules if _rule_matches(r, int(number), "AzureLoadBalancer", "")), None)
+        if first is not None and dig(first, "properties.access") == "Deny":
+            lb_tag = ["AzureLoadBalancer"]
+            return _blocked(
+                svc,
+                nsg,
+                first,
+                rules,
+                int(number),
+                "AzureLoadBalancer (health probes)",
+                lb_tag,
+                lb_ip,
+                nsg_rg,
+                subnet_name,
+                src,
+            )
     return Outcome.of(
         "open", (f"NSG {nsg_name} on subnet {subnet_name} allows the Service's ports from {', '.join(clients)}", src)
     )
