@@ -134,6 +134,7 @@ def _r(group, version, plural, singular, kind, namespaced, verbs=_FULL_VERBS, sh
 # shows them on AKS.
 RESOURCES: tuple[ResourceDef, ...] = (
     _r("", "v1", "configmaps", "configmap", "ConfigMap", True, short=("cm",)),
+    _r("", "v1", "endpoints", "endpoints", "Endpoints", True, short=("ep",)),
     _r("", "v1", "events", "event", "Event", True, short=("ev",)),
     _r("", "v1", "limitranges", "limitrange", "LimitRange", True, short=("limits",)),
     _r("", "v1", "namespaces", "namespace", "Namespace", False, _NS_VERBS, short=("ns",)),
@@ -171,6 +172,10 @@ RESOURCES: tuple[ResourceDef, ...] = (
     _r(_METRICS_GROUP, "v1beta1", "nodes", "", "NodeMetrics", False, _METRICS_VERBS),
     _r(_METRICS_GROUP, "v1beta1", "pods", "", "PodMetrics", True, _METRICS_VERBS),
     _r("secrets-store.csi.x-k8s.io", "v1", "secretproviderclasses", "secretproviderclass", "SecretProviderClass", True),
+    _r("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", True),
+    _r("networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", False),
+    _r("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", True, short=("ing",)),
+    _r("networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", True, short=("netpol",)),
 )
 
 # /apis group order of a real AKS cluster (kubectl resolves short-name clashes
@@ -185,6 +190,8 @@ _GROUP_ORDER = (
     "coordination.k8s.io",
     _METRICS_GROUP,
     "secrets-store.csi.x-k8s.io",
+    "discovery.k8s.io",
+    "networking.k8s.io",
 )
 _BY_PATH: dict[tuple[str, str, str], ResourceDef] = {(r.group, r.version, r.plural): r for r in RESOURCES}
 _BY_KIND: dict[tuple[str, str], ResourceDef] = {(r.group, r.kind): r for r in RESOURCES if "/" not in r.plural}

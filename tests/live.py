@@ -31,10 +31,8 @@ def bundle_objects(bundle: Path) -> list[dict[str, Any]]:
             or not path.is_file()
         ):
             continue
-        if rel.as_posix() == "expected.json":  # a test case's expectation, not cluster state
-            continue
         if rel.as_posix() in ("expected.json", "report.json"):
-            continue  # what the case expects and what a capture wrote: not cluster objects
+            continue
         for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
             if isinstance(doc, dict) and isinstance(doc.get("items"), list):
                 out.extend(doc["items"])

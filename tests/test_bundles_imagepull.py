@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import example
+from conftest import EXAMPLES, example
 
 SUB = "3f2b7c1e-8d4a-4b6f-9e2d-7a1c5b8e0f42"
 REGISTRY_ID = f"/subscriptions/{SUB}/resourceGroups/rg-shared-registry/providers/Microsoft.ContainerRegistry/registries/contososhop"

@@ -105,7 +105,7 @@ def test_changelog_is_keep_a_changelog_with_the_package_version():
     assert "keepachangelog.com" in text
 
 
-@pytest.mark.parametrize("command", ["diagnose", "imagepull", "pending", "keyvault", "nodecpu", "rollout", "upgrade"])
+@pytest.mark.parametrize("command", ["diagnose", "imagepull", "pending", "keyvault", "nodecpu", "rollout", "upgrade", "node", "service"])
 def test_every_diagnosis_command_has_the_common_options(cli, command):
     text = cli(command, "--help", env={"COLUMNS": "200"}).stdout
     for option in (

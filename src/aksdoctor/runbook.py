@@ -21,7 +21,9 @@ CONFIDENCES = ("high", "medium", "low")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 _NODE_KEYS = {"probe", "on", "question"}
 _CAUSE_KEYS = {"title", "summary", "fix", "docs", "confidence", "handover", "handover_when", "rank"}
-_TOP_KEYS = {"id", "title", "description", "target", "start", "nodes", "causes", "outrank"}
+_TOP_KEYS = {"id", "title", "description", "target", "start", "nodes", "causes", "outrank", "command", "routes"}
+_COMMAND_KEYS = {"summary", "argument", "options"}
+_OPTION_KEYS = {"flag", "extra", "help", "pattern", "example"}
 # How far up a cause explains: a cluster feature off, a capacity limit (quota, subnet, autoscaler), a local oddity
 # of the object. A higher-level explanation the run saw outranks the local cause the walk reached (`outrank`).
 RANKS = ("cluster", "capacity", "local")
@@ -84,6 +86,8 @@ class Runbook:
     path: str = ""
     probe_ids: tuple[str, ...] = field(default=())
     outrank: tuple[Outrank, ...] = field(default=())
+    command: dict[str, Any] | None = None
+    routes: dict[str, Any] | None = None
 
 
 def load_runbook(path: Path | str, probes: dict[str, Any], *, known_runbooks: frozenset[str] | None = None) -> Runbook:
@@ -129,6 +133,7 @@ def parse_runbook(
     unused = sorted(set(causes) - used)
     v.check(not unused, "", f"causes no branch leads to: {unused}")
     outrank = _outrank(v, data.get("outrank") or [], nodes, causes, probes)
+    _check_command(v, data.get("command"), data.get("routes"))
     return Runbook(
         id=data["id"],
         title=str(data["title"]),
@@ -140,6 +145,8 @@ def parse_runbook(
         path=source,
         probe_ids=tuple(dict.fromkeys(n.probe for n in nodes.values())),
         outrank=outrank,
+        command=data.get("command"),
+        routes=data.get("routes"),
     )
 
 
@@ -158,6 +165,51 @@ def _outrank(
         v.check(causes[cause].rank != "local", "outrank", f"cause {cause} must declare rank cluster or capacity")
         out.append(Outrank(probe, answer, cause))
     return tuple(out)
+
+
+def _check_command(v: _Validator, command: Any, routes: Any) -> None:
+    """`command:` declares the CLI command generated for the runbook; `routes:` the TYPE/NAME prefixes of
+    its target kind that `diagnose` sends to it."""
+    if command is not None:
+        v.check(
+            isinstance(command, dict) and not (set(command) - _COMMAND_KEYS),
+            "command",
+            "keys: summary, argument, options",
+        )
+        for opt in command.get("options") or []:
+            v.check(
+                isinstance(opt, dict) and not (set(opt) - _OPTION_KEYS),
+                "command.options",
+                f"keys: {sorted(_OPTION_KEYS)}",
+            )
+            v.check(
+                str(opt.get("flag", "")).startswith("--") and bool(opt.get("extra")),
+                "command.options",
+                "flag --NAME and extra",
+            )
+    if routes is not None:
+        v.check(
+            isinstance(routes, dict) and isinstance(routes.get("prefixes"), list), "routes", "routes: {prefixes: [...]}"
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def declared() -> dict[str, dict[str, Any]]:
+    """Runbook id -> {target, command, routes} straight from the YAML files, without probes or validation:
+    what the CLI needs to build commands and route TYPE/NAME targets before any probe is imported."""
+    out = {}
+    for rid, path in runbook_files().items():
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_RunbookLoader) or {}
+        except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            continue  # load_all reports it with the file and the reason
+        if isinstance(data, dict):
+            out[rid] = {
+                "target": str(data.get("target", "Pod")),
+                "command": data.get("command"),
+                "routes": data.get("routes"),
+            }
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -339,6 +391,7 @@ __all__ = [
     "FixTemplate",
     "Node",
     "Runbook",
+    "declared",
     "fill",
     "load_all",
     "load_runbook",

@@ -20,7 +20,10 @@ from .probes.routing import route
 from .sources.evidence import Evidence, Options
 from .sources.selectors import dig, label_matcher
 
-_LISTS = ("pods", "events", "replicasets", "deployments", "statefulsets", "daemonsets", "nodes", "nodemetrics")
+_LISTS = (
+    "pods", "events", "replicasets", "deployments", "statefulsets", "daemonsets", "nodes", "nodemetrics",
+    "services", "endpointslices",
+)  # fmt: skip
 _WORKLOADS = (("deployments", "Deployment"), ("statefulsets", "StatefulSet"), ("daemonsets", "DaemonSet"))
 _CLUSTER_WIDE = ("nodes", "nodemetrics")
 _WORKERS = 8
@@ -139,17 +142,28 @@ def _targets(
             continue
         key = (chosen.runbook, chosen.target.kind, chosen.target.namespace, chosen.target.name)
         targets.setdefault(key, (chosen.runbook, chosen.target, chosen.reason))
-    if "node" in available and "node" in wanted:
+    targets |= _object_targets(ev, lists, scope, available & wanted)
+    return list(targets.values())
+
+
+def _object_targets(
+    ev: Evidence, lists: dict[str, list[dict[str, Any]]], scope: ScanScope, runbooks: set[str] | frozenset[str]
+) -> dict[tuple[str, str, str | None, str], tuple[str, Target, str]]:
+    """Findings that are not about one pod: nodes, Services, blocking PDBs, hot nodes."""
+    targets: dict[tuple[str, str, str | None, str], tuple[str, Target, str]] = {}
+    if "node" in runbooks:
         targets |= _node_targets(lists.get("nodes", []))
-    if "upgrade" in available and "upgrade" in wanted and scope.namespace is None and _blocking_pdb(ev):
+    if "upgrade" in runbooks and scope.namespace is None and _blocking_pdb(ev):
         targets[("upgrade", "Cluster", None, "all-pools")] = (
             "upgrade",
             Target("Cluster", "all-pools"),
             "a PodDisruptionBudget allows no disruption: drains and upgrades stop",
         )
-    if "nodecpu" in available and "nodecpu" in wanted and lists.get("nodes") and "nodemetrics" in lists:
+    if "service" in runbooks:
+        targets.update(_service_targets(lists))
+    if "nodecpu" in runbooks and lists.get("nodes") and "nodemetrics" in lists:
         targets[("nodecpu", "Cluster", None, "all-nodes")] = ("nodecpu", Target("Cluster", "all-nodes"), "node CPU")
-    return list(targets.values())
+    return targets
 
 
 def _blocking_pdb(ev: Evidence) -> bool:
@@ -192,6 +206,31 @@ def _node_trouble(node: dict[str, Any]) -> str:
         return f"the node is not Ready (Ready={conditions.get('Ready', 'missing')})"
     pressured = [kind for kind in ("MemoryPressure", "DiskPressure", "PIDPressure") if conditions.get(kind) == "True"]
     return f"the node reports {', '.join(pressured)}" if pressured else ""
+def _service_targets(lists: dict[str, list[dict[str, Any]]]) -> dict[tuple[str, str, str | None, str], Any]:
+    out = {}
+    for svc, reason in _broken_services(lists):
+        target = Target("Service", dig(svc, "metadata.name"), dig(svc, "metadata.namespace"))
+        out[("service", "Service", target.namespace, target.name)] = ("service", target, reason)
+    return out
+
+
+def _broken_services(lists: dict[str, list[dict[str, Any]]]) -> list[tuple[dict[str, Any], str]]:
+    """Services with a pending load balancer, or a selector and no ready endpoint in their EndpointSlices."""
+    if "endpointslices" not in lists:
+        return []
+    ready: set[tuple[str, str]] = set()
+    for piece in lists["endpointslices"]:
+        owner = dig(piece, "metadata.labels", {}).get("kubernetes.io/service-name")
+        if owner and any(dig(e, "conditions.ready") is not False for e in piece.get("endpoints") or []):
+            ready.add((dig(piece, "metadata.namespace"), owner))
+    out = []
+    for svc in lists.get("services", []):
+        kind, key = dig(svc, "spec.type", "ClusterIP"), (dig(svc, "metadata.namespace"), dig(svc, "metadata.name"))
+        if kind == "LoadBalancer" and not dig(svc, "status.loadBalancer.ingress"):
+            out.append((svc, "the LoadBalancer Service has no address"))
+        elif kind != "ExternalName" and dig(svc, "spec.selector") and key not in ready:
+            out.append((svc, "the Service has no ready endpoint"))
+    return out
 
 
 def _stuck(workload: dict[str, Any]) -> bool:

@@ -24,11 +24,16 @@ def capture(
         float | None, typer.Option("--threshold", help="nodecpu: CPU percentage that counts as hot.")
     ] = None,
     pool: Annotated[str | None, typer.Option("--pool", help="upgrade: the node pool to check.")] = None,
+    caller: Annotated[str | None, typer.Option("--from", help="service: the calling pod (NS/POD).")] = None,
 ) -> None:
     """Write an evidence bundle with everything the runbook read (Secret values and tokens removed) and its
     report. Hand it to someone without cluster access: `aksdoctor RUNBOOK TARGET --bundle DIR` gives the same
     verdict. Works from --bundle too, to cut a smaller bundle out of a large one."""
-    extra = {k: v for k, v in {"vault": vault, "threshold": threshold, "pool": pool}.items() if v is not None}
+    extra = {
+        k: v
+        for k, v in {"vault": vault, "threshold": threshold, "pool": pool, "from": caller}.items()
+        if v is not None
+    }
     if runbook == "scan":
         code = common.guarded(lambda: _capture_scan(out, flags, all_namespaces, threshold or 90.0), debug=flags.debug)
         raise typer.Exit(int(code))
@@ -51,7 +56,9 @@ def _capture(runbook_id: str, target: str | None, out: Path, flags: common.Flags
             "deployment",
             "deployments",
         )
-        kind = "Deployment" if is_deploy else "Pod"
+        prefix = (target or "").split("/", 1)[0] if "/" in (target or "") else ""
+        declared = common.kind_of(prefix) if prefix else None
+        kind = "Deployment" if is_deploy else (declared if declared and declared != "Pod" else "Pod")
     else:
         kind = books[runbook_id].target
     if kind == "Cluster":  # upgrade: the whole cluster, or --pool

@@ -224,7 +224,14 @@ def _routed(engine: Any, ev: Any, source: SourceInfo, available: set[str]) -> Di
     """`diagnose`: run the runbook that fits the object, or say it is healthy / that none fits."""
     from ..engine import not_diagnosed
     from ..probes.routing import route
+    from ..runbook import declared
 
+    for runbook_id, info in sorted(declared().items()):  # a kind a runbook declares routes for goes to it
+        if info.get("routes") and info["target"] == ev.target.kind and runbook_id in available:
+            diagnosis = engine.run(runbook_id, ev, source=source)
+            reason = f"a {ev.target.kind}: runbooks/{runbook_id}.yaml declares routes for it"
+            diagnosis.routed = {"from": str(ev.target), "runbook": runbook_id, "reason": reason}
+            return diagnosis
     chosen = route(ev, available)
     if chosen is not None and chosen.runbook in available:
         diagnosis = engine.run(chosen.runbook, ev.for_target(chosen.target), source=source)
@@ -242,16 +249,40 @@ _KIND_PREFIXES = {
 }  # fmt: skip
 
 
+def _declared_prefix(kind: str) -> str:
+    from ..runbook import declared
+
+    for info in declared().values():
+        prefixes = (info.get("routes") or {}).get("prefixes") or []
+        if info["target"] == kind and prefixes:
+            return str(prefixes[0])
+    return kind.lower()
+
+
+def kind_of(prefix: str) -> str | None:
+    """The kind a TYPE/NAME prefix names: the built-in table, then the `routes:` runbooks declare."""
+    if prefix.lower() in _KIND_PREFIXES:
+        return _KIND_PREFIXES[prefix.lower()]
+    from ..runbook import declared
+
+    for info in declared().values():
+        if prefix.lower() in [str(p).lower() for p in (info.get("routes") or {}).get("prefixes") or []]:
+            return str(info["target"])
+    return None
+
+
 def split_target(text: str, default_kind: str, runbook: str = "this runbook") -> tuple[str, str]:
     """`deploy/web` -> ("Deployment", "web"); a bare name gets the runbook's kind (kubectl's TYPE/NAME form)."""
     if "/" not in text:
         return default_kind, text
     prefix, name = text.split("/", 1)
-    kind = _KIND_PREFIXES.get(prefix.lower())
+    kind = kind_of(prefix)
     if default_kind == "Deployment" and kind in ("StatefulSet", "DaemonSet"):
         return kind, name  # rollouts: the workload controllers share one runbook
     if kind != default_kind:
-        short = {"Pod": "pod", "Deployment": "deploy", "Node": "node"}.get(default_kind, default_kind.lower())
+        short = {"Pod": "pod", "Deployment": "deploy", "Node": "node"}.get(default_kind) or _declared_prefix(
+            default_kind
+        )
         raise UsageError(
             f"{runbook} takes a {default_kind} (NAME or {short}/NAME), not {text!r}",
             hint=f"e.g. aksdoctor {runbook} {short}/NAME" if runbook != "this runbook" else "",

@@ -15,17 +15,18 @@ def diagnose(
         str,
         typer.Argument(
             autocompletion=completion.pods,
-            help="A pod (NAME or pod/NAME), a workload (deploy/NAME, sts/NAME, ds/NAME) or a node (node/NAME).",
+            help="A pod (NAME or pod/NAME), a workload (deploy/NAME, sts/NAME, ds/NAME) or a Service (svc/NAME).",
             show_default=False,
         ),
     ],
     flags: common.Flags,
 ) -> None:
-    """Start here: picks imagepull, pending, keyvault, rollout or node for the object, says which and why."""
+    """Start here: picks imagepull, pending, keyvault, rollout or service for the object, says which and why."""
     # TYPE/NAME: any workload kind goes to rollout (split_target checks it); a bare name is a pod
     prefix = target.split("/", 1)[0].lower() if "/" in target else ""
-    kind = "Deployment" if prefix not in ("", "po", "pod", "pods") else "Pod"
-    kind = "Node" if prefix in ("no", "node", "nodes") else kind
+    kind = "Pod" if prefix in ("", "po", "pod", "pods") else "Deployment"
+    declared = common.kind_of(prefix) if prefix else None
+    kind = declared if declared and declared not in ("Pod", "Deployment", "StatefulSet", "DaemonSet") else kind
     common.diagnose("diagnose", kind, target, flags)
 
 

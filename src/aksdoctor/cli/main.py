@@ -7,7 +7,20 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import capture, diagnose, imagepull, keyvault, node, nodecpu, pending, rollout, runbooks_cmd, scan, upgrade
+from . import (
+    capture,
+    diagnose,
+    generated,
+    imagepull,
+    keyvault,
+    node,
+    nodecpu,
+    pending,
+    rollout,
+    runbooks_cmd,
+    scan,
+    upgrade,
+)
 
 app = typer.Typer(
     name="aksdoctor",
@@ -48,6 +61,7 @@ app.command("pending")(pending.pending)
 app.command("node")(node.node)
 app.command("upgrade")(upgrade.upgrade)
 app.add_typer(runbooks_cmd.app, name="runbooks")
+generated.register(app)  # runbooks that declare `command:` (runbooks/service.yaml)
 
 
 def run() -> None:

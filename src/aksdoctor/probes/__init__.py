@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
-from . import acr, capacity, keyvault, node_health, nodes, pods, quota, rollout, scheduling, upgrade, volumes, workloads
+from . import (
+    acr,
+    capacity,
+    keyvault,
+    netpol,
+    node_health,
+    nodes,
+    pods,
+    quota,
+    rollout,
+    scheduling,
+    service,
+    service_lb,
+    upgrade,
+    volumes,
+    workloads,
+)
 from .registry import ProbeSpec, probe, register
 
 PROBES: dict[str, ProbeSpec] = register(
@@ -54,6 +70,15 @@ PROBES: dict[str, ProbeSpec] = register(
     upgrade.surge,
     upgrade.manual_drain,
     workloads.pods_waiting_for_capacity,
+    service.cluster_dns,
+    service.service_kind,
+    service_lb.lb_pending,
+    service.service_endpoints,
+    netpol.network_policy,
+    service.kube_proxy,
+    service.external_traffic_policy,
+    service_lb.lb_health_probe,
+    service_lb.nsg_rules,
 )
 
 __all__ = ["PROBES", "ProbeSpec", "probe", "register"]

@@ -68,6 +68,11 @@ _ALL = [
     ),
     Resource("volumeattachments", "storage.k8s.io", "v1", "volumeattachments", "VolumeAttachment", namespaced=False),
     Resource("leases", "coordination.k8s.io", "v1", "leases", "Lease"),
+    Resource("endpoints", "", "v1", "endpoints", "Endpoints"),
+    Resource("endpointslices", "discovery.k8s.io", "v1", "endpointslices", "EndpointSlice"),
+    Resource("networkpolicies", "networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy"),
+    Resource("ingresses", "networking.k8s.io", "v1", "ingresses", "Ingress"),
+    Resource("ingressclasses", "networking.k8s.io", "v1", "ingressclasses", "IngressClass", namespaced=False),
 ]
 
 RESOURCES: dict[str, Resource] = {r.key: r for r in _ALL}
