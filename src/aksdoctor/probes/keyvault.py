@@ -23,10 +23,9 @@ from typing import Any
 
 from ..errors import DataUnavailable, Forbidden, NotFound
 from ..model import Outcome, Skipped
-from ..sources.azure import arm_json, parse_resource_id
 from ..sources.evidence import Evidence, scope_contains
 from ..sources.roles import grants, operation_matches, permissions, role_name
-from ..sources.selectors import dig
+from ..sources.selectors import dig, parse_resource_id
 from . import csi, kv_network
 from . import workload_identity as wi
 from .image_ref import closest
@@ -37,7 +36,6 @@ GET_SECRET = "Microsoft.KeyVault/vaults/secrets/getSecret/action"
 READ_METADATA = "Microsoft.KeyVault/vaults/secrets/readMetadata/action"
 VAULT_READ = "Microsoft.KeyVault/vaults/read"
 SECRETS_USER = "Key Vault Secrets User"
-KEYVAULT_MGMT = "azure.mgmt.keyvault:KeyVaultManagementClient"
 
 
 # ---- probes: one per link, in the order of the chain --------------------------------------------------
@@ -300,29 +298,7 @@ def check_secrets(ev: Evidence) -> Outcome:
 
 def secret_properties(ev: Evidence, body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """name -> {enabled, expires, not_before, managed} for every secret of the vault; values are never read."""
-    azure = ev.require_azure("Key Vault secret properties")
-    url = vault_facts(body)["vault_url"]
-
-    def load() -> dict[str, dict[str, Any]]:
-        from azure.keyvault.secrets import SecretClient
-
-        client = azure.data_plane(SecretClient, vault_url=url)
-        return azure.call(
-            f"list secret properties of vault {body['name']}",
-            lambda: {
-                p.name: {
-                    "enabled": p.enabled,
-                    "expires": p.expires_on,
-                    "not_before": p.not_before,
-                    "managed": bool(p.managed),
-                }
-                for p in client.list_properties_of_secrets()  # metadata only: get_secret is never called
-            },
-            action=READ_METADATA,
-            scope=body["id"],
-        )
-
-    return ev.memo(("azure", "kv", "secret_properties", url.lower()), load)
+    return ev.kv_read("secret_properties", vault_facts(body)["vault_url"], body["id"], body["name"])
 
 
 # ---- the chain: each link once, and every other broken link as notes ---------------------------------------
@@ -452,47 +428,15 @@ def _find_vault(ev: Evidence) -> dict[str, Any]:
 
 
 def _vaults(ev: Evidence) -> list[dict[str, Any]]:
-    sub = ev.cluster_coordinates()["subscription"]
-    azure = ev.require_azure("key vaults")
-
-    def load() -> list[dict[str, Any]]:
-        client = azure.client(KEYVAULT_MGMT, sub)
-        return azure.call(
-            f"list key vaults in subscription {sub}",
-            lambda: [arm_json(v) for v in client.vaults.list_by_subscription()],
-            action=VAULT_READ,
-            scope=f"/subscriptions/{sub}",
-        )
-
-    return ev.memo(("azure", "kv", "vaults", sub.lower()), load)
+    return ev.kv_read("vaults", ev.cluster_coordinates()["subscription"])
 
 
 def _vault_by_id(ev: Evidence, vault_id: str) -> dict[str, Any]:
-    parts = parse_resource_id(vault_id)
-    azure = ev.require_azure("key vaults")
-    client = azure.client(KEYVAULT_MGMT, parts["subscription"])
-    return azure.call(
-        f"read vault {parts['name']}",
-        lambda: arm_json(client.vaults.get(parts["resource_group"], parts["name"])),
-        action=VAULT_READ,
-        scope=vault_id,
-    )
+    return ev.kv_read("vault", vault_id)
 
 
 def _deleted_vaults(ev: Evidence) -> list[dict[str, Any]]:
-    sub = ev.cluster_coordinates()["subscription"]
-    azure = ev.require_azure("deleted key vaults")
-
-    def load() -> list[dict[str, Any]]:
-        client = azure.client(KEYVAULT_MGMT, sub)
-        return azure.call(
-            f"list soft-deleted key vaults in subscription {sub}",
-            lambda: [arm_json(v) for v in client.vaults.list_deleted()],
-            action="Microsoft.KeyVault/deletedVaults/read",
-            scope=f"/subscriptions/{sub}",
-        )
-
-    return ev.memo(("azure", "kv", "deleted_vaults", sub.lower()), load)
+    return ev.kv_read("deleted_vaults", ev.cluster_coordinates()["subscription"])
 
 
 def _vault_missing(ev: Evidence, name: str) -> Outcome:

@@ -21,9 +21,8 @@ from typing import Any
 
 from ..errors import DataUnavailable, NotFound
 from ..model import Outcome
-from ..sources.azure import arm_json, parse_resource_id
 from ..sources.evidence import Evidence
-from ..sources.selectors import dig
+from ..sources.selectors import dig, parse_resource_id
 from .csi import WI_AUDIENCE, chosen_mount, newest_error, provider_params
 from .mount_messages import MountErrorKind
 from .pods import target_pod
@@ -254,19 +253,7 @@ def check_tenant(ev: Evidence) -> Outcome:
 # ---- Azure reads -----------------------------------------------------------------------------------
 def managed_identities(ev: Evidence) -> list[dict[str, Any]]:
     """User-assigned managed identities of the cluster's subscription (ARM JSON)."""
-    sub = ev.cluster_coordinates()["subscription"]
-    azure = ev.require_azure("managed identities")
-
-    def load() -> list[dict[str, Any]]:
-        client = azure.client("azure.mgmt.msi:ManagedServiceIdentityClient", sub)
-        return azure.call(
-            f"list user-assigned identities in subscription {sub}",
-            lambda: [arm_json(i) for i in client.user_assigned_identities.list_by_subscription()],
-            action="Microsoft.ManagedIdentity/userAssignedIdentities/read",
-            scope=f"/subscriptions/{sub}",
-        )
-
-    return ev.memo(("azure", "kv", "identities", sub.lower()), load)
+    return ev.kv_read("identities", ev.cluster_coordinates()["subscription"])
 
 
 def identity_by_client_id(ev: Evidence, client_id: str) -> dict[str, Any] | None:
@@ -286,21 +273,7 @@ def identity_by_client_id(ev: Evidence, client_id: str) -> dict[str, Any] | None
 
 def federated_credentials(ev: Evidence, identity: dict[str, Any]) -> list[dict[str, Any]]:
     """The federated identity credentials of a user-assigned identity."""
-    parts = parse_resource_id(identity["id"])
-    azure = ev.require_azure("federated identity credentials")
-
-    def load() -> list[dict[str, Any]]:
-        client = azure.client("azure.mgmt.msi:ManagedServiceIdentityClient", parts["subscription"])
-        return azure.call(
-            f"list federated credentials of identity {parts['name']}",
-            lambda: [
-                arm_json(c) for c in client.federated_identity_credentials.list(parts["resource_group"], parts["name"])
-            ],
-            action="Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read",
-            scope=identity["id"],
-        )
-
-    return ev.memo(("azure", "kv", "fics", identity["id"].lower()), load)
+    return ev.kv_read("federated_credentials", identity["id"])
 
 
 def identity_facts(identity: dict[str, Any]) -> dict[str, Any]:

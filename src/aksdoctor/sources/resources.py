@@ -66,6 +66,20 @@ _ALL = [
     Resource(
         "secretproviderclasses", "secrets-store.csi.x-k8s.io", "v1", "secretproviderclasses", "SecretProviderClass"
     ),
+    Resource("secretstores", "external-secrets.io", "v1beta1", "secretstores", "SecretStore"),
+    Resource(
+        "clustersecretstores", "external-secrets.io", "v1beta1", "clustersecretstores", "ClusterSecretStore", False
+    ),
+    Resource(
+        "mutatingwebhookconfigurations",
+        "admissionregistration.k8s.io",
+        "v1",
+        "mutatingwebhookconfigurations",
+        "MutatingWebhookConfiguration",
+        namespaced=False,
+    ),
+    Resource("jobs", "batch", "v1", "jobs", "Job"),
+    Resource("cronjobs", "batch", "v1", "cronjobs", "CronJob"),
 ]
 
 RESOURCES: dict[str, Resource] = {r.key: r for r in _ALL}
