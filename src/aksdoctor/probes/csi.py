@@ -302,6 +302,14 @@ def check_mount_state(ev: Evidence) -> Outcome:
     """ok / failing: does the pod still report a failing secrets-store mount?"""
     mount = chosen_mount(ev)
     if mount is None:
+        said = newest_error(ev)
+        if said and said[1].startswith("log"):
+            note = (
+                "every link checked out, yet the app still logs an error: a grant of the last minutes takes a while "
+                f"to apply; restart the pod (kubectl delete pod {ev.target.name} -n {ev.target.namespace}) and read "
+                "its log again"
+            )
+            return Outcome.of("failing", (f"the app logged: {said[0].summary}", said[1]), notes=[note])
         return Outcome.of("ok", "the pod calls Key Vault from its code: no mount to check")
     pod = target_pod(ev)
     statuses = dig(pod, "status.containerStatuses", []) or []

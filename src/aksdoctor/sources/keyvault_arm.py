@@ -86,7 +86,7 @@ def subscriptions(azure: AzureReader) -> list[str]:
     client = azure.client(KEYVAULT_MGMT, "-")
 
     def load() -> list[str]:
-        response = client._send_request(
+        response = client.send_request(  # the generated client's raw request, on the same pipeline
             HttpRequest("GET", f"https://management.azure.com/subscriptions?api-version={SUBSCRIPTIONS_API}")
         )
         response.raise_for_status()
@@ -105,6 +105,18 @@ def identities(azure: AzureReader, sub: str) -> list[dict[str, Any]]:
         lambda: [arm_json(i) for i in client.user_assigned_identities.list_by_subscription()],
         action="Microsoft.ManagedIdentity/userAssignedIdentities/read",
         scope=f"/subscriptions/{sub}",
+    )
+
+
+def identity(azure: AzureReader, identity_id: str) -> dict[str, Any]:
+    """One user-assigned identity by its ARM id (in any subscription)."""
+    parts = parse_resource_id(identity_id)
+    client = azure.client(MSI, parts["subscription"])
+    return azure.call(
+        f"read identity {parts['name']}",
+        lambda: arm_json(client.user_assigned_identities.get(parts["resource_group"], parts["name"])),
+        action="Microsoft.ManagedIdentity/userAssignedIdentities/read",
+        scope=identity_id,
     )
 
 
@@ -212,6 +224,7 @@ READS: dict[str, Callable[..., Any]] = {
         secret_properties,
         subscriptions,
         identities,
+        identity,
         federated_credentials,
         subnet,
         public_ip,
