@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import DataUnavailable, NotFound
+from ..errors import DataUnavailable, Forbidden, NotFound
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
 from .mount_messages import VAULT_URL, MountError, MountErrorKind, classify, vault_in
@@ -253,11 +253,11 @@ def _read_logs(ev: Evidence) -> tuple[list[tuple[MountError, str]], list[str]]:
         for previous, label in tails:
             try:
                 text = ev.logs(ns, name, cname, previous=previous, tail=_LOG_TAIL)
-            except DataUnavailable as exc:
+            except Forbidden as exc:
                 unread.append(f"could not {exc.what}: {exc.reason}")
                 continue
-            except NotFound:
-                continue
+            except (DataUnavailable, NotFound):
+                continue  # no such tail (never restarted, not captured): nothing to read, nothing hidden
             src = f"{label} of container {cname}"
             for line in reversed([ln for ln in text.splitlines() if ln.strip()]):
                 error = classify(scrub(line))
