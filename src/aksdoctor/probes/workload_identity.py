@@ -114,6 +114,13 @@ def check_pod_wiring(ev: Evidence) -> Outcome:
         return _annotation_missing(ev, sa, sa_ref, labelled, facts)
     sa_line = (f"{sa_ref} is annotated {CLIENT_ID_ANNOTATION}={annotation}", sa_ref)
     said = newest_error(ev, MountErrorKind.NOT_INJECTED)
+    from .kv_sdk import intent
+
+    stores = intent(ev).stores
+    if stores:  # External Secrets requests the ServiceAccount's token itself: no label, no injection needed
+        store = f"{stores[0].get('kind')} {dig(stores[0], 'metadata.name')}"
+        line = (f"{store} authenticates as {sa_ref} (authType WorkloadIdentity)", store)
+        return Outcome.of("ok", sa_line, line, **facts)
     if not labelled:
         problem = f'it lacks the label {USE_LABEL}: "true", so the webhook injected no {TOKEN_ENV}'
         logged = [(f"the app logged: {said[0].summary}", said[1])] if said else []
