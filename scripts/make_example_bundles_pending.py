@@ -426,12 +426,25 @@ def cases() -> dict[str, dict[str, Any]]:
             "target": {"cpu": "6", "memory": "8Gi"},
             "message": TAINT_AND_CPU,
         },
+        # Each user node already runs a checkout replica holding hostPort 8080: a fourth replica has nowhere to go
+        # (kube-scheduler's NodePorts filter, "node(s) didn't have free ports for the requested pod ports").
+        "pending-host-port-conflict": {
+            "nodes": system_nodes() + user_nodes([("500m", "1Gi")]),
+            "target": {"cpu": "250m", "memory": "256Mi", "host_port": 8080},
+            "message": (
+                "0/5 nodes are available: 2 node(s) had untolerated taint {CriticalAddonsOnly: true}, 3 node(s) didn't "
+                "have free ports for the requested pod ports. preemption: 0/5 nodes are available: 2 Preemption is not "
+                "helpful for scheduling, 3 No preemption victims found for incoming pod."
+            ),
+        },
     }
 
 
 # ---- writing ------------------------------------------------------------------------------------
 def write(folder: Path, spec: dict[str, Any], shapes: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
+    for old in folder.iterdir() if folder.is_dir() else []:  # keep the expected verdict (tests/test_examples.py)
+        if old.name != "expected.json":
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
     kube = folder / "kubernetes"
     kube.mkdir(parents=True)
     nodes = spec["nodes"]
@@ -443,6 +456,8 @@ def write(folder: Path, spec: dict[str, Any], shapes: Path) -> None:
         pods += [cache_pod(n, i) for i, n in enumerate(x for x in nodes if x.pool == USER)]
     if spec["target"].get("disk"):
         pods.append(old_disk_pod(nodes))
+    if spec["target"].get("host_port"):
+        pods += [host_port_holder(spec, n) for n in nodes if n.pool == USER]
     events = target_events(spec, target)
     claims, volumes, classes = storage(spec, events)
     status = autoscaler_status(spec)
@@ -784,6 +799,9 @@ def target_pod(spec: dict[str, Any]) -> dict[str, Any]:
         spec_["containers"][0]["name"] = "cache"
         spec_["containers"][0]["image"] = "contososhop.azurecr.io/shop/redis:7.4"
         spec_["affinity"] = {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [anti_term()]}}
+    if t.get("host_port"):
+        port = t["host_port"]
+        spec_["containers"][0]["ports"] = [{"containerPort": port, "hostPort": port, "name": "http", "protocol": "TCP"}]
     if t.get("gates"):
         spec_["schedulingGates"] = [{"name": g} for g in t["gates"]]
     if statefulset or t.get("disk"):
@@ -907,6 +925,17 @@ def cache_pod(n: NodeSpec, i: int) -> dict[str, Any]:
     return obj
 
 
+def host_port_holder(spec: dict[str, Any], n: NodeSpec) -> dict[str, Any]:
+    """A running replica of the target's ReplicaSet on node n, holding the same hostPort."""
+    obj = copy.deepcopy(target_pod(spec))
+    name = f"{TARGET_RS}-{short_hash(f'holder{n.name}', 5)}"
+    obj["metadata"]["name"] = name
+    obj["metadata"]["uid"] = uid("pod", NS, name)
+    obj["spec"]["nodeName"] = n.name
+    obj["status"] = running_status(obj, n)
+    return obj
+
+
 def old_disk_pod(nodes: list[NodeSpec]) -> dict[str, Any]:
     """The previous revision's pod, still running on another node with the ReadWriteOnce disk attached."""
     node = next(n for n in nodes if n.pool == USER and n.index == 0)
@@ -927,7 +956,7 @@ def old_disk_pod(nodes: list[NodeSpec]) -> dict[str, Any]:
 def replicaset(spec: dict[str, Any]) -> dict[str, Any]:
     t = spec["target"]
     name, app = ("cache-7b6d5f8c9", "cache") if t.get("anti_affinity") else (TARGET_RS, "checkout")
-    replicas = 4 if t.get("anti_affinity") else 3
+    replicas = 4 if t.get("anti_affinity") or t.get("host_port") else 3
     return {
         "apiVersion": "apps/v1",
         "kind": "ReplicaSet",

@@ -117,6 +117,47 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
         "rollout-progress-deadline-exceeded": {"pods": [running("a")], "deadline_exceeded": True, "min_ready": 900},
         "rollout-healthy": {"pods": [running("a"), running("b")], "complete": True},
         "rollout-in-progress": {"pods": [running("a")], "progressing": True},
+        # 1.4.2 warms a cache before it listens: about 40s, and the liveness probe kills it at ~35s
+        # (initialDelaySeconds 5 + 3 failures 10s apart). Event texts as the kubelet writes them
+        # (kuberuntime_manager.go computePodActions, prober/prober.go).
+        "rollout-liveness-probe-failing": {
+            "pods": [
+                {
+                    **running("a"),
+                    "ready": False,
+                    "restarts": 5,
+                    "last": {
+                        "terminated": {
+                            "exitCode": 137,
+                            "reason": "Error",
+                            "startedAt": "2026-11-21T09:57:01Z",
+                            "finishedAt": "2026-11-21T09:57:37Z",
+                        }
+                    },
+                }
+            ],
+            "liveness": {"initialDelaySeconds": 5},
+            "pod_events": {
+                "a": [
+                    (
+                        "Warning",
+                        "Unhealthy",
+                        'Liveness probe failed: Get "http://10.244.1.17:8080/healthz": dial tcp 10.244.1.17:8080: connect: connection refused',
+                        15,
+                    ),
+                    ("Normal", "Killing", "Container web failed liveness probe, will be restarted", 5),
+                    ("Warning", "BackOff", f"Back-off restarting failed container web in pod {DEPLOY}-{NEW_HASH}-a_{NS}(0f6a1b2c)", 9),
+                ]
+            },
+            "expected": {
+                "cause": "liveness-probe-failing",
+                "fix_must_name": ["startupProbe", "deployment/web", "--to-revision=3"],
+                "verbatim": "Container web failed liveness probe, will be restarted",
+            },
+            "logs": {
+                "a": "2026-11-21T09:57:02Z INFO starting web 1.4.2\n2026-11-21T09:57:02Z INFO warming product cache (48213 items)\n2026-11-21T09:57:36Z INFO cache 91% warm\n"
+            },
+        },
     }
 
 
@@ -160,7 +201,9 @@ def crashing(suffix: str, *, exit_code: int, reason: str, restarts: int) -> dict
 
 # ---- objects ------------------------------------------------------------------------------------
 def write(folder: Path, spec: dict[str, Any]) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
+    for old in folder.iterdir() if folder.is_dir() else []:  # keep the expected verdict (tests/test_examples.py)
+        if old.name != "expected.json":
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
     kdir = folder / "kubernetes"
     kdir.mkdir(parents=True)
     deployment = deployment_object(spec)
@@ -186,10 +229,28 @@ def write(folder: Path, spec: dict[str, Any]) -> None:
         log.parent.mkdir(parents=True)
         log.write_text(text, encoding="utf-8")
     (folder / "COMMAND").write_text(f"aksdoctor rollout deploy/{DEPLOY} -n {NS}\n", encoding="utf-8")
+    if expected := spec.get("expected"):
+        (folder / "expected.json").write_text(expected_json(expected), encoding="utf-8")
     if spec.get("azure"):
         (folder / "azure").mkdir()
         lines = [json.dumps(rec, separators=(",", ":")) for rec in spec["azure"]]
         (folder / "azure" / "arm.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def expected_json(expected: dict[str, Any]) -> str:
+    """The corpus-format expectation (BRIEF: examples carry source.kind "example")."""
+    doc = {
+        "runbook": "rollout",
+        "source": {"url": None, "title": "aksdoctor example bundle", "kind": "example"},
+        "verbatim": expected.get("verbatim"),
+        "expected": {"status": "problem", "cause": expected["cause"], "acceptable": []},
+        "fix_must_name": expected["fix_must_name"],
+        "fidelity": {
+            "verbatim": ["the kubelet event texts (its wording, our names)"],
+            "reconstructed": ["the whole bundle"],
+        },
+    }
+    return json.dumps(doc, indent=2) + "\n"
 
 
 def deployment_object(spec: dict[str, Any]) -> dict[str, Any]:
@@ -268,6 +329,18 @@ def template(image: str, spec: dict[str, Any]) -> dict[str, Any]:
             "periodSeconds": 10,
             "failureThreshold": 3,
         },
+        **(
+            {
+                "livenessProbe": {
+                    "httpGet": {"path": "/healthz", "port": 8080, "scheme": "HTTP"},
+                    "periodSeconds": 10,
+                    "failureThreshold": 3,
+                    **spec["liveness"],
+                }
+            }
+            if spec.get("liveness")
+            else {}
+        ),
         "env": [{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db-credentials", "key": "password"}}}],
     }
     return {"metadata": {"labels": {"app": DEPLOY}}, "spec": {"containers": [container], "serviceAccountName": DEPLOY}}

@@ -166,6 +166,8 @@ RESOURCES: tuple[ResourceDef, ...] = (
     _r("storage.k8s.io", "v1", "csidrivers", "csidriver", "CSIDriver", False),
     _r("storage.k8s.io", "v1", "csinodes", "csinode", "CSINode", False),
     _r("storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", False, short=("sc",)),
+    _r("storage.k8s.io", "v1", "volumeattachments", "volumeattachment", "VolumeAttachment", False),
+    _r("coordination.k8s.io", "v1", "leases", "lease", "Lease", True),
     _r(_METRICS_GROUP, "v1beta1", "nodes", "", "NodeMetrics", False, _METRICS_VERBS),
     _r(_METRICS_GROUP, "v1beta1", "pods", "", "PodMetrics", True, _METRICS_VERBS),
     _r("secrets-store.csi.x-k8s.io", "v1", "secretproviderclasses", "secretproviderclass", "SecretProviderClass", True),
@@ -180,6 +182,7 @@ _GROUP_ORDER = (
     "autoscaling",
     "policy",
     "storage.k8s.io",
+    "coordination.k8s.io",
     _METRICS_GROUP,
     "secrets-store.csi.x-k8s.io",
 )

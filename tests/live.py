@@ -24,8 +24,17 @@ def bundle_objects(bundle: Path) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for path in sorted(bundle.rglob("*")):
         rel = path.relative_to(bundle)
-        if rel.parts[0] in ("azure", "logs") or path.suffix not in (".yaml", ".yml", ".json") or not path.is_file():
+        if (
+            rel.parts[0] in ("azure", "logs")
+            or rel.as_posix() == "expected.json"
+            or path.suffix not in (".yaml", ".yml", ".json")
+            or not path.is_file()
+        ):
             continue
+        if rel.as_posix() == "expected.json":  # a test case's expectation, not cluster state
+            continue
+        if rel.as_posix() in ("expected.json", "report.json"):
+            continue  # what the case expects and what a capture wrote: not cluster objects
         for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
             if isinstance(doc, dict) and isinstance(doc.get("items"), list):
                 out.extend(doc["items"])

@@ -1,116 +1,14 @@
-"""Every imagepull example bundle gives its verdict, with the real names in the fix command."""
+"""imagepull examples beyond their verdict (tests/test_examples.py judges every bundle's expected.json): what
+could not be read, the reports' shapes, target lookup."""
 
 from __future__ import annotations
 
 import json
 
-import pytest
-
-from aksdoctor.probes import PROBES
-from aksdoctor.runbook import load_all
-from conftest import EXAMPLES, example
+from conftest import example
 
 SUB = "3f2b7c1e-8d4a-4b6f-9e2d-7a1c5b8e0f42"
 REGISTRY_ID = f"/subscriptions/{SUB}/resourceGroups/rg-shared-registry/providers/Microsoft.ContainerRegistry/registries/contososhop"
-
-# case -> (status, cause id or None, substrings the first fix commands must hold)
-EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
-    "imagepull-acr-pull-permission-missing": (
-        "problem",
-        "acr-pull-permission-missing",
-        [
-            f"az aks update -g rg-shop-prod -n aks-prod --subscription {SUB} --attach-acr contososhop",
-            f"--assignee-object-id 7d2e4c1a-5b3f-4e8d-9a6c-1f0b2e3d4c5a --assignee-principal-type ServicePrincipal --role AcrPull --scope {REGISTRY_ID}",
-        ],
-    ),
-    "imagepull-acr-abac-reader-not-enough": (
-        "problem",
-        "acr-pull-permission-missing",
-        ["--attach-acr contososhop", "--role 'Container Registry Repository Reader'"],
-    ),
-    "imagepull-acr-role-present-inconclusive": ("inconclusive", None, []),
-    "imagepull-acr-no-azure-access": ("inconclusive", None, []),
-    "imagepull-image-tag-not-found": (
-        "problem",
-        "image-tag-not-found",
-        [
-            "kubectl set image deployment/web web=contososhop.azurecr.io/shop/web:1.4.1 -n shop",
-            "az acr repository show-tags --name contososhop --repository shop/web",
-        ],
-    ),
-    "imagepull-image-repository-not-found": (
-        "problem",
-        "image-repository-not-found",
-        ["az acr repository list --name contososhop"],
-    ),
-    "imagepull-image-now-available": ("problem", "image-now-available", ["kubectl delete pod web-7d9f8-x2x -n shop"]),
-    "imagepull-acr-network-blocked": ("problem", "acr-network-blocked", ["az acr show --name contososhop"]),
-    "imagepull-registry-dns-failure": ("problem", "registry-dns-failure", ["kubectl get pod web-7d9f8-x2x -n shop"]),
-    "imagepull-image-pull-secret-missing": (
-        "problem",
-        "image-pull-secret-missing",
-        ["kubectl create secret docker-registry partner-registry -n shop --docker-server=registry.partner.example"],
-    ),
-    "imagepull-image-pull-secret-invalid": (
-        "problem",
-        "image-pull-secret-invalid",
-        ["kubectl create secret docker-registry partner-registry -n shop --docker-server=registry.partner.example"],
-    ),
-    "imagepull-registry-auth-required": ("problem", "registry-auth-required", ["--docker-server=ghcr.io"]),
-    "imagepull-registry-rate-limited": (
-        "problem",
-        "registry-rate-limited",
-        ["az acr import --name <your-acr> --source nginx:1.27"],
-    ),
-    "imagepull-registry-tls-error": (
-        "problem",
-        "registry-tls-error",
-        ["openssl s_client -connect harbor.corp.example:443"],
-    ),
-    "imagepull-image-platform-mismatch": (
-        "problem",
-        "image-platform-mismatch",
-        ["docker buildx imagetools inspect contososhop.azurecr.io/shop/web:1.4.2"],
-    ),
-    "imagepull-invalid-image-name": ("problem", "invalid-image-name", ["kubectl set image deployment/web web="]),
-    "imagepull-healthy": ("healthy", None, []),
-}
-
-EXIT = {"healthy": 0, "problem": 1, "inconclusive": 3}
-
-
-@pytest.mark.parametrize("case", sorted(EXPECTED))
-def test_example_bundle_verdict(case, cli, validate_report):
-    status, cause_id, fixes = EXPECTED[case]
-    result = cli("imagepull", "web-7d9f8-x2x", "-n", "shop", "--bundle", str(example(case)), "-o", "json")
-    assert result.exit_code == EXIT[status], result.stderr
-    report = json.loads(result.stdout)
-    validate_report(report)
-    assert report["status"] == status
-    assert report["source"]["mode"] == "bundle"
-    if cause_id is None:
-        assert report["causes"] == []
-        return
-    cause = report["causes"][0]
-    assert cause["id"] == cause_id
-    commands = "\n".join(f["command"] for f in cause["fix"])
-    for text in fixes:
-        assert text in commands
-    assert "<namespace>" not in commands and "<pod>" not in commands
-    if report["source"]["cluster"]:  # the cluster was found: its names must be filled in
-        assert "<resource_group>" not in commands and "<cluster>" not in commands
-    assert cause["evidence"], "a cause is named only with evidence"
-
-
-def test_every_example_bundle_has_an_expectation():
-    bundles = {p.name for p in EXAMPLES.iterdir() if p.name.startswith("imagepull-")}
-    assert bundles == set(EXPECTED)
-
-
-def test_every_imagepull_cause_has_an_example_bundle():
-    causes = set(load_all(PROBES)["imagepull"].causes)
-    shown = {cause for _status, cause, _fixes in EXPECTED.values() if cause}
-    assert causes == shown
 
 
 def test_inconclusive_names_what_could_not_be_read_and_how_to_grant_it(cli):

@@ -1,15 +1,11 @@
-"""Every keyvault example bundle gives its verdict, with the real vault, identity, issuer, subject, principal
-and subnet in the fix commands."""
+"""keyvault examples beyond their verdict (tests/test_examples.py judges every bundle's expected.json): issuer,
+role and network details in the evidence, no secret value in any report."""
 
 from __future__ import annotations
 
 import json
 import shlex
 
-import pytest
-
-from aksdoctor.probes import PROBES
-from aksdoctor.runbook import load_all
 from conftest import EXAMPLES, example
 
 SUB = "3f2b7c1e-8d4a-4b6f-9e2d-7a1c5b8e0f42"
@@ -19,181 +15,11 @@ ISSUER = "https://westeurope.oic.prod-aks.azure.com/8d3e1c2b-6f4a-4e9d-b7c5-2a1f
 SUBNET = f"/subscriptions/{SUB}/resourceGroups/rg-shop-network/providers/Microsoft.Network/virtualNetworks/vnet-aks-prod/subnets/snet-aks-nodes"
 POD = "web-6c8f9d7b5-k2m4p"
 
-# case -> (status, cause id or None, exact fix commands the cause must list)
-EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
-    "keyvault-healthy": ("healthy", None, []),
-    "keyvault-csi-driver-missing": (
-        "problem",
-        "csi-driver-missing",
-        ["az aks enable-addons --addons azure-keyvault-secrets-provider -g rg-shop-prod -n aks-prod"],
-    ),
-    "keyvault-secretproviderclass-missing": (
-        "problem",
-        "secretproviderclass-missing",
-        ["kubectl get secretproviderclass azure-kv-web -n shop-staging -o yaml"],
-    ),
-    "keyvault-keyvault-not-found": (
-        "problem",
-        "keyvault-not-found",
-        [
-            "kubectl patch secretproviderclass azure-kv-web -n shop --type merge "
-            """-p '{"spec":{"parameters":{"keyvaultName":"kv-shop-prod"}}}'""",
-            f'az keyvault list --subscription {SUB} --query "[].name" -o tsv',
-        ],
-    ),
-    "keyvault-workload-identity-disabled": (
-        "problem",
-        "workload-identity-disabled",
-        ["az aks update -g rg-shop-prod -n aks-prod --enable-oidc-issuer --enable-workload-identity"],
-    ),
-    "keyvault-serviceaccount-annotation-missing": (
-        "problem",
-        "serviceaccount-annotation-missing",
-        [
-            "kubectl annotate serviceaccount web -n shop azure.workload.identity/client-id=<client-id> --overwrite",
-            "kubectl rollout restart deployment/web -n shop",
-        ],
-    ),
-    "keyvault-pod-label-missing": (
-        "problem",
-        "pod-label-missing",
-        [
-            "kubectl patch deployment/web -n shop --type merge "
-            """-p '{"spec":{"template":{"metadata":{"labels":{"azure.workload.identity/use":"true"}}}}}'"""
-        ],
-    ),
-    "keyvault-client-id-mismatch": (
-        "problem",
-        "client-id-mismatch",
-        [
-            "kubectl patch secretproviderclass azure-kv-web -n shop --type merge "
-            """-p '{"spec":{"parameters":{"clientID":"5c1e8f2a-7b3d-4e6f-9a1c-2d4b6e8f0a13"}}}'"""
-        ],
-    ),
-    "keyvault-federated-credential-missing": (
-        "problem",
-        "federated-credential-missing",
-        [
-            "az identity federated-credential create --name aks-shop-web --identity-name id-shop-web "
-            f"--resource-group rg-shop-identities --subscription {SUB} --issuer {ISSUER} "
-            "--subject system:serviceaccount:shop:web --audiences api://AzureADTokenExchange"
-        ],
-    ),
-    "keyvault-federated-credential-mismatch": (
-        "problem",
-        "federated-credential-mismatch",
-        [
-            "az identity federated-credential update --name aks-shop-web --identity-name id-shop-web "
-            f"--resource-group rg-shop-identities --subscription {SUB} --issuer {ISSUER} "
-            "--subject system:serviceaccount:shop:web --audiences api://AzureADTokenExchange"
-        ],
-    ),
-    "keyvault-keyvault-rbac-role-missing": (
-        "problem",
-        "keyvault-rbac-role-missing",
-        [
-            f"az role assignment create --assignee-object-id {PRINCIPAL} --assignee-principal-type ServicePrincipal "
-            f"--role 'Key Vault Secrets User' --scope {VAULT_ID}"
-        ],
-    ),
-    "keyvault-keyvault-reader-role-insufficient": (
-        "problem",
-        "keyvault-reader-role-insufficient",
-        [
-            f"az role assignment create --assignee-object-id {PRINCIPAL} --assignee-principal-type ServicePrincipal "
-            f"--role 'Key Vault Secrets User' --scope {VAULT_ID}"
-        ],
-    ),
-    "keyvault-keyvault-access-policy-missing": (
-        "problem",
-        "keyvault-access-policy-missing",
-        [
-            f"az keyvault set-policy --name kv-shop-prod --resource-group rg-shop-secrets --subscription {SUB} "
-            "--object-id c3d5e7f9-2b4d-4f6a-9e8c-0a1b3c5d7e92 --secret-permissions get list"
-        ],
-    ),
-    "keyvault-keyvault-authz-model-mismatch": (
-        "problem",
-        "keyvault-authz-model-mismatch",
-        [
-            f"az keyvault set-policy --name kv-shop-prod --resource-group rg-shop-secrets --subscription {SUB} "
-            f"--object-id {PRINCIPAL} --secret-permissions get list",
-            "az keyvault update --name kv-shop-prod --resource-group rg-shop-secrets --enable-rbac-authorization true",
-        ],
-    ),
-    "keyvault-keyvault-firewall-blocked": (
-        "problem",
-        "keyvault-firewall-blocked",
-        [f"az keyvault network-rule add --name kv-shop-prod --resource-group rg-shop-secrets --subnet {SUBNET}"],
-    ),
-    "keyvault-keyvault-public-access-disabled": (
-        "problem",
-        "keyvault-public-access-disabled",
-        [
-            "az network private-dns link vnet create --resource-group rg-shop-dns --zone-name "
-            "privatelink.vaultcore.azure.net --name link-vnet-aks-prod --virtual-network "
-            f"{SUBNET.rsplit('/subnets/', 1)[0]} --registration-enabled false"
-        ],
-    ),
-    "keyvault-secret-not-found": (
-        "problem",
-        "secret-not-found",
-        [
-            'az keyvault secret list --vault-name kv-shop-prod --query "[].{name:name, enabled:attributes.enabled}" '
-            "-o table"
-        ],
-    ),
-    "keyvault-tenant-mismatch": (
-        "problem",
-        "tenant-mismatch",
-        [
-            "kubectl patch secretproviderclass azure-kv-web -n shop --type merge "
-            """-p '{"spec":{"parameters":{"tenantID":"8d3e1c2b-6f4a-4e9d-b7c5-2a1f0e9d8c7b"}}}'"""
-        ],
-    ),
-    "keyvault-role-assignments-forbidden": ("inconclusive", None, []),
-}
-
-EXIT = {"healthy": 0, "problem": 1, "inconclusive": 3}
-
 
 def run(cli, case: str, *more: str) -> tuple[object, dict]:
     args = shlex.split((example(case) / "COMMAND").read_text())[1:]
     result = cli(*args, "--bundle", str(example(case)), "-o", "json", *more)
     return result, json.loads(result.stdout)
-
-
-@pytest.mark.parametrize("case", sorted(EXPECTED))
-def test_example_bundle_verdict(case, cli, validate_report):
-    status, cause_id, fixes = EXPECTED[case]
-    result, report = run(cli, case)
-    assert result.exit_code == EXIT[status], result.stderr
-    validate_report(report)
-    assert report["status"] == status
-    assert report["runbook"] == "keyvault"
-    if cause_id is None:
-        assert report["causes"] == []
-        return
-    [cause] = report["causes"]
-    assert cause["id"] == cause_id
-    commands = [f["command"] for f in cause["fix"]]
-    for text in fixes:
-        assert text in commands, f"{text}\nnot in\n" + "\n".join(commands)
-    assert not any(
-        f"<{name}>" in c
-        for c in commands
-        for name in ("vault", "namespace", "pod", "resource_group", "cluster", "principal_id", "identity_name")
-    )
-    assert cause["evidence"], "a cause is named only with evidence"
-
-
-def test_every_example_bundle_has_an_expectation():
-    assert {p.name for p in EXAMPLES.iterdir() if p.name.startswith("keyvault-")} == set(EXPECTED)
-
-
-def test_every_keyvault_cause_has_an_example_bundle():
-    causes = set(load_all(PROBES)["keyvault"].causes)
-    assert causes == {cause for _status, cause, _fixes in EXPECTED.values() if cause}
 
 
 def test_issuer_difference_is_shown_character_by_character(cli):
@@ -274,7 +100,7 @@ def test_kubernetes_causes_need_no_azure(cli):
 
 
 def test_no_secret_value_is_in_any_report(cli):
-    for case in EXPECTED:
+    for case in sorted(p.name for p in EXAMPLES.iterdir() if p.name.startswith("keyvault-")):
         _result, report = run(cli, case)
         assert "DEF456" not in json.dumps(report) and "mysecretvalue" not in json.dumps(report)
 

@@ -1,167 +1,14 @@
-"""Every pending example bundle gives its verdict, with real pool names, counts, sizes and claims in the fix."""
+"""pending examples beyond their verdict (tests/test_examples.py judges every bundle's expected.json): the fit
+figures, pools, autoscaler and quota evidence, stale messages, skips and reports."""
 
 from __future__ import annotations
 
 import json
 
-import pytest
-
-from aksdoctor.probes import PROBES
-from aksdoctor.runbook import load_all
 from conftest import EXAMPLES, example
 
-SUB = "3f2b7c1e-8d4a-4b6f-9e2d-7a1c5b8e0f42"
 POD = "checkout-6c5f9d7b8-q7k2p"
 AZ = "-g rg-shop-prod --cluster-name aks-prod"
-NO_AZ = "-g <resource_group> --cluster-name <cluster>"
-
-# case -> (status, cause id or None, substrings the fix commands must hold)
-EXPECTED: dict[str, tuple[str, str | None, list[str]]] = {
-    "pending-insufficient-cpu": (
-        "problem",
-        "insufficient-cpu",
-        [
-            "kubectl set resources deployment/checkout -n shop --requests=cpu=650m",
-            f"az aks nodepool scale {NO_AZ} -n userpool --node-count 4",
-            f"az aks nodepool update {NO_AZ} -n userpool --enable-cluster-autoscaler --min-count 3 --max-count 4",
-        ],
-    ),
-    "pending-insufficient-memory": (
-        "problem",
-        "insufficient-memory",
-        [
-            "kubectl set resources deployment/checkout -n shop --requests=memory=5274Mi",
-            f"az aks nodepool scale {NO_AZ} -n userpool --node-count 4",
-        ],
-    ),
-    "pending-too-many-pods": (
-        "problem",
-        "too-many-pods",
-        [
-            f"az aks nodepool scale {NO_AZ} -n userpool --node-count 3",
-            f"az aks nodepool add {NO_AZ} -n userpool2 --node-vm-size Standard_D4ds_v5 --max-pods 110 --node-count 1",
-        ],
-    ),
-    "pending-request-exceeds-node-size": (
-        "problem",
-        "request-exceeds-node-size",
-        [
-            f"az aks nodepool add {AZ} -n d8dsv5 --node-vm-size Standard_D8ds_v5 --node-count 1",
-            "kubectl set resources deployment/checkout -n shop --requests=cpu=3.65,memory=8192Mi",
-        ],
-    ),
-    "pending-autoscaler-max-reached": (
-        "problem",
-        "autoscaler-max-reached",
-        [f"az aks nodepool update {AZ} -n userpool --update-cluster-autoscaler --min-count 1 --max-count 4"],
-    ),
-    "pending-autoscaler-disabled": (
-        "problem",
-        "autoscaler-disabled",
-        [
-            f"az aks nodepool scale {AZ} -n userpool --node-count 4",
-            f"az aks nodepool update {AZ} -n userpool --enable-cluster-autoscaler --min-count 3 --max-count 4",
-        ],
-    ),
-    "pending-vm-quota-exceeded": (
-        "problem",
-        "vm-quota-exceeded",
-        [
-            f"az quota update --resource-name standardDDSv5Family --scope /subscriptions/{SUB}/providers/Microsoft.Compute/"
-            "locations/westeurope --limit-object value=24 --resource-type dedicated",
-            f"az vm list-usage --location westeurope --subscription {SUB} -o table",
-        ],
-    ),
-    "pending-scale-up-in-progress": (
-        "problem",
-        "scale-up-in-progress",
-        ["kubectl get nodes -l kubernetes.azure.com/agentpool=userpool -w", f"kubectl get pod {POD} -n shop -w"],
-    ),
-    "pending-subnet-full": (
-        "problem",
-        "subnet-full",
-        [
-            f"az network vnet subnet show --ids /subscriptions/{SUB}/resourceGroups/rg-shop-prod/providers/"
-            "Microsoft.Network/virtualNetworks/vnet-shop-prod/subnets/snet-aks-nodes",
-            f"az aks nodepool add {AZ} -n userpoolb --vnet-subnet-id <new-subnet-id> --node-vm-size Standard_D4ds_v5",
-            "az aks update -g rg-shop-prod -n aks-prod --network-plugin-mode overlay",
-        ],
-    ),
-    "pending-untolerated-taint": (
-        "problem",
-        "untolerated-taint",
-        [
-            "kubectl patch deployment/checkout -n shop --type merge -p "
-            '\'{"spec":{"template":{"spec":{"tolerations":[{"key":"dedicated","operator":"Equal","value":"batch",'
-            '"effect":"NoSchedule"}]}}}}\''
-        ],
-    ),
-    "pending-node-selector-mismatch": (
-        "problem",
-        "node-selector-mismatch",
-        ["kubectl get nodes -L disktype", f"az aks nodepool update {NO_AZ} -n userpool --labels disktype=ssd"],
-    ),
-    "pending-pod-anti-affinity-unsatisfiable": (
-        "problem",
-        "pod-anti-affinity-unsatisfiable",
-        [
-            f"az aks nodepool scale {NO_AZ} -n userpool --node-count 4",
-            'kubectl patch deployment/cache -n shop --type merge -p \'{"spec":{"template":{"spec":{"affinity":'
-            '{"podAntiAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":null,'
-            '"preferredDuringSchedulingIgnoredDuringExecution":[{"weight":100,"podAffinityTerm":{"labelSelector":'
-            '{"matchLabels":{"app":"cache"}},"topologyKey":"kubernetes.io/hostname"}}]}}}}}}\'',
-        ],
-    ),
-    "pending-nodes-not-ready": (
-        "problem",
-        "nodes-not-ready",
-        ["kubectl uncordon aks-userpool-24817365-vmss000002", "kubectl describe node aks-userpool-24817365-vmss000000"],
-    ),
-    "pending-pvc-unbound": (
-        "problem",
-        "pvc-unbound",
-        [
-            "kubectl get pvc data-orders-db-0 -n shop -o json | jq --arg sc managed-csi '.spec.storageClassName = $sc",
-            "| kubectl replace --force -f -",
-            "kubectl get storageclass",
-        ],
-    ),
-    "pending-volume-zone-conflict": (
-        "problem",
-        "volume-zone-conflict",
-        [
-            f"az aks nodepool add {NO_AZ} -n userpoolz1 --zones 1 --node-vm-size Standard_D4ds_v5 --node-count 1",
-            'kubectl get pv pvc-5b2e7c1a-93d4-4f0e-8a61-2c7d9e4b1f30 -o jsonpath="{.spec.nodeAffinity}"',
-        ],
-    ),
-    "pending-scheduling-gated": (
-        "problem",
-        "scheduling-gated",
-        [
-            f'kubectl get pod {POD} -n shop -o jsonpath="{{.spec.schedulingGates}}"',
-            f'kubectl patch pod {POD} -n shop --type json -p \'[{{"op":"remove","path":"/spec/schedulingGates"}}]\'',
-        ],
-    ),
-    "pending-volume-mount-failed": (
-        "problem",
-        "volume-mount-failed",
-        ["kubectl delete pod checkout-5d4c8b7f9-w8r2n -n shop", "kubectl get volumeattachments"],
-    ),
-    "pending-volume-mount-keyvault": (
-        "problem",
-        "volume-mount-failed",
-        ["kubectl get secretproviderclass checkout-kv -n shop -o yaml", f"kubectl describe pod {POD} -n shop"],
-    ),
-    "pending-healthy": ("healthy", None, []),
-    "pending-stale-event": (
-        "problem",
-        "insufficient-cpu",
-        ["kubectl set resources deployment/checkout -n shop --requests=cpu=650m"],
-    ),
-    "pending-no-azure-inconclusive": ("inconclusive", None, []),
-}
-
-EXIT = {"healthy": 0, "problem": 1, "inconclusive": 3}
 
 
 def pod_of(case: str) -> str:
@@ -171,38 +18,6 @@ def pod_of(case: str) -> str:
 def run(cli, case: str, *args: str) -> tuple[int, dict]:
     result = cli("pending", pod_of(case), "-n", "shop", "--bundle", str(example(case)), "-o", "json", *args)
     return result.exit_code, json.loads(result.stdout)
-
-
-@pytest.mark.parametrize("case", sorted(EXPECTED))
-def test_example_bundle_verdict(case, cli, validate_report):
-    status, cause_id, fixes = EXPECTED[case]
-    code, report = run(cli, case)
-    assert code == EXIT[status]
-    validate_report(report)
-    assert report["status"] == status
-    assert report["runbook"] == "pending"
-    if cause_id is None:
-        assert report["causes"] == []
-        return
-    cause = report["causes"][0]
-    assert cause["id"] == cause_id
-    commands = "\n".join(f["command"] for f in cause["fix"])
-    for text in fixes:
-        assert text in commands
-    assert "<namespace>" not in commands and "<pod>" not in commands and "<pool>" not in commands
-    if report["source"]["cluster"]:  # the cluster was found: its names must be filled in
-        assert "<resource_group>" not in commands and "<cluster>" not in commands
-    assert cause["evidence"], "a cause is named only with evidence"
-    assert "<" not in cause["title"], cause["title"]
-
-
-def test_every_example_bundle_has_an_expectation():
-    assert {p.name for p in EXAMPLES.iterdir() if p.name.startswith("pending-")} == set(EXPECTED)
-
-
-def test_every_pending_cause_has_an_example_bundle():
-    causes = set(load_all(PROBES)["pending"].causes)
-    assert causes == {cause for _status, cause, _fixes in EXPECTED.values() if cause}
 
 
 def test_capacity_verdicts_are_verified_against_the_nodes(cli):

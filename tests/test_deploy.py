@@ -26,7 +26,7 @@ def test_cronjob_runs_a_read_only_scan_as_the_reader():
     assert pod["metadata"]["labels"]["azure.workload.identity/use"] == "true"
     assert pod["spec"]["serviceAccountName"] == sa["metadata"]["name"]
     container = pod["spec"]["containers"][0]
-    assert "aksdoctor scan -A -o json" in " ".join(container["command"])
+    assert "aksdoctor scan -A -o jsonl" in " ".join(container["command"])
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
 
 

@@ -1,5 +1,6 @@
-"""Every example with a COMMAND gives the same verdict live (API server fixture + mocked Azure) as from its
-bundle, and only GETs reach either side."""
+"""Every example and every real-world case (tests/realworld/) with a COMMAND gives the same verdict live (API server
+fixture + mocked Azure, the recordings replayed through `responses`) as from its bundle, and only GETs reach either
+side."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import shlex
 import pytest
 
 from conftest import EXAMPLES
+from corpus import REALWORLD
 from live import azure_mock, served
 
 EXAMPLE_DIRS = sorted(p for p in EXAMPLES.iterdir() if (p / "COMMAND").is_file())
+REALWORLD_DIRS = sorted(p for p in REALWORLD.iterdir() if (p / "COMMAND").is_file()) if REALWORLD.is_dir() else []
 
 
 def _verdict(report: dict) -> dict:
@@ -31,7 +34,11 @@ def _verdict(report: dict) -> dict:
     }
 
 
-@pytest.mark.parametrize("bundle", EXAMPLE_DIRS, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "bundle",
+    EXAMPLE_DIRS + REALWORLD_DIRS,
+    ids=lambda p: f"{p.parent.name}/{p.name}" if p.parent == REALWORLD else p.name,
+)
 def test_live_and_bundle_give_the_same_verdict(bundle, cli, tmp_path, monkeypatch, validate_report):
     args = shlex.split((bundle / "COMMAND").read_text())[1:]
     offline = cli(*args, "--bundle", str(bundle), "-o", "json")

@@ -118,6 +118,10 @@ class Engine:
             walk.trace.extend(nested.trace)
             walk.skipped.extend(nested.skipped)
             walk.notes.extend(nested.notes)
+        # Consequences a probe on the path found (fact `followups`: cause ids of this runbook) follow the cause.
+        for extra in facts.get("followups") or []:
+            if extra in book.causes and all(c.id != extra for c in walk.causes):
+                walk.causes.append(build_cause(book.causes[extra], facts, evidence))
 
 
 class _Walk:

@@ -23,11 +23,12 @@ def capture(
     threshold: Annotated[
         float | None, typer.Option("--threshold", help="nodecpu: CPU percentage that counts as hot.")
     ] = None,
+    pool: Annotated[str | None, typer.Option("--pool", help="upgrade: the node pool to check.")] = None,
 ) -> None:
     """Write an evidence bundle with everything the runbook read (Secret values and tokens removed) and its
     report. Hand it to someone without cluster access: `aksdoctor RUNBOOK TARGET --bundle DIR` gives the same
     verdict. Works from --bundle too, to cut a smaller bundle out of a large one."""
-    extra = {k: v for k, v in {"vault": vault, "threshold": threshold}.items() if v is not None}
+    extra = {k: v for k, v in {"vault": vault, "threshold": threshold, "pool": pool}.items() if v is not None}
     if runbook == "scan":
         code = common.guarded(lambda: _capture_scan(out, flags, all_namespaces, threshold or 90.0), debug=flags.debug)
         raise typer.Exit(int(code))
@@ -53,6 +54,8 @@ def _capture(runbook_id: str, target: str | None, out: Path, flags: common.Flags
         kind = "Deployment" if is_deploy else "Pod"
     else:
         kind = books[runbook_id].target
+    if kind == "Cluster":  # upgrade: the whole cluster, or --pool
+        kind, target = "Cluster", extra.get("pool") or "all-pools"
     if target is None:
         if kind != "Node":
             raise UsageError(f"capture {runbook_id} needs a target ({kind.lower()} name)")

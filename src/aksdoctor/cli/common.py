@@ -26,6 +26,7 @@ class Output(str, enum.Enum):
 
     text = "text"
     json = "json"
+    jsonl = "jsonl"
     markdown = "markdown"
 
 
@@ -38,7 +39,12 @@ Kubeconfig = Annotated[
     typer.Option("--kubeconfig", envvar="KUBECONFIG", help="Path to the kubeconfig (default: ~/.kube/config)."),
 ]
 OutputOpt = Annotated[
-    Output, typer.Option("--output", "-o", help="text, json (for automation) or markdown (for incidents).")
+    Output,
+    typer.Option(
+        "--output",
+        "-o",
+        help="text, json (for automation), jsonl (one line per document: log pipelines) or markdown (incidents).",
+    ),
 ]
 Subscription = Annotated[
     str | None, typer.Option("--subscription", help="Azure subscription of the cluster (default: from the nodes).")
@@ -275,6 +281,10 @@ def print_report(diagnosis: Diagnosis, output: Output) -> None:
         from ..render.json_report import render
 
         sys.stdout.write(render(diagnosis) + "\n")
+    elif output is Output.jsonl:
+        from ..render.json_report import render_line
+
+        sys.stdout.write(render_line(diagnosis) + "\n")
     elif output is Output.markdown:
         from ..render.markdown import render as render_md
 

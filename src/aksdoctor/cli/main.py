@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import capture, diagnose, imagepull, keyvault, nodecpu, pending, rollout, runbooks_cmd, scan
+from . import capture, diagnose, imagepull, keyvault, node, nodecpu, pending, rollout, runbooks_cmd, scan, upgrade
 
 app = typer.Typer(
     name="aksdoctor",
@@ -45,6 +45,8 @@ app.command("capture")(capture.capture)
 app.command("nodecpu")(nodecpu.nodecpu)
 app.command("keyvault")(keyvault.keyvault)
 app.command("pending")(pending.pending)
+app.command("node")(node.node)
+app.command("upgrade")(upgrade.upgrade)
 app.add_typer(runbooks_cmd.app, name="runbooks")
 
 

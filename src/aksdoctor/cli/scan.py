@@ -140,6 +140,8 @@ def _print(result: Any, output: common.Output) -> None:
 
     if output is common.Output.json:
         sys.stdout.write(scan_report.render_json(result) + "\n")
+    elif output is common.Output.jsonl:
+        sys.stdout.writelines(line + "\n" for line in scan_report.render_jsonl(result))
     elif output is common.Output.markdown:
         sys.stdout.write(scan_report.render_markdown(result))
     else:

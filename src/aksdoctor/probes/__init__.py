@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import acr, capacity, keyvault, nodes, pods, quota, rollout, scheduling, volumes, workloads
+from . import acr, capacity, keyvault, node_health, nodes, pods, quota, rollout, scheduling, upgrade, volumes, workloads
 from .registry import ProbeSpec, probe, register
 
 PROBES: dict[str, ProbeSpec] = register(
@@ -43,6 +43,16 @@ PROBES: dict[str, ProbeSpec] = register(
     volumes.claims_bound,
     volumes.mount_state,
     capacity.scale_out,
+    node_health.node_state,
+    node_health.node_consequences,
+    node_health.node_pressure,
+    node_health.vmss_instance,
+    node_health.network_plugin,
+    node_health.upgrade_cordon,
+    upgrade.operation,
+    upgrade.pdbs,
+    upgrade.surge,
+    upgrade.manual_drain,
 )
 
 __all__ = ["PROBES", "ProbeSpec", "probe", "register"]

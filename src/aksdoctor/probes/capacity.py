@@ -120,10 +120,10 @@ def _decide(
         return Outcome.of(
             "in-progress", *signals.progress_evidence(), **(facts | template.facts() | _scale_facts(scale))
         )
-    failure = signals.failure_for(fitting)
-    if failure is not None:
-        return _failure_outcome(failure, facts)
+    failure = signals.failure_for(fitting) or signals.backoff_for({t.pool.name for t in fitting})
     quota = _quota(ev, chosen, facts["nodes_needed"], skipped)
+    if failure is not None:
+        return _failure_outcome(failure, facts, quota)
     if chosen.pool.autoscale and chosen.pool.count < chosen.pool.max_count:
         if quota and quota["quota_short"]:
             return Outcome.of("quota", (quota["quota_text"], quota["quota_source"]), **(facts | quota))
@@ -150,13 +150,14 @@ def _from_signals_only(ev: Evidence, signals: Signals, why: Skipped) -> Outcome:
     fit = fit_analysis(ev)
     pool = str(fit.facts.get("pool") or "")
     skipped = [why, *signals.skipped]
-    base = {"pool": pool or None}
+    regions = [n.labels.get("topology.kubernetes.io/region") for n in view.nodes]
+    base = {"pool": pool or None, "location": next((r for r in regions if r), None)}
     progress = signals.in_progress_k8s(view)
     if progress is not None:
         out = Outcome.of(
             "in-progress", *signals.progress_evidence(), confidence="medium", **(base | _scale_facts(progress))
         )
-    elif (failure := signals.failure_for_pool(pool)) is not None:
+    elif (failure := signals.failure_for_pool(pool) or signals.backoff_for({pool} if pool else None)) is not None:
         out = _failure_outcome(failure, base)
     elif (group := signals.group_at_max(pool)) is not None and signals.says_max_reached():
         facts = base | {
@@ -173,21 +174,32 @@ def _from_signals_only(ev: Evidence, signals: Signals, why: Skipped) -> Outcome:
     return out
 
 
-def _failure_outcome(failure: ScaleFailure, facts: dict[str, Any]) -> Outcome:
+def _failure_outcome(failure: ScaleFailure, facts: dict[str, Any], quota: dict[str, Any] | None = None) -> Outcome:
+    """A failed scale-up (or a backoff): its text names quota or subnet; else the region's usages decide; else
+    the outcome is `scale-up-failed`, which the runbook answers with the blocker the nodes show."""
     kind = scale_failure_kind(failure.message)
-    more = {"failure_message": failure.message, "failure_pool": failure.pool or None}
+    more = {"failure_message": failure.message or None, "failure_pool": failure.pool or None}
     if failure.pool:
         more["pool"] = failure.pool
-    line = (f"scale-up of {failure.group} failed: {_short(failure.message)}", failure.source)
+    group = failure.group or (f"pool {failure.pool}" if failure.pool else "a node group")
+    said = _short(failure.message) if failure.message else "in backoff after a failed scale-up, no error message"
+    line = (f"scale-up of {group} failed: {said}", failure.source)
     if kind == "quota":
-        return Outcome.of("quota", line, **(facts | more | _quota_from_message(failure.message)))
+        return Outcome.of("quota", line, **(facts | (quota or {}) | more | _quota_from_message(failure.message)))
     if kind == "subnet":
         return Outcome.of("subnet-full", line, **(facts | more))
+    if quota and quota.get("quota_short"):  # the usages explain the failure the message does not name
+        return Outcome.of("quota", line, (quota["quota_text"], quota["quota_source"]), **(facts | quota | more))
+    checked = "the region's vCPU quota has room" if quota else "the region's quota was not read"
     return Outcome.of(
         "scale-up-failed",
         line,
-        notes=[f"the autoscaler's last scale-up of {failure.group} failed: {_short(failure.message)}"],
-        **(facts | more),
+        notes=[
+            f"the autoscaler cannot add a node ({group}: {said}); {checked}: until the scale-up succeeds the pod "
+            f"waits on what the nodes show; read `kubectl get configmap cluster-autoscaler-status -n kube-system "
+            f"-o yaml` and the node resource group's activity log for the error"
+        ],
+        **(facts | (quota or {}) | more | {"scale_up_failed": True}),
     )
 
 
@@ -530,6 +542,8 @@ def _quota_from_message(message: str) -> dict[str, Any]:
     family = re.search(r"approved (\S+) Cores quota", message)
     if family:
         out["vm_family"] = family.group(1)
+    elif "Total Regional Cores quota" in message:
+        out["vm_family"] = "cores"
     for key, label in (
         ("quota_limit", "Current Limit"),
         ("quota_used", "Current Usage"),
@@ -539,6 +553,15 @@ def _quota_from_message(message: str) -> dict[str, Any]:
         found = re.search(label + r":\s*(\d+)", message)
         if found:
             out[key] = int(found.group(1))
+    classic = re.search(
+        r"quota limits? of (\w+)(?: Cores)?\.\s*Maximum allowed:\s*(\d+),\s*Current in use:\s*(\d+),"
+        r"\s*Additional requested:\s*(\d+)",
+        message,
+    )
+    if classic:  # "Operation results in exceeding quota limits of Core. Maximum allowed: 10, Current in use: 10, ..."
+        limit, used, needed = (int(classic.group(i)) for i in (2, 3, 4))
+        out |= {"quota_limit": limit, "quota_used": used, "quota_needed": needed, "quota_new_limit": used + needed}
+        out.setdefault("vm_family", "cores" if classic.group(1).lower() in ("core", "cores") else classic.group(1))
     location = re.search(r"Location:\s*([\w-]+)", message)
     if location:
         out["location"] = location.group(1)
@@ -633,6 +656,16 @@ class Signals:
         """The newest scale-up failure of one pool (or of any pool when the pool is not known)."""
         found = [f for f in self.failures if not pool or f.pool in (pool, "")]
         return found[-1] if found else None
+
+    def backoff_for(self, pools: set[str] | None) -> ScaleFailure | None:
+        """A node group in backoff (status ConfigMap, or 'in backoff after failed scale-up' on the pod) that says
+        no more than that: a failure without a message."""
+        for g in self.groups.values():
+            if g.scale_up == "Backoff" and (pools is None or g.pool in pools or not g.pool):
+                return ScaleFailure(g.name, g.backoff, self.status_source)
+        if self.declined and not self.newest_is_trigger() and self.declined[-1][0].count(Reason.BACKOFF) > 0:
+            return ScaleFailure("", "", self.declined[-1][2])
+        return None
 
     def group_at_max(self, pool: str) -> GroupStatus | None:
         """The pool's node group when its target is at its maximum."""

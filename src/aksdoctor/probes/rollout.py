@@ -8,8 +8,10 @@ ProgressDeadlineExceeded marks a rollout past spec.progressDeadlineSeconds.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from ..errors import DataUnavailable, NotFound, TargetNotFound
@@ -27,6 +29,15 @@ _QUOTA = re.compile(r"exceeded quota: (?P<quota>[\w.-]+)")
 _ADMISSION = re.compile(r'admission webhook "(?P<webhook>[^"]+)" denied the request')
 _MISSING_CONFIG = re.compile(r'(?P<kind>configmap|secret) "(?P<name>[^"]+)" not found', re.IGNORECASE)
 _MISSING_KEY = re.compile(r"couldn't find key (?P<key>\S+) in (?P<kind>ConfigMap|Secret) (?P<ns>[^/\s]+)/(?P<name>\S+)")
+# The kubelet's Killing event when a probe fails (pkg/kubelet/kuberuntime/kuberuntime_manager.go,
+# computePodActions): "Container web failed liveness probe, will be restarted", "Init container x failed
+# liveness probe" (sidecars), "Container web failed startup probe, will be restarted"; kubelets before
+# 1.16 wrote "Killing container with id docker://web:Container failed liveness probe.. Container will be
+# killed and recreated."
+_PROBE_KILL = re.compile(
+    r"(?:(?:Init c|C)ontainer (?P<name>[\w.-]+) failed (?P<kind>liveness|startup) probe)"
+    r"|(?:Killing container with id \w+://(?P<old>[\w.-]+):Container failed (?P<oldkind>liveness|startup) probe)"
+)
 
 
 @probe("rollout.state", outcomes=("paused", "complete", "in-progress"))
@@ -81,7 +92,17 @@ def create_failures(ev: Evidence) -> Outcome:
 
 @probe(
     "rollout.new_pods",
-    outcomes=("image-pull", "pending", "crashloop", "oomkilled", "not-ready", "config-error", "starting", "no-pods"),
+    outcomes=(
+        "image-pull",
+        "pending",
+        "crashloop",
+        "oomkilled",
+        "liveness",
+        "not-ready",
+        "config-error",
+        "starting",
+        "no-pods",
+    ),
 )
 def new_pods(ev: Evidence) -> Outcome:
     """What is wrong with the new ReplicaSet's pods?"""
@@ -89,7 +110,7 @@ def new_pods(ev: Evidence) -> Outcome:
     if not r.new_pods:
         return Outcome.of("no-pods", f"ReplicaSet {r.new_rs_name or '(none)'} has no pods")
     findings = [_pod_problem(ev, pod) for pod in r.new_pods]
-    order = ("config-error", "image-pull", "oomkilled", "crashloop", "pending", "not-ready")
+    order = ("config-error", "image-pull", "oomkilled", "liveness", "crashloop", "pending", "not-ready")
     for answer in order:
         hit = next((f for f in findings if f.answer == answer), None)
         if hit is not None:
@@ -226,6 +247,8 @@ def _pod_problem(ev: Evidence, pod: dict[str, Any]) -> _Finding:
     src = f"Pod {ns}/{name}"
     base: dict[str, Any] = {"pod": name}
     specs = {c["name"]: c for c in dig(pod, "spec.containers", []) or []}
+    init_specs = {c["name"]: c for c in dig(pod, "spec.initContainers", []) or []}
+    kills = _probe_kills(ev, pod)
     for status in (dig(pod, "status.initContainerStatuses", []) or []) + (
         dig(pod, "status.containerStatuses", []) or []
     ):
@@ -249,6 +272,9 @@ def _pod_problem(ev: Evidence, pod: dict[str, Any]) -> _Finding:
             return _Finding(
                 "oomkilled", [_terminated_line(cname, status, last, src)], facts | _memory_facts(specs.get(cname, {}))
             )
+        if cname in kills and (reason == "CrashLoopBackOff" or status.get("restartCount", 0) > 0 or last):
+            spec = specs.get(cname) or init_specs.get(cname) or {}
+            return _Finding("liveness", *_liveness(ev, pod, status, spec, kills[cname], init=cname in init_specs))
         if reason == "CrashLoopBackOff" or (
             last and last.get("exitCode", 0) != 0 and status.get("restartCount", 0) > 0
         ):
@@ -270,6 +296,170 @@ def _pod_problem(ev: Evidence, pod: dict[str, Any]) -> _Finding:
     if dig(pod, "status.phase") == "Running" and ready.get("status") != "True":
         return _Finding("not-ready", *_readiness(ev, pod, specs))
     return _Finding("fine", [(f"pod {name} is {dig(pod, 'status.phase')}", src)], base)
+
+
+@dataclass
+class _Kill:
+    """The kubelet's Killing event for a failed liveness/startup probe, and the last probe failure."""
+
+    probe_kind: str  # liveness | startup
+    killing: dict[str, Any]
+    unhealthy: dict[str, Any] | None
+
+
+def _probe_kills(ev: Evidence, pod: dict[str, Any]) -> dict[str, _Kill]:
+    """Container name -> the probe kill the kubelet reported for it (events of this pod only)."""
+    try:
+        events = ev.events_for(pod)
+    except DataUnavailable:
+        return {}
+    kills: dict[str, _Kill] = {}
+    for event in events:
+        if event.get("reason") != "Killing":
+            continue
+        match = _PROBE_KILL.search(str(event.get("message", "")))
+        if match:
+            name = match.group("name") or match.group("old")
+            kills[name] = _Kill(match.group("kind") or match.group("oldkind"), event, None)
+    for name, kill in kills.items():
+        prefix = f"{kill.probe_kind.capitalize()} probe failed"
+        failed = [
+            e
+            for e in events
+            if e.get("reason") == "Unhealthy"
+            and str(e.get("message", "")).startswith(prefix)
+            and _container_of(e) in (name, None)
+        ]
+        kill.unhealthy = failed[-1] if failed else None
+    return kills
+
+
+def _container_of(event: dict[str, Any]) -> str | None:
+    """The container an event's fieldPath names ("spec.containers{web}"), None when it names none."""
+    match = re.search(r"\{([^}]+)\}", str(dig(event, "involvedObject.fieldPath", "") or ""))
+    return match.group(1) if match else None
+
+
+def _liveness(
+    ev: Evidence, pod: dict[str, Any], status: dict[str, Any], spec: dict[str, Any], kill: _Kill, *, init: bool
+) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    name, ns = str(dig(pod, "metadata.name")), str(dig(pod, "metadata.namespace"))
+    cname = str(status.get("name", ""))
+    src = f"Pod {ns}/{name}"
+    kind = kill.probe_kind
+    last = dig(status, "lastState.terminated") or {}
+    restarts = status.get("restartCount", 0)
+    killing = kill.killing
+    evidence: list[tuple[str, str]] = [
+        (
+            f"the kubelet killed container {cname}: {' '.join(str(killing.get('message', '')).split())} "
+            f"(x{killing.get('count', 1)})",
+            f"Event {ns}/{dig(killing, 'metadata.name')}",
+        )
+    ]
+    if kill.unhealthy:
+        evidence.append(
+            (
+                f"{' '.join(str(kill.unhealthy.get('message', '')).split())} (x{kill.unhealthy.get('count', 1)})",
+                f"Event {ns}/{dig(kill.unhealthy, 'metadata.name')}",
+            )
+        )
+    if last:
+        evidence.append(_terminated_line(cname, status, last, src))
+    facts: dict[str, Any] = {
+        "pod": name,
+        "container": cname,
+        "probe_kind": kind,
+        "exit_code": last.get("exitCode"),
+        "restarts": restarts,
+        "probe_port": "",
+        "probe_path": "",
+        "container_ports": "none",
+    }
+    probe_spec = spec.get(f"{kind}Probe") or {}
+    action = probe_spec.get("httpGet") or probe_spec.get("tcpSocket") or probe_spec.get("grpc")
+    declared_ports = spec.get("ports") or []
+    declared = ", ".join(str(p.get("containerPort")) for p in declared_ports) or "none"
+    index = _container_index(pod, cname, init=init)
+    field_path = f"/spec/template/spec/{'initContainers' if init else 'containers'}/{index}/{kind}Probe"
+    if action:
+        port = action.get("port")
+        where = f"{port}{action.get('path', '')}"
+        facts |= {"probe_port": port, "probe_path": action.get("path", ""), "container_ports": declared}
+        names = {p.get("containerPort") for p in declared_ports} | {p.get("name") for p in declared_ports}
+        if declared_ports and port not in names:
+            facts["probe_port_mismatch"] = True
+            evidence.insert(
+                0, (f"container {cname}'s {kind} probe targets {where}, but it declares ports {declared}", src)
+            )
+            if len(declared_ports) == 1 and index is not None:
+                key = "httpGet" if "httpGet" in probe_spec else ("tcpSocket" if "tcpSocket" in probe_spec else "grpc")
+                facts["probe_patch"] = _json(
+                    [{"op": "replace", "path": f"{field_path}/{key}/port", "value": declared_ports[0]["containerPort"]}]
+                )
+        else:
+            evidence.append((f"container {cname}'s {kind} probe targets {where} (declared ports: {declared})", src))
+    elif probe_spec.get("exec"):
+        command = " ".join(str(c) for c in dig(probe_spec, "exec.command", []) or [])
+        evidence.append((f"container {cname}'s {kind} probe runs: {scrub(command)}", src))
+    timing = _probe_timing(cname, kind, probe_spec, last, src)
+    if timing:
+        evidence.append(timing[0])
+        facts |= timing[1]
+    if (
+        kind == "liveness"
+        and not facts.get("probe_port_mismatch")
+        and not spec.get("startupProbe")
+        and action
+        and index is not None
+    ):
+        startup = {k: v for k, v in probe_spec.items() if k in ("httpGet", "tcpSocket", "grpc")}
+        startup |= {"periodSeconds": 10, "failureThreshold": 30}
+        facts["startup_patch"] = _json(
+            [{"op": "add", "path": field_path.replace("livenessProbe", "startupProbe"), "value": startup}]
+        )
+    tail = _log_tail(ev, ns, name, cname)
+    if tail:
+        evidence.append((f"last log lines: {tail}", f"kubectl logs {name} -c {cname} -n {ns} --previous"))
+    return evidence, facts
+
+
+def _probe_timing(
+    cname: str, kind: str, probe_spec: dict[str, Any], last: dict[str, Any], src: str
+) -> tuple[tuple[str, str], dict[str, Any]] | None:
+    """How long the killed instance ran, against when the probe may first kill it."""
+    if not probe_spec:
+        return None
+    delay = int(probe_spec.get("initialDelaySeconds", 0) or 0)
+    period = int(probe_spec.get("periodSeconds", 10) or 10)
+    threshold = int(probe_spec.get("failureThreshold", 3) or 3)
+    earliest = delay + period * threshold
+    ran = _seconds_between(last.get("startedAt"), last.get("finishedAt"))
+    text = (
+        f"container {cname}'s {kind} probe starts after initialDelaySeconds={delay} and kills after "
+        f"{threshold} failures {period}s apart: the earliest kill is about {earliest}s after start"
+    )
+    if ran is not None:
+        text += f"; the killed instance ran {ran}s"
+    return (text, src), {"initial_delay": delay, "earliest_kill_seconds": earliest, "ran_seconds": ran}
+
+
+def _seconds_between(start: Any, end: Any) -> int | None:
+    try:
+        a = datetime.fromisoformat(str(start).replace("Z", "+00:00"))
+        b = datetime.fromisoformat(str(end).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return max(0, int((b - a).total_seconds()))
+
+
+def _container_index(pod: dict[str, Any], cname: str, *, init: bool) -> int | None:
+    names = [c.get("name") for c in dig(pod, "spec.initContainers" if init else "spec.containers", []) or []]
+    return names.index(cname) if cname in names else None
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _terminated_line(cname: str, status: dict[str, Any], last: dict[str, Any], src: str) -> tuple[str, str]:

@@ -216,21 +216,36 @@ def classify_reason(text: str) -> Reason:
 def scale_failure_kind(text: str) -> str:
     """'quota', 'subnet', 'allocation' or '' for an Azure scale-up error text.
 
-    Texts as AKS reports them (VMSS scale-out errors relayed by the autoscaler):
-    "Operation could not be completed as it results in exceeding approved standardDSv3Family Cores quota",
-    "ErrCode_InsufficientVCPUQuota", "Code='SubnetIsFull' Message='... doesn't have enough capacity for IP
-    addresses.'", InsufficientSubnetSize (AKS FAQ), "ZonalAllocationFailed", "SkuNotAvailable".
+    Texts as AKS and the VMSS API report them (relayed by the cluster autoscaler's FailedToScaleUpGroup and
+    its status ConfigMap's backoffInfo): "Operation could not be completed as it results in exceeding approved
+    standardDSv3Family Cores quota" (Code QuotaExceeded, or OperationNotAllowed in older API versions), the
+    classic "Operation results in exceeding quota limits of Core. Maximum allowed: 10, Current in use: 10,
+    Additional requested: 4.", "ErrCode_InsufficientVCPUQuota", "Code='SubnetIsFull' Message='Subnet ...
+    doesn't have enough capacity for IP addresses.'", "... does not have enough capacity for 31 IP
+    addresses", InsufficientSubnetSize (AKS FAQ), "ZonalAllocationFailed", "SkuNotAvailable".
     """
-    low = (text or "").lower()
+    low = " ".join((text or "").lower().split())
     if any(
-        k in low for k in ("exceeding approved", "quotaexceeded", "insufficientvcpuquota", "insufficient vcpu quota")
-    ):
+        k in low
+        for k in (
+            "exceeding approved",
+            "exceeding quota limit",  # "... quota limits of Core." and "... quota limit of standardDSv3Family Cores."
+            "quotaexceeded",
+            "insufficientvcpuquota",
+            "insufficient vcpu quota",
+        )
+    ) or ("operationnotallowed" in low and "quota" in low):
         return "quota"
-    if any(k in low for k in ("subnetisfull", "insufficientsubnetsize", "enough capacity for ip addresses")):
+    if any(k in low for k in ("subnetisfull", "insufficientsubnetsize", "subnet is full")) or _SUBNET_CAPACITY.search(
+        low
+    ):
         return "subnet"
     if any(k in low for k in ("allocationfailed", "skunotavailable", "overconstrainedallocationrequest")):
         return "allocation"
     return ""
+
+
+_SUBNET_CAPACITY = re.compile(r"(?:does not|doesn't|do not|don't) have enough capacity for (?:\d+ )?ip addresses")
 
 
 def _split_preemption(text: str) -> tuple[str, str]:

@@ -6,7 +6,8 @@ cluster-wide: the reads do not grow with the number of nodes), and the verdict f
 The predicates follow kube-scheduler's filter plugins (pkg/scheduler/framework/plugins): NodeUnschedulable,
 TaintToleration (component-helpers/scheduling/corev1 ToleratesTaint), NodeAffinity (nodeSelector and
 required terms), NodeResourcesFit (requests against allocatable minus the requests of the pods bound to
-the node), InterPodAffinity (required anti-affinity, both directions) and PodTopologySpread (DoNotSchedule).
+the node), NodePorts (hostPorts held by the pods bound to the node), InterPodAffinity (required anti-affinity,
+both directions) and PodTopologySpread (DoNotSchedule).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ TRANSIENT_TAINTS = (
 PULL_WAITING = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull")
 STATIC = frozenset({Reason.NOT_READY, Reason.UNSCHEDULABLE, Reason.TAINT, Reason.SELECTOR, Reason.VOLUME_ZONE})
 RESOURCE = frozenset({Reason.CPU, Reason.MEMORY, Reason.PODS, Reason.OTHER_RESOURCE})
+_ANY_IP = ("0.0.0.0", "::")
 _POD_PHASES_BOUND = "status.phase!=Succeeded,status.phase!=Failed"
 
 
@@ -103,6 +105,7 @@ def pending_state(ev: Evidence) -> Outcome:
         "taint",
         "selector",
         "anti-affinity",
+        "host-port",
         "not-ready",
         "volume-zone",
         "fits-now",
@@ -147,7 +150,10 @@ class Resources:
             out.append(Reason.MEMORY)
         if need.pods > self.pods:
             out.append(Reason.PODS)
-        if any(v > 0 and v > self.other.get(k, 0) for k, v in need.other.items()):
+        if any(
+            v > 0 and v > self.other.get(k, 0) and (k in self.other or k != "ephemeral-storage")
+            for k, v in need.other.items()
+        ):  # a node that reports no ephemeral-storage (a hand-made bundle) is not short of it
             out.append(Reason.OTHER_RESOURCE)
         return out
 
@@ -234,6 +240,17 @@ class ClusterView:
         return {n.name: n for n in self.nodes}
 
     @functools.cached_property
+    def host_ports(self) -> dict[str, list[tuple[str, str, int, str]]]:
+        """The hostPorts held on each node by the pods bound to it: (hostIP, protocol, port, 'namespace/pod')."""
+        out: dict[str, list[tuple[str, str, int, str]]] = {}
+        for other in self.bound:
+            held = host_ports(other)
+            if held:
+                name = f"{dig(other, 'metadata.namespace')}/{dig(other, 'metadata.name')}"
+                out.setdefault(dig(other, "spec.nodeName"), []).extend((*h, name) for h in held)
+        return out
+
+    @functools.cached_property
     def repelling(self) -> list[tuple[dict[str, Any], NodeState, list[dict[str, Any]]]]:
         """Bound pods with required anti-affinity terms, with their node: computed once for every pod that is
         checked against them (a scan checks many; few pods carry such terms)."""
@@ -285,6 +302,29 @@ def _node_state(node: dict[str, Any], requested: dict[str, Resources], ds: dict[
         requested=requested.get(name, Resources()),
         daemonsets=ds.get(name, Resources()),
     )
+
+
+def host_ports(pod: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """(hostIP, protocol, hostPort) of the pod's containers and sidecars (restartable init containers), as
+    kube-scheduler's NodePorts plugin counts them (pkg/scheduler/util GetHostPorts); hostIP defaults to 0.0.0.0,
+    protocol to TCP."""
+    spec = pod.get("spec") or {}
+    sidecars = [c for c in spec.get("initContainers") or [] if c.get("restartPolicy") == "Always"]
+    out = []
+    for container in [*sidecars, *(spec.get("containers") or [])]:
+        for port in container.get("ports") or []:
+            try:
+                number = int(port.get("hostPort") or 0)
+            except (TypeError, ValueError):
+                continue
+            if number > 0:
+                out.append((port.get("hostIP") or "0.0.0.0", port.get("protocol") or "TCP", number))
+    return out
+
+
+def _ports_conflict(a: tuple[str, str, int], b: tuple[str, str, int]) -> bool:
+    """Same port and protocol, and the same host IP or either one unspecified (0.0.0.0 or ::)."""
+    return a[1:] == b[1:] and (a[0] == b[0] or a[0] in _ANY_IP or b[0] in _ANY_IP)
 
 
 def pool_of(labels: dict[str, str]) -> str:
@@ -443,6 +483,11 @@ def _failures(
         out[Reason.VOLUME_ZONE] = "outside the volume's node affinity"
     for short in node.free.short(requests):
         out[short] = _shortfall(short, node, requests)
+    wanted = host_ports(pod)
+    held = [h for h in view.host_ports.get(node.name, []) if any(_ports_conflict(w, h[:3]) for w in wanted)]
+    if held:
+        _ip, proto, port, holder = held[0]
+        out[Reason.PORTS] = f"hostPort {port}/{proto} held by pod {holder}"
     anti = _anti_affinity_conflict(pod, node, view)
     if anti:
         out[Reason.ANTI_AFFINITY] = anti
@@ -457,6 +502,8 @@ def _classify(fit: FitAnalysis) -> str:
         return "not-ready"
     if any(not v.failures for v in fit.verdicts):
         return "fits-now"
+    if any(set(v.failures) == {Reason.UNSCHEDULABLE} for v in fit.verdicts):
+        return "not-ready"  # a cordoned node (a failed upgrade's drain, say) has room: uncordon before adding nodes
     candidates = fit.candidates()
     if candidates:
         if all(_too_large(fit.requests, v.node) for v in candidates):
@@ -467,6 +514,8 @@ def _classify(fit: FitAnalysis) -> str:
             order = (Reason.CPU, Reason.MEMORY, Reason.PODS, Reason.OTHER_RESOURCE)
             best = max(order, key=lambda k: (counts.get(k, 0), -order.index(k)))
             return best.value
+        if any(set(v.failures) - RESOURCE == {Reason.PORTS} for v in candidates):
+            return "host-port"
         return "anti-affinity"
     statics = [v.static for v in fit.verdicts]
     if any(s <= {Reason.NOT_READY, Reason.UNSCHEDULABLE} for s in statics):
@@ -695,10 +744,72 @@ def _anti_affinity_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, vi
     return facts
 
 
+def _host_port_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, view: ClusterView) -> dict[str, Any]:
+    blocked = [v for v in fit.candidates() if Reason.PORTS in v.failures]
+    wanted = host_ports(pod)
+    held = [h for v in blocked for h in view.host_ports.get(v.node.name, [])]
+    taken = [w for w in wanted if any(_ports_conflict(w, h[:3]) for h in held)]
+    holders = sorted({h[3] for h in held if any(_ports_conflict(w, h[:3]) for w in taken)})
+    pool = Counter(v.node.pool for v in blocked).most_common(1)[0][0] if blocked else ""
+    needed = len(pending_siblings(pod, view))  # one pod per node per hostPort: each pending replica needs a node
+    workload = workload_of(ev, pod)
+    facts: dict[str, Any] = {
+        "host_ports": ", ".join(f"{port}/{proto}" for _ip, proto, port in sorted(set(taken), key=lambda t: t[2])),
+        "host_port_holders": holders,
+        "host_port_nodes": [v.node.name for v in blocked],
+        "first_host_port_node": blocked[0].node.name if blocked else None,
+        "pool": pool or None,
+        "pool_node_count": len(view.pool_nodes(pool)),
+        "scaled_count": len(view.pool_nodes(pool)) + needed,
+        "pending_siblings": needed,
+    }
+    if not workload.startswith("pod/"):  # a bare pod's ports cannot change: only its owner's template can
+        facts["host_port_patch"] = _host_port_patch(pod, workload, taken)
+    by_name = {f"{dig(p, 'metadata.namespace')}/{dig(p, 'metadata.name')}": p for p in view.bound}
+    if workload.startswith("deployment/") and any(
+        h in by_name and workload_of(ev, by_name[h]) == workload for h in holders
+    ):
+        # the holder is an older pod of the same Deployment: a rolling update that surges cannot finish
+        facts["surge_patch"] = json.dumps(
+            {"spec": {"strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}}},
+            separators=(",", ":"),
+        )
+    return facts
+
+
+def _host_port_patch(pod: dict[str, Any], workload: str, taken: list[tuple[str, str, int]]) -> str:
+    """A JSON patch removing the taken hostPorts (and their hostIP) from the workload's pod template."""
+    base = "/" + "/".join(workload_spec_path(workload))
+    ops = []
+    spec = pod.get("spec") or {}
+    for field_name in ("initContainers", "containers"):
+        for i, container in enumerate(spec.get(field_name) or []):
+            for j, port in enumerate(container.get("ports") or []):
+                mine = (port.get("hostIP") or "0.0.0.0", port.get("protocol") or "TCP", int(port.get("hostPort") or 0))
+                if mine in taken:
+                    for key in ("hostPort", "hostIP"):
+                        if port.get(key):
+                            ops.append({"op": "remove", "path": f"{base}/{field_name}/{i}/ports/{j}/{key}"})
+    return json.dumps(ops, separators=(",", ":"))
+
+
 def _not_ready_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, view: ClusterView) -> dict[str, Any]:
     near = [v for v in fit.verdicts if v.static and v.static <= {Reason.NOT_READY, Reason.UNSCHEDULABLE}]
     not_ready = [v.node.name for v in near if Reason.NOT_READY in v.failures]
     cordoned = [v.node.name for v in near if Reason.UNSCHEDULABLE in v.failures]
+    roomy = [v.node.name for v in fit.verdicts if set(v.failures) == {Reason.UNSCHEDULABLE}]
+    if roomy:  # cordoned nodes that would hold the pod: uncordoning them is the fix, before any new node
+        note = (
+            f"cordoned node(s) {', '.join(roomy)} have room for the pod: a drain that did not finish (an upgrade "
+            "or a node image update that failed) leaves nodes cordoned; uncordon before adding nodes"
+        )
+        return {
+            "not_ready_nodes": not_ready or None,
+            "cordoned_nodes": roomy,
+            "blocked_nodes": roomy,
+            "first_not_ready": not_ready[0] if not_ready else None,
+            "notes": [note],
+        }
     return {
         "not_ready_nodes": not_ready or None,
         "cordoned_nodes": cordoned or None,
@@ -741,6 +852,7 @@ _CATEGORY_FACTS = {
     "taint": _taint_facts,
     "selector": _selector_facts,
     "anti-affinity": _anti_affinity_facts,
+    "host-port": _host_port_facts,
     "not-ready": _not_ready_facts,
     "fits-now": _fits_now_facts,
 }
@@ -771,7 +883,8 @@ def _first(v: NodeVerdict) -> str:
     if not v.failures:
         return "fit"
     order = [Reason.NOT_READY, Reason.UNSCHEDULABLE, Reason.TAINT, Reason.SELECTOR, Reason.VOLUME_ZONE]
-    order += [Reason.CPU, Reason.MEMORY, Reason.PODS, Reason.OTHER_RESOURCE, Reason.ANTI_AFFINITY, Reason.SPREAD]
+    order += [Reason.CPU, Reason.MEMORY, Reason.PODS, Reason.OTHER_RESOURCE, Reason.PORTS]
+    order += [Reason.ANTI_AFFINITY, Reason.SPREAD]
     return next(k.value for k in order if k in v.failures)
 
 
@@ -807,6 +920,7 @@ _CATEGORY_KINDS: dict[str, set[Reason]] = {
     "taint": {Reason.TAINT},
     "selector": {Reason.SELECTOR},
     "anti-affinity": {Reason.ANTI_AFFINITY, Reason.AFFINITY, Reason.SPREAD},
+    "host-port": {Reason.PORTS},
     "not-ready": {Reason.NOT_READY, Reason.UNSCHEDULABLE},
     "volume-zone": {Reason.VOLUME_ZONE},
 }
@@ -1003,7 +1117,7 @@ def _resource_list(values: dict[str, Any]) -> Resources:
                 res.cpu = math.ceil(cpu_millicores(raw))  # the scheduler counts MilliValue(): rounded up
             elif name == "memory":
                 res.memory = memory_bytes(raw)
-            elif "/" in name or name.startswith("hugepages-"):
+            elif "/" in name or name.startswith("hugepages-") or name == "ephemeral-storage":
                 res.other[name] = float(parse_quantity(raw))
         except InvalidQuantity:
             continue
@@ -1073,6 +1187,7 @@ __all__ = [
     "describe_selector",
     "describe_taint",
     "fit_analysis",
+    "host_ports",
     "matches_node",
     "node_allocatable",
     "node_fit",

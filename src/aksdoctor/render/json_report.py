@@ -37,4 +37,14 @@ def render(diagnosis: Diagnosis) -> str:
     return json.dumps(report(diagnosis), indent=2, ensure_ascii=False)
 
 
-__all__ = ["SCHEMA_VERSION", "render", "report"]
+def render_line(diagnosis: Diagnosis) -> str:
+    """The report as one line (`-o jsonl`): what log pipelines (Container Insights, Loki, `jq -c`) read."""
+    return line(report(diagnosis))
+
+
+def line(doc: dict[str, Any]) -> str:
+    """A document as compact JSON on one line (newlines inside strings stay escaped)."""
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+
+
+__all__ = ["SCHEMA_VERSION", "line", "render", "render_line", "report"]

@@ -62,6 +62,28 @@ def render_json(result: ScanResult) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 
+def render_jsonl(result: ScanResult) -> list[str]:
+    """`-o jsonl`: one line per finding (`kind: "finding"`, the finding's report), then one summary line
+    (`kind: "scan"`, the scan document without the findings) — one log record each in Container Insights or Loki."""
+    lines = [
+        json_report.line({"kind": "finding", "scan_started_at": result.started_at} | json_report.report(f))
+        for f in result.findings
+    ]
+    summary = {
+        "schema_version": json_report.SCHEMA_VERSION,
+        "tool": {"name": "aksdoctor", "version": __version__},
+        "kind": "scan",
+        "scope": result.scope,
+        "scanned": result.scanned,
+        "summary": groups(result),
+        "finding_count": len(result.findings),
+        "errors": list(result.errors),
+        "started_at": result.started_at,
+        "duration_ms": result.duration_ms,
+    }
+    return [*lines, json_report.line(summary)]
+
+
 def render_text(result: ScanResult, console: Console) -> None:
     """A table grouped by cause, then where the scan could not look."""
     scanned = _scanned(result)

@@ -66,6 +66,8 @@ _ALL = [
     Resource(
         "secretproviderclasses", "secrets-store.csi.x-k8s.io", "v1", "secretproviderclasses", "SecretProviderClass"
     ),
+    Resource("volumeattachments", "storage.k8s.io", "v1", "volumeattachments", "VolumeAttachment", namespaced=False),
+    Resource("leases", "coordination.k8s.io", "v1", "leases", "Lease"),
     Resource("secretstores", "external-secrets.io", "v1beta1", "secretstores", "SecretStore"),
     Resource(
         "clustersecretstores", "external-secrets.io", "v1beta1", "clustersecretstores", "ClusterSecretStore", False
