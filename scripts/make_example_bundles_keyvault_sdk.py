@@ -36,7 +36,9 @@ def names(**overrides: str) -> None:
     """Set the base generator's names (and the ids built from them) for one case."""
     for key, value in (DEFAULTS | overrides).items():
         setattr(kv, key, value)
-    kv.VAULT_ID = f"/subscriptions/{kv.VAULT_SUB}/resourceGroups/{kv.VAULT_RG}/providers/Microsoft.KeyVault/vaults/{kv.VAULT}"
+    kv.VAULT_ID = (
+        f"/subscriptions/{kv.VAULT_SUB}/resourceGroups/{kv.VAULT_RG}/providers/Microsoft.KeyVault/vaults/{kv.VAULT}"
+    )
     kv.VAULT_URL = f"https://{kv.VAULT}.vault.azure.net/"
     kv.IDENTITY_ID = (
         f"/subscriptions/{kv.SUB}/resourceGroups/{kv.ID_RG}/providers/Microsoft.ManagedIdentity/"
@@ -59,7 +61,7 @@ def sdk_world(shapes: Path, case: dict[str, Any]) -> dict[str, Any]:
     return world
 
 
-def write_case(folder: Path, shapes: Path, case: dict[str, Any]) -> None:
+def write_case(folder: Path, shapes: Path, case: dict[str, Any]) -> None:  # noqa: PLR0912, PLR0915 - one step per knob
     kv.VAULT_SUB = case.get("vault_sub", case.get("names", {}).get("SUB", DEFAULTS["SUB"]))
     names(**case.get("names", {}))
     world = sdk_world(shapes, case)
@@ -86,7 +88,9 @@ def write_case(folder: Path, shapes: Path, case: dict[str, Any]) -> None:
             "ready": False,
             "started": False,
             "restartCount": 7,
-            "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container"}},
+            "state": {
+                "waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container"}
+            },
             "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "finishedAt": kv.NOW}},
         }
         pod["status"]["conditions"].append({"type": "Ready", "status": "False", "lastTransitionTime": kv.NOW})
@@ -94,11 +98,15 @@ def write_case(folder: Path, shapes: Path, case: dict[str, Any]) -> None:
         mutate(pod)
     kv.dump(kube / "pod.yaml", pod)
     sas = yaml.safe_load((kube / "serviceaccounts.yaml").read_text())
-    for name, annotations in case.get("extra_sas", []):
-        sa = kv.serviceaccount_object(annotations)
+    for name, sa_annotations in case.get("extra_sas", []):
+        sa = kv.serviceaccount_object(sa_annotations)
         sa["metadata"]["name"] = name
         sa["metadata"]["uid"] = f"8a0c2e4f-6b7d-4e9f-a1b3-{abs(hash(name)) % 10**12:012d}"
         sas["items"].append(sa)
+    if case.get("service_account") and case["service_account"] not in {x["metadata"]["name"] for x in sas["items"]}:
+        plain = kv.serviceaccount_object({})
+        plain["metadata"] |= {"name": case["service_account"], "uid": "0b2d4f6a-8c1e-4a3b-9d5f-7e9a1c3b5d7f"}
+        sas["items"].append(plain)  # every namespace has its `default` ServiceAccount
     for mutate in case.get("sa_edits", []):
         mutate(sas["items"][0])
     kv.dump(kube / "serviceaccounts.yaml", sas)
@@ -165,8 +173,17 @@ def example(status: str, cause: str | None, fix: list[str], acceptable: list[str
 
 
 def real(
-    url: str, title: str, kind: str, verbatim: str, status: str, cause: str | None, fix: list[str], *,
-    verbatim_parts: list[str], reconstructed: list[str], acceptable: list[str] | None = None,
+    url: str,
+    title: str,
+    kind: str,
+    verbatim: str,
+    status: str,
+    cause: str | None,
+    fix: list[str],
+    *,
+    verbatim_parts: list[str],
+    reconstructed: list[str],
+    acceptable: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
         "runbook": "keyvault",
@@ -185,11 +202,13 @@ def app_log(*lines: str) -> str:
 def aadsts70021(issuer: str, subject: str) -> str:
     return (
         'E1121 09:58:12.120764       1 main.go:60] "failed to get secret from keyvault" err=<\n'
-        "        FromAssertion(): http call(https://login.microsoftonline.com/" + kv.TENANT + "/oauth2/v2.0/token)(POST) "
+        "        FromAssertion(): http call(https://login.microsoftonline.com/"
+        + kv.TENANT
+        + "/oauth2/v2.0/token)(POST) "
         'error: reply status code was 400: {"error":"invalid_request","error_description":"AADSTS70021: No matching '
         f"federated identity record found for presented assertion. Assertion Issuer: '{issuer}'. Assertion Subject: "
         f"'{subject}'. Assertion Audience: 'api://AzureADTokenExchange'. "
-        'https://docs.microsoft.com/en-us/azure/active-directory/develop/workload-identity-federation\\r\\nTrace ID: '
+        "https://docs.microsoft.com/en-us/azure/active-directory/develop/workload-identity-federation\\r\\nTrace ID: "
         'b0f62116-10b6-4a73-bdb2-281524404e00\\r\\n","error_codes":[70021]}'
     )
 
@@ -208,7 +227,7 @@ def forbidden_by_rbac(vault: str, vault_id: str, secret: str, principal: str) ->
     )
 
 
-def cases(shapes: Path) -> dict[str, dict[str, Any]]:  # noqa: PLR0915 - one entry per case
+def cases(shapes: Path) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     vault_env = [{"name": "KEY_VAULT_URL", "value": "https://kv-shop-prod.vault.azure.net/"}]
     pod = DEFAULTS["POD"]
@@ -233,7 +252,11 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:  # noqa: PLR0915 - one ent
         "env_from": "web-config",
         "configmaps": [("web-config", {"KeyVault__Url": "https://kv-shop-prod.vault.azure.net/", "LOG_LEVEL": "info"})],
         "crash": True,
-        "world": {"assignments": [(kv.ROLE_CONTRIBUTOR, f"/subscriptions/{kv.SUB}/resourceGroups/rg-shop-secrets", kv.PRINCIPAL)]},
+        "world": {
+            "assignments": [
+                (kv.ROLE_CONTRIBUTOR, f"/subscriptions/{kv.SUB}/resourceGroups/rg-shop-secrets", kv.PRINCIPAL)
+            ]
+        },
         "logs": {
             "web.previous": forbidden_by_rbac(
                 "kv-shop-prod",
@@ -243,14 +266,18 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:  # noqa: PLR0915 - one ent
             )
         },
         "expected": example(
-            "problem", "keyvault-rbac-role-missing", ["az role assignment create", kv.PRINCIPAL, "Key Vault Secrets User"]
+            "problem",
+            "keyvault-rbac-role-missing",
+            ["az role assignment create", kv.PRINCIPAL, "Key Vault Secrets User"],
         ),
     }
     out["examples/bundles/keyvault-sdk-webhook-disabled"] = {
         "app_env": vault_env,
         "injected": False,
         "crash": True,
-        "edits": [lambda w: w["cluster"]["properties"]["securityProfile"].update({"workloadIdentity": {"enabled": False}})],
+        "edits": [
+            lambda w: w["cluster"]["properties"]["securityProfile"].update({"workloadIdentity": {"enabled": False}})
+        ],
         "logs": {
             "web.previous": 'E1121 09:58:12.022789       1 main.go:27] "failed to get secret from keyvault" err="autorest/'
             "Client#Do: Preparing request failed: StatusCode=0 -- Original Error: failed to read service account token: "

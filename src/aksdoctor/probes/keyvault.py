@@ -41,7 +41,7 @@ SECRETS_USER = "Key Vault Secrets User"
 # ---- probes: one per link, in the order of the chain --------------------------------------------------
 @probe("keyvault.secret_source", outcomes=("csi", "code", "none"))
 def secret_source(ev: Evidence) -> Outcome:
-    """What does the pod need from Key Vault: a secrets-store CSI mount, or its own calls (--vault)?"""
+    """What does the pod need from Key Vault: a secrets-store CSI mount, or its own SDK calls?"""
     return csi.check_source(ev)
 
 
