@@ -26,7 +26,10 @@ kv = importlib.util.module_from_spec(_SPEC)
 sys.modules["kvbase"] = kv
 _SPEC.loader.exec_module(kv)
 
-DEFAULTS = {k: getattr(kv, k) for k in ("NS", "POD", "RS", "SA", "VAULT", "VAULT_RG", "IDENTITY", "CLIENT_ID", "SUB")}
+DEFAULTS = {
+    k: getattr(kv, k)
+    for k in ("NS", "POD", "RS", "SA", "VAULT", "VAULT_RG", "IDENTITY", "CLIENT_ID", "PRINCIPAL", "SUB", "ISSUER")
+}
 API_SUBS = "2022-12-01"
 OTHER_SUB = "9c4e2a7b-1d3f-4b5a-8e6c-0f2a4b6c8d1e"
 TOKEN_FILE = "/var/run/secrets/azure/tokens/azure-identity-token"
@@ -40,10 +43,18 @@ def names(**overrides: str) -> None:
         f"/subscriptions/{kv.VAULT_SUB}/resourceGroups/{kv.VAULT_RG}/providers/Microsoft.KeyVault/vaults/{kv.VAULT}"
     )
     kv.VAULT_URL = f"https://{kv.VAULT}.vault.azure.net/"
+    kv.NODE_RG = f"MC_{kv.RG}_{kv.CLUSTER}_{kv.LOCATION}"
     kv.IDENTITY_ID = (
         f"/subscriptions/{kv.SUB}/resourceGroups/{kv.ID_RG}/providers/Microsoft.ManagedIdentity/"
         f"userAssignedIdentities/{kv.IDENTITY}"
     )
+
+
+def _subject() -> str:
+    return f"system:serviceaccount:{kv.NS}:{kv.SA}"
+
+
+kv.subject_of = _subject
 
 
 def sdk_world(shapes: Path, case: dict[str, Any]) -> dict[str, Any]:
@@ -96,6 +107,14 @@ def write_case(folder: Path, shapes: Path, case: dict[str, Any]) -> None:  # noq
         pod["status"]["conditions"].append({"type": "Ready", "status": "False", "lastTransitionTime": kv.NOW})
     for mutate in case.get("pod_edits", []):
         mutate(pod)
+    if case.get("bare_pod"):
+        pod["metadata"].pop("ownerReferences", None)
+        pod["metadata"]["labels"] = {k: v for k, v in pod["metadata"]["labels"].items() if k != "pod-template-hash"}
+        (kube / "replicasets.yaml").unlink()
+    elif case.get("deployment"):
+        rss = yaml.safe_load((kube / "replicasets.yaml").read_text())
+        rss["items"][0]["metadata"]["ownerReferences"][0]["name"] = case["deployment"]
+        kv.dump(kube / "replicasets.yaml", rss)
     kv.dump(kube / "pod.yaml", pod)
     sas = yaml.safe_load((kube / "serviceaccounts.yaml").read_text())
     for name, sa_annotations in case.get("extra_sas", []):
@@ -346,6 +365,345 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
 def realworld(shapes: Path) -> dict[str, dict[str, Any]]:
     """Cases from public reports; names and messages are the reports' own."""
     out: dict[str, dict[str, Any]] = {}
+    rw = "tests/realworld/keyvault-"
+    quick = {"NS": "default", "POD": "quick-start", "SA": "workload-identity-sa"}
+
+    # Azure/azure-workload-identity#340: the quick start's AADSTS70021; the troubleshooting guide's first
+    # answer for it is the issuer without its trailing slash in the federated credential.
+    issuer = "https://oidc.prod-aks.azure.com/2a4c6e8f-1b3d-4f5a-8c7e-9d0f1a2b3c4d/"
+    out[rw + "awi340-aadsts70021-issuer-slash"] = {
+        "names": quick | {"ISSUER": issuer},
+        "bare_pod": True,
+        "crash": True,
+        "app_env": [{"name": "KEYVAULT_URL", "value": "https://kv-quickstart.vault.azure.net/"}],
+        "edits": [
+            lambda w: w.update(
+                fics=[kv.fic("kubernetes-federated-credential", issuer.rstrip("/"), kv.subject_of())],
+            ),
+            lambda w: w["cluster"]["properties"]["oidcIssuerProfile"].update({"issuerURL": issuer}),
+        ],
+        "logs": {"web.previous": aadsts70021(issuer, "system:serviceaccount:default:workload-identity-sa")},
+        "expected": real(
+            "https://github.com/Azure/azure-workload-identity/issues/340",
+            "AADSTS70021: No matching federated identity record found for presented assertion.",
+            "github-issue",
+            "AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: "
+            "'https://oidc.prod-aks.azure.com/XXXXXX/'. Assertion Subject: "
+            "'system:serviceaccount:default:workload-identity-sa'. Assertion Audience: 'api://AzureADTokenExchange'.",
+            "problem",
+            "federated-credential-mismatch",
+            ["az identity federated-credential update", issuer, "system:serviceaccount:default:workload-identity-sa"],
+            acceptable=["federated-credential-missing"],
+            verbatim_parts=["the AADSTS70021 text in the pod log", "namespace, ServiceAccount, pod name"],
+            reconstructed=["the issuer id (redacted in the report)", "the credential's issuer without '/'", "Azure"],
+        ),
+    }
+    # Azure/azure-workload-identity#461: "failed to read the service account token"; AZURE_FEDERATED_TOKEN_FILE
+    # not injected, the maintainers ask whether the webhook is installed (it was not).
+    out[rw + "awi461-webhook-not-installed"] = {
+        "names": quick,
+        "bare_pod": True,
+        "injected": False,
+        "crash": True,
+        "app_env": [{"name": "KEYVAULT_URL", "value": "https://kv-quickstart.vault.azure.net/"}],
+        "edits": [lambda w: w["cluster"]["properties"]["securityProfile"].update({"workloadIdentity": None})],
+        "logs": {
+            "web": 'E0606 12:06:20.120764       1 token_credential.go:43] "failed to read the service account token '
+            'from the filesystem" err="open : no such file or directory"'
+        },
+        "expected": real(
+            "https://github.com/Azure/azure-workload-identity/issues/461",
+            "failed to read the service account token from the filesystem",
+            "github-issue",
+            '"failed to read the service account token from the filesystem" err="open : no such file or directory"',
+            "problem",
+            "workload-identity-disabled",
+            ["--enable-workload-identity"],
+            verbatim_parts=["the log line", "pod quick-start", "AZURE_FEDERATED_TOKEN_FILE not injected"],
+            reconstructed=["the cluster without the workload identity webhook", "vault, identity, Azure"],
+        ),
+    }
+    # Azure/azure-workload-identity#488: the same text, the sample logs keyvault="KVtestnmn"; the pod was not
+    # mutated (no AZURE_FEDERATED_TOKEN_FILE): here it lacks the label.
+    out[rw + "awi488-kvtestnmn-not-labelled"] = {
+        "names": quick | {"VAULT": "KVtestnmn"},
+        "bare_pod": True,
+        "injected": False,
+        "drop_labels": ["azure.workload.identity/use"],
+        "crash": True,
+        "logs": {
+            "web.previous": app_log(
+                'E0705 12:17:57.022789 1 token_credential.go:43] "failed to read the service account token from the '
+                'filesystem" err="open : no such file or directory"',
+                'E0705 12:25:27.132389 1 main.go:27] "failed to get secret from keyvault" err="autorest/Client#Do: '
+                "Preparing request failed: StatusCode=0 -- Original Error: failed to read service account token: open : "
+                'no such file or directory" keyvault="KVtestnmn" secretName="ad-cae-platform-graphana-2"',
+            )
+        },
+        "expected": real(
+            "https://github.com/Azure/azure-workload-identity/issues/488",
+            'Failed to read the service account token from the filesystem" err="open : no such file or directory',
+            "github-issue",
+            'failed to read service account token: open : no such file or directory" keyvault="KVtestnmn" '
+            'secretName="ad-cae-platform-graphana-2"',
+            "problem",
+            "pod-label-missing",
+            ["azure.workload.identity/use"],
+            acceptable=["workload-identity-disabled"],
+            verbatim_parts=["the log lines with vault KVtestnmn and the secret name"],
+            reconstructed=["which link was broken (the pod is unlabelled here)", "ServiceAccount, identity, Azure"],
+        ),
+    }
+    # Azure/azure-workload-identity#1357: AZURE_CLIENT_ID not set, the other variables are; the annotation was
+    # on the Service instead of the ServiceAccount.
+    out[rw + "awi1357-annotation-on-service"] = {
+        "names": {
+            "NS": "flux-system",
+            "POD": "notification-controller-6b8f9c5d4-x7k2p",
+            "SA": "notification-controller",
+            "RS": "notification-controller-6b8f9c5d4",
+        },
+        "deployment": "notification-controller",
+        "world": {"sa_annotations": {}},
+        "edits": [lambda w: w.update(pod_env=kv.webhook_env(None))],
+        "services": [("notification-controller", {"azure.workload.identity/client-id": DEFAULTS["CLIENT_ID"]})],
+        "app_env": [{"name": "KEY_VAULT_NAME", "value": "kv-flux-notify"}],
+        "expected": real(
+            "https://github.com/Azure/azure-workload-identity/issues/1357",
+            "AZURE_CLIENT_ID environment variable is not set, other variables (AZURE_TENANT_ID, AZURE_AUTHORITY_HOST, "
+            "AZURE_FEDERATED_TOKEN_FILE) are set",
+            "github-issue",
+            "Misconfiguration on svc instead of sa, closing..",
+            "problem",
+            "serviceaccount-annotation-missing",
+            ["kubectl annotate serviceaccount notification-controller", DEFAULTS["CLIENT_ID"]],
+            verbatim_parts=["the injected variables without AZURE_CLIENT_ID", "the annotation on the Service"],
+            reconstructed=["names of the controller", "client id", "Azure"],
+        ),
+    }
+    # Azure/azure-workload-identity#1026 (and #1231): AZURE_CLIENT_ID never assigned; the answer was that
+    # workload identity was not enabled on the cluster.
+    out[rw + "awi1026-workload-identity-not-enabled"] = {
+        "names": quick,
+        "bare_pod": True,
+        "injected": False,
+        "app_env": [
+            {"name": "KEYVAULT_URL", "value": "https://kv-quickstart.vault.azure.net/"},
+            {"name": "SECRET_NAME", "value": "my-secret"},
+        ],
+        "edits": [
+            lambda w: w["cluster"]["properties"]["securityProfile"].update({"workloadIdentity": {"enabled": False}})
+        ],
+        "expected": real(
+            "https://github.com/Azure/azure-workload-identity/issues/1231",
+            "AZURE_CLIENT_ID env var is never assigned",
+            "github-issue",
+            "@aramase you are right, I missed enabling workload identity. After enabling now it is working. Thanks.",
+            "problem",
+            "workload-identity-disabled",
+            ["az aks update", "--enable-workload-identity"],
+            verbatim_parts=["pod quick-start with KEYVAULT_URL, SECRET_NAME, label and annotated ServiceAccount"],
+            reconstructed=["the cluster's securityProfile", "vault name", "Azure"],
+        ),
+    }
+    # MicrosoftDocs/azure-docs#108526: AADSTS700016 names the identity's ARM resource id: the annotation held
+    # the resource id instead of the client id.
+    uaid = "uaid-use2-ccl-aks-poc-wkload-identity"
+    out[rw + "azuredocs108526-resource-id-as-client-id"] = {
+        "names": quick | {"IDENTITY": uaid},
+        "bare_pod": True,
+        "crash": True,
+        "app_env": [{"name": "KEYVAULT_URL", "value": "https://kv-use2-ccl-aks-poc.vault.azure.net/"}],
+        "edits": [
+            lambda w: w.update(
+                identities=[kv.identity_body(w["shapes"])],
+                sa_annotations={"azure.workload.identity/client-id": kv.IDENTITY_ID},
+                pod_env=kv.webhook_env(kv.IDENTITY_ID),
+            )
+        ],
+        "logs": {
+            "web.previous": 'E0420 15:45:29.450444       1 main.go:60] "failed to get secret from keyvault" err=<\n'
+            "        FromAssertion(): http call(https://login.microsoftonline.com/" + kv.TENANT + "/oauth2/v2.0/token)"
+            '(POST) error: reply status code was 400: {"error":"unauthorized_client","error_description":"AADSTS700016: '
+            "Application with identifier '/subscriptions/" + kv.SUB + "/resourceGroups/rg-shop-identities/providers/"
+            "Microsoft.ManagedIdentity/userAssignedIdentities/" + uaid + "' was not found in the directory 'Contoso'. "
+            "This can happen if the application has not been installed by the administrator of the tenant or consented "
+            'to by any user in the tenant. You may have sent your authentication request to the wrong tenant."}'
+        },
+        "expected": real(
+            "https://github.com/MicrosoftDocs/azure-docs/issues/108526",
+            "Full instructions missing 1 step",
+            "github-issue",
+            "AADSTS700016: Application with identifier '/subscriptions/a73ced30-c712-4405-8828-67a833b1e39a/"
+            "resourceGroups/rg-use2-ccl-aks-poc/providers/Microsoft.ManagedIdentity/userAssignedIdentities/"
+            "uaid-use2-ccl-aks-poc-wkload-identity' was not found in the directory 'Contoso'.",
+            "problem",
+            "client-id-mismatch",
+            ["kubectl annotate serviceaccount workload-identity-sa", DEFAULTS["CLIENT_ID"]],
+            verbatim_parts=["the AADSTS700016 text with the resource id", "identity name", "pod quick-start"],
+            reconstructed=["subscription and resource group ids", "client id", "vault"],
+        ),
+    }
+    # external-secrets/external-secrets#2783: a ClusterSecretStore with authType WorkloadIdentity; AADSTS70021
+    # for system:serviceaccount:external-secrets:external-secrets: no credential trusts that subject.
+    eso_issuer = "https://eastus.oic.prod-aks.azure.com/c90ea95b-aead-4931-b72e-f3e703fc342b/85ee619b-d637-4610-bacd-d4c64ff20348/"
+    store = {
+        "apiVersion": "external-secrets.io/v1beta1",
+        "kind": "ClusterSecretStore",
+        "metadata": {"name": "cluster-secret-store"},
+        "spec": {
+            "provider": {
+                "azurekv": {
+                    "authType": "WorkloadIdentity",
+                    "vaultUrl": "https://kv-platform-eastus.vault.azure.net",
+                    "serviceAccountRef": {"name": "external-secrets", "namespace": "external-secrets"},
+                }
+            }
+        },
+    }
+    out[rw + "eso2783-clustersecretstore-aadsts70021"] = {
+        "names": {
+            "NS": "external-secrets",
+            "POD": "external-secrets-5d4c8f7b9-q2w8e",
+            "SA": "external-secrets",
+            "RS": "external-secrets-5d4c8f7b9",
+            "ISSUER": eso_issuer,
+            "IDENTITY": "id-external-secrets",
+        },
+        "deployment": "external-secrets",
+        "pod_labels": {"app.kubernetes.io/name": "external-secrets"},
+        "drop_labels": ["azure.workload.identity/use"],
+        "injected": False,
+        "stores": [store],
+        "edits": [
+            lambda w: w.update(
+                fics=[kv.fic("eso-default", eso_issuer, "system:serviceaccount:default:external-secrets")]
+            ),
+            lambda w: w["cluster"]["properties"]["oidcIssuerProfile"].update({"issuerURL": eso_issuer}),
+        ],
+        "logs": {"web": aadsts70021(eso_issuer, "system:serviceaccount:external-secrets:external-secrets")},
+        "expected": real(
+            "https://github.com/external-secrets/external-secrets/issues/2783",
+            "Invalid Provider Config - ClusterSecretStore - Azure Workload Identity 401 - No Federated Identity",
+            "github-issue",
+            "AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: "
+            "'https://eastus.oic.prod-aks.azure.com/c90ea95b-aead-4931-b72e-f3e703fc342b/85ee619b-d637-4610-bacd-"
+            "d4c64ff20348/'. Assertion Subject: 'system:serviceaccount:external-secrets:external-secrets'.",
+            "problem",
+            "federated-credential-missing",
+            [
+                "az identity federated-credential create",
+                "system:serviceaccount:external-secrets:external-secrets",
+                eso_issuer,
+            ],
+            verbatim_parts=["the AADSTS70021 text", "issuer", "subject", "the ClusterSecretStore kind and authType"],
+            reconstructed=["the store's vault URL", "the credential trusting another namespace", "the log placement"],
+        ),
+    }
+    # Azure/azure-workload-identity#756: the ServiceAccount carries the label azure.workload.identity/use
+    # but no client-id annotation.
+    out[rw + "awi756-serviceaccount-labelled-not-annotated"] = {
+        "names": {
+            "NS": "django-api-dev",
+            "POD": "django-api-7454dfc7df-rv8t8",
+            "SA": "sa-aks-appelent-workload-identity",
+            "RS": "django-api-7454dfc7df",
+        },
+        "deployment": "django-api",
+        "world": {"sa_annotations": {}},
+        "edits": [lambda w: w.update(pod_env=kv.webhook_env(None))],
+        "sa_edits": [
+            lambda sa: sa["metadata"].update(
+                labels={"app.kubernetes.io/managed-by": "Helm", "azure.workload.identity/use": "true"}
+            )
+        ],
+        "crash": True,
+        "app_env": [{"name": "AZURE_KEYVAULT_URL", "value": "https://kv-appelent.vault.azure.net/"}],
+        "expected": real(
+            "https://github.com/Azure/azure-workload-identity/issues/756",
+            "cant get workload identity to work",
+            "github-issue",
+            "I have my serviceaccount and my pod labeled",
+            "problem",
+            "serviceaccount-annotation-missing",
+            ["kubectl annotate serviceaccount sa-aks-appelent-workload-identity -n django-api-dev"],
+            verbatim_parts=["namespace, pod, ServiceAccount names and their labels"],
+            reconstructed=["the missing annotation", "vault URL", "Azure"],
+        ),
+    }
+    # devopsaitoolkit.com: "Forbidden Key Vault secrets get": ForbiddenByRbac for db-password of prod-kv.
+    out[rw + "blog-forbiddenbyrbac-prod-kv"] = {
+        "names": {
+            "NS": "prod",
+            "POD": "api-5f7d9c8b6-h4j2k",
+            "SA": "api",
+            "RS": "api-5f7d9c8b6",
+            "VAULT": "prod-kv",
+            "VAULT_RG": "rg-prod",
+        },
+        "deployment": "api",
+        "crash": True,
+        "app_env": [{"name": "KEY_VAULT_URL", "value": "https://prod-kv.vault.azure.net/"}],
+        "edits": [lambda w: w.update(assignments=[(kv.ROLE_KV_READER, kv.VAULT_ID, kv.PRINCIPAL)])],
+        "logs": {
+            "web.previous": "Unhandled exception. "
+            + forbidden_by_rbac(
+                "prod-kv",
+                "/subscriptions/" + kv.SUB + "/resourceGroups/rg-prod/providers/Microsoft.KeyVault/vaults/prod-kv",
+                "db-password",
+                kv.PRINCIPAL,
+            )
+        },
+        "expected": real(
+            "https://devopsaitoolkit.com/blog/azure-error-keyvault-forbidden/",
+            "Azure Error Guide: 'Forbidden' Key Vault Secrets Get Permission Denied",
+            "blog",
+            "Caller is not authorized to perform action on resource. ... Action: "
+            "'Microsoft.KeyVault/vaults/secrets/getSecret/action' Resource: '/subscriptions/<sub>/resourcegroups/rg-prod/"
+            'providers/microsoft.keyvault/vaults/prod-kv/secrets/db-password\'","innererror":{"code":"ForbiddenByRbac"}',
+            "problem",
+            "keyvault-reader-role-insufficient",
+            ["az role assignment create", "Key Vault Secrets User", "prod-kv"],
+            acceptable=["keyvault-rbac-role-missing"],
+            verbatim_parts=["the ForbiddenByRbac answer", "vault prod-kv, resource group rg-prod, secret db-password"],
+            reconstructed=["the identity holding Key Vault Reader (a cause the guide lists)", "pod and identity names"],
+        ),
+    }
+    # isindir/sops-secrets-operator#190: labelled through podLabels, AADSTS700213; the credential expects a
+    # specific ServiceAccount name, so the operator must run as that ServiceAccount.
+    out[rw + "sops190-operator-runs-as-wrong-serviceaccount"] = {
+        "names": {
+            "NS": "sops",
+            "POD": "sops-secrets-operator-7c9d8b6f5-m3n4b",
+            "SA": "sops-secrets-operator",
+            "RS": "sops-secrets-operator-7c9d8b6f5",
+            "IDENTITY": "id-sops-decrypt",
+        },
+        "deployment": "sops-secrets-operator",
+        "crash": True,
+        "extra_sas": [("sops-decrypt", {"azure.workload.identity/client-id": DEFAULTS["CLIENT_ID"]})],
+        "edits": [
+            lambda w: w.update(fics=[kv.fic("sops-decrypt", kv.ISSUER, "system:serviceaccount:sops:sops-decrypt")])
+        ],
+        "logs": {
+            "web.previous": "failed to decrypt: AADSTS700213: No matching federated identity record found for presented "
+            "assertion subject 'system:serviceaccount:sops:sops-secrets-operator'. Please check your federated identity "
+            "credential Subject, Audience and Issuer against the presented assertion."
+        },
+        "expected": real(
+            "https://github.com/isindir/sops-secrets-operator/issues/190",
+            "Azure workload identity needs to be setup in podLabels which isn't currently possible.",
+            "github-issue",
+            "In order to azure to be able to authorize the Workload Identity it is expecting a specific Service Account "
+            "name. So In order to fix this I would also need to actually set the ServiceAccountName in the deployment.",
+            "problem",
+            "federated-credential-mismatch",
+            ["serviceAccountName", "sops-decrypt", "deployment/sops-secrets-operator"],
+            acceptable=["federated-credential-missing"],
+            verbatim_parts=["AADSTS700213", "the operator labelled through podLabels, the fix: set serviceAccountName"],
+            reconstructed=["the ServiceAccount names", "namespace", "identity", "the log wording around the code"],
+        ),
+    }
     return out
 
 
