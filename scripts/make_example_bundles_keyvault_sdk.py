@@ -314,6 +314,15 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
         "vault_sub": OTHER_SUB,
         "world": {"assignments": []},
         "edits": [lambda w: w.update(assignments=[(kv.ROLE_KV_READER, kv.VAULT_ID, kv.PRINCIPAL)])],
+        "crash": True,
+        "logs": {
+            "web.previous": forbidden_by_rbac(
+                "kv-shop-prod",
+                f"/subscriptions/{OTHER_SUB}/resourceGroups/rg-shop-secrets/providers/Microsoft.KeyVault/vaults/kv-shop-prod",
+                "db-password",
+                kv.PRINCIPAL,
+            )
+        },
         "expected": example(
             "problem", "keyvault-reader-role-insufficient", ["az role assignment create", OTHER_SUB, kv.PRINCIPAL]
         ),
@@ -323,7 +332,12 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
         "service_account": "default",
         "world": {"sa_annotations": {}},
         "extra_sas": [("web-wi", {"azure.workload.identity/client-id": kv.CLIENT_ID})],
-        "edits": [lambda w: w.update(fics=[kv.fic("aks-shop-web-wi", kv.ISSUER, "system:serviceaccount:shop:web-wi")])],
+        "edits": [
+            lambda w: w.update(
+                fics=[kv.fic("aks-shop-web-wi", kv.ISSUER, "system:serviceaccount:shop:web-wi")],
+                pod_env=kv.webhook_env(None),
+            )
+        ],
         "expected": example("problem", "serviceaccount-annotation-missing", ["serviceAccountName", "web-wi"]),
     }
     out["examples/bundles/keyvault-sdk-client-id-is-resource-id"] = {
@@ -334,6 +348,14 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
                 pod_env=kv.webhook_env(kv.IDENTITY_ID),
             )
         ],
+        "crash": True,
+        "logs": {
+            "web.previous": "azure.core.exceptions.ClientAuthenticationError: WorkloadIdentityCredential: Microsoft Entra "
+            "ID error '(unauthorized_client) AADSTS700016: Application with identifier '"
+            + kv.IDENTITY_ID
+            + "' was not "
+            "found in the directory 'Contoso'.'"
+        },
         "expected": example("problem", "client-id-mismatch", ["kubectl annotate serviceaccount web", kv.CLIENT_ID]),
     }
     out["examples/bundles/keyvault-sdk-annotation-on-service"] = {

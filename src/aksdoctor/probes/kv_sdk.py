@@ -318,3 +318,40 @@ __all__ = [
     "owner_template",
     "vault_refs",
 ]
+
+
+# ---- routing (diagnose, scan) ----------------------------------------------------------------------------
+_ROUTED_KINDS = frozenset(
+    {
+        MountErrorKind.FEDERATION,
+        MountErrorKind.TENANT,
+        MountErrorKind.IDENTITY_NOT_FOUND,
+        MountErrorKind.NOT_INJECTED,
+        MountErrorKind.TOKEN_AUDIENCE,
+        MountErrorKind.FORBIDDEN_BY_RBAC,
+        MountErrorKind.ACCESS_DENIED,
+        MountErrorKind.FORBIDDEN_BY_FIREWALL,
+        MountErrorKind.FORBIDDEN_BY_CONNECTION,
+        MountErrorKind.SECRET_NOT_FOUND,
+        MountErrorKind.SECRET_DISABLED,
+        MountErrorKind.SECRET_EXPIRED,
+    }
+)
+
+
+def route_reason(ev: Evidence, pod: dict[str, Any], crashing: str) -> str | None:
+    """Why `diagnose` / `scan` should run keyvault on this pod, or None: its workload identity wiring is
+    broken (read from the pod alone), or it crashes and its log tail names an Entra ID / Key Vault error."""
+    labelled = str((dig(pod, "metadata.labels", {}) or {}).get(USE_LABEL, "")).lower() == "true"
+    env = {name for _c, name in _env_names(pod)}
+    uses = labelled or bool(env) or _has_wi_token_volume(pod)
+    if labelled and "AZURE_FEDERATED_TOKEN_FILE" not in env:
+        return f'the pod has the label {USE_LABEL}: "true" but no AZURE_FEDERATED_TOKEN_FILE (nothing injected)'
+    if labelled and "AZURE_FEDERATED_TOKEN_FILE" in env and "AZURE_CLIENT_ID" not in env:
+        return "the webhook injected no AZURE_CLIENT_ID: the ServiceAccount names no identity"
+    if not crashing:
+        return None
+    said = newest_log_error(ev, *_ROUTED_KINDS)
+    if said and (uses or said[0].vault):
+        return f"{crashing}, and its {said[1]} says: {said[0].summary[:160]}"
+    return None
