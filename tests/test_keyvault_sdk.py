@@ -190,3 +190,26 @@ def test_live_reads_the_log_through_the_api_server(cli, tmp_path, monkeypatch):
     assert report["causes"][0]["id"] == "federated-credential-missing"
     assert f"/api/v1/namespaces/shop/pods/{POD}/log" in paths
     assert "AADSTS70021" in facts(report)
+
+
+def test_the_runbook_yaml_is_the_one_source_of_the_chain():
+    """keyvault.LINKS only maps each probe to its check: the answers it calls broken are the answers that lead
+    to a cause in runbooks/keyvault.yaml (directly or through a node that only names causes)."""
+    from aksdoctor.probes import PROBES
+    from aksdoctor.probes.keyvault import LINKS
+    from aksdoctor.runbook import load_all
+
+    book = load_all(PROBES)["keyvault"]
+    # each probe's first node in the chain (wi-injection re-asks the cluster probe in another context)
+    first = {}
+    for node in book.nodes.values():
+        first.setdefault(node.probe, node)
+    to_cause = {p: {a for a, d in n.on.items() if d.startswith("cause/")} for p, n in first.items()}
+    def ends_in_causes(dest: str) -> bool:  # a node every answer of which names a cause (wi-injection)
+        node = book.nodes.get(dest)
+        return node is not None and all(d.startswith("cause/") for d in node.on.values())
+
+    for link in LINKS:
+        leads = dict(first[link.probe_id].on)
+        assert to_cause.get(link.probe_id, set()) <= set(link.broken), link.probe_id
+        assert all(leads[a].startswith("cause/") or ends_in_causes(leads[a]) for a in link.broken), link.probe_id
