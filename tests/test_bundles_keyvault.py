@@ -82,12 +82,13 @@ def test_the_service_endpoint_explains_the_private_client_address(cli):
     assert "ipRules 20.61.15.42/32; virtualNetworkRules none" in facts
 
 
-def test_code_path_needs_vault_or_says_how(cli):
+def test_code_path_walks_the_identity_chain_without_vault(cli):
+    """Issue 13: the ServiceAccount's client-id annotation says the pod uses workload identity from its code, so
+    the identity chain is walked with no --vault and its broken link is named."""
     case = "keyvault-pod-label-missing"
     result = cli("keyvault", POD, "-n", "shop", "--bundle", str(example(case)), "-o", "json")
     report = json.loads(result.stdout)
-    assert result.exit_code == 3 and report["status"] == "inconclusive"
-    assert any(f"aksdoctor keyvault {POD} -n shop --vault VAULT" in n for n in report["notes"])
+    assert result.exit_code == 1 and report["causes"][0]["id"] == "pod-label-missing"
 
 
 def test_kubernetes_causes_need_no_azure(cli):

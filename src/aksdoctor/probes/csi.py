@@ -104,8 +104,14 @@ def mount_errors_skipped(ev: Evidence) -> list[Skipped]:
 
 
 def newest_error(ev: Evidence, *kinds: MountErrorKind) -> tuple[MountError, str] | None:
-    """The newest mount error of one of these kinds (any kind when none is given)."""
-    return next(((e, src) for e, src in mount_errors(ev) if not kinds or e.kind in kinds), None)
+    """The newest mount error of one of these kinds (any kind when none is given); for a pod without a
+    secrets-store mount, the newest such line of its containers' log tails (the SDK's errors)."""
+    found = next(((e, src) for e, src in mount_errors(ev) if not kinds or e.kind in kinds), None)
+    if found is None and not secret_mounts(target_pod(ev)):
+        from .kv_sdk import newest_log_error
+
+        return newest_log_error(ev, *kinds)
+    return found
 
 
 def provider_class(ev: Evidence) -> dict[str, Any]:
@@ -166,9 +172,16 @@ def check_source(ev: Evidence) -> Outcome:
                 mode="code",
                 **facts,
             )
+        sdk = _sdk_source(ev, ref, facts)
+        if sdk is not None:
+            return sdk
         return Outcome.of(
             "none",
-            (f"the pod mounts no {CSI_DRIVER} volume and no --vault was given", ref),
+            (
+                f"the pod mounts no {CSI_DRIVER} volume, no --vault was given, and nothing in the pod, its "
+                "ServiceAccount or its owner says it uses workload identity",
+                ref,
+            ),
             notes=[
                 f"for a pod that calls Key Vault from its code, name the vault: aksdoctor keyvault {name} -n {ns} "
                 "--vault VAULT"
@@ -189,6 +202,33 @@ def check_source(ev: Evidence) -> Outcome:
         facts["mount_message"] = newest[0].summary
     out = Outcome.of("csi", *evidence, **facts)
     out.skipped = mount_errors_skipped(ev)
+    return out
+
+
+def _sdk_source(ev: Evidence, ref: str, facts: dict[str, Any]) -> Outcome | None:
+    """code: the pod calls Key Vault from its code with workload identity, by its own evidence (no --vault)."""
+    from .kv_sdk import intent, log_skipped, newest_log_error, vault_refs
+
+    found = intent(ev)
+    if not found:
+        return None
+    evidence: list[str | tuple[str, str]] = [
+        ("the pod uses workload identity from its code: " + "; ".join(s for s, _ in found.signals[:4]), ref)
+    ]
+    evidence += [(s, src) for s, src in found.signals if src != ref][:3]
+    vaults = vault_refs(ev)
+    notes = []
+    if vaults:
+        evidence.append((f"vault {vaults[0].name} named by {vaults[0].source}", vaults[0].source))
+        if len(vaults) > 1:
+            notes.append("other vaults named: " + ", ".join(f"{v.name} ({v.source})" for v in vaults[1:4]))
+    said = newest_log_error(ev)
+    if said:
+        evidence.append((f"the app logged: {said[0].summary}", said[1]))
+    notes += [f"log tail not read: {why}" for why in log_skipped(ev)]
+    out = Outcome.of(
+        "code", *evidence, mode="code", sdk=True, notes=notes, sdk_vault=vaults[0].name if vaults else None, **facts
+    )
     return out
 
 
@@ -262,6 +302,14 @@ def check_mount_state(ev: Evidence) -> Outcome:
     """ok / failing: does the pod still report a failing secrets-store mount?"""
     mount = chosen_mount(ev)
     if mount is None:
+        said = newest_error(ev)
+        if said and said[1].startswith("log"):
+            note = (
+                "every link checked out, yet the app still logs an error: a grant of the last minutes takes a while "
+                f"to apply; restart the pod (kubectl delete pod {ev.target.name} -n {ev.target.namespace}) and read "
+                "its log again"
+            )
+            return Outcome.of("failing", (f"the app logged: {said[0].summary}", said[1]), notes=[note])
         return Outcome.of("ok", "the pod calls Key Vault from its code: no mount to check")
     pod = target_pod(ev)
     statuses = dig(pod, "status.containerStatuses", []) or []

@@ -23,11 +23,10 @@ from typing import Any
 
 from ..errors import DataUnavailable, Forbidden, NotFound
 from ..model import Outcome, Skipped
-from ..sources.azure import arm_json, parse_resource_id
 from ..sources.evidence import Evidence, scope_contains
 from ..sources.roles import grants, operation_matches, permissions, role_name
-from ..sources.selectors import dig
-from . import csi, kv_network
+from ..sources.selectors import dig, parse_resource_id
+from . import csi, kv_network, kv_sdk
 from . import workload_identity as wi
 from .image_ref import closest
 from .mount_messages import MountErrorKind
@@ -37,13 +36,12 @@ GET_SECRET = "Microsoft.KeyVault/vaults/secrets/getSecret/action"
 READ_METADATA = "Microsoft.KeyVault/vaults/secrets/readMetadata/action"
 VAULT_READ = "Microsoft.KeyVault/vaults/read"
 SECRETS_USER = "Key Vault Secrets User"
-KEYVAULT_MGMT = "azure.mgmt.keyvault:KeyVaultManagementClient"
 
 
 # ---- probes: one per link, in the order of the chain --------------------------------------------------
 @probe("keyvault.secret_source", outcomes=("csi", "code", "none"))
 def secret_source(ev: Evidence) -> Outcome:
-    """What does the pod need from Key Vault: a secrets-store CSI mount, or its own calls (--vault)?"""
+    """What does the pod need from Key Vault: a secrets-store CSI mount, or its own SDK calls?"""
     return csi.check_source(ev)
 
 
@@ -65,7 +63,10 @@ def identity(ev: Evidence) -> Outcome:
     return _link(ev, "keyvault.identity")
 
 
-@probe("keyvault.pod_wiring", outcomes=("ok", "annotation-missing", "label-missing", "client-id-mismatch"))
+@probe(
+    "keyvault.pod_wiring",
+    outcomes=("ok", "annotation-missing", "label-missing", "not-injected", "client-id-mismatch"),
+)
 def pod_wiring(ev: Evidence) -> Outcome:
     """Are the pod and its ServiceAccount wired for workload identity?"""
     return _link(ev, "keyvault.pod_wiring")
@@ -95,7 +96,7 @@ def federated_credential(ev: Evidence) -> Outcome:
     return _link(ev, "keyvault.federated_credential")
 
 
-@probe("keyvault.vault", outcomes=("found", "missing"))
+@probe("keyvault.vault", outcomes=("found", "missing", "unnamed"))
 def vault(ev: Evidence) -> Outcome:
     """Does the vault the pod names exist?"""
     return _link(ev, "keyvault.vault")
@@ -130,10 +131,20 @@ def mount_state(ev: Evidence) -> Outcome:
 
 # ---- the vault -----------------------------------------------------------------------------------------
 def vault_name(ev: Evidence) -> str:
-    """The vault the pod names: the SecretProviderClass keyvaultName, else --vault."""
+    """The vault the pod names: the SecretProviderClass keyvaultName, else --vault, else the first vault the
+    pod's own evidence names (env, envFrom ConfigMaps, an External Secrets store, its logs)."""
+    return vault_ref(ev)[0]
+
+
+def vault_ref(ev: Evidence) -> tuple[str, str]:
+    """(vault, where it was named)."""
     if csi.chosen_mount(ev) is not None:
-        return csi.provider_params(ev).vault
-    return str(ev.options.extra.get("vault") or "")
+        params = csi.provider_params(ev)
+        return params.vault, f"SecretProviderClass {ev.target.namespace}/{params.name}"
+    if ev.options.extra.get("vault"):
+        return str(ev.options.extra["vault"]), "--vault"
+    refs = kv_sdk.vault_refs(ev) if kv_sdk.intent(ev) else []
+    return (refs[0].name, refs[0].source) if refs else ("", "")
 
 
 def find_vault(ev: Evidence) -> dict[str, Any]:
@@ -143,7 +154,9 @@ def find_vault(ev: Evidence) -> dict[str, Any]:
 
 def check_vault(ev: Evidence) -> Outcome:
     """found / missing."""
-    name = vault_name(ev)
+    name, named_by = vault_ref(ev)
+    if not name and csi.chosen_mount(ev) is None:
+        return _vault_unnamed(ev)
     if not name:
         problem = "the SecretProviderClass sets no keyvaultName"
         return Outcome.of("missing", problem, vault_problem=problem)
@@ -155,7 +168,35 @@ def check_vault(ev: Evidence) -> Outcome:
     facts = vault_facts(body)
     model = "Azure RBAC" if props.get("enableRbacAuthorization") else "access policies"
     text = f"vault {body['name']} exists ({facts['vault_url']}), permission model: {model}"
-    return Outcome.of("found", (text, body.get("id", "")), **facts)
+    evidence: list[str | tuple[str, str]] = [(text, body.get("id", ""))]
+    if named_by and named_by != "--vault" and not named_by.startswith("SecretProviderClass"):
+        evidence.insert(0, (f"the pod names vault {name} in {named_by}", named_by))
+    cluster_sub = ev.cluster_coordinates()["subscription"]
+    if str(facts["vault_subscription"] or "").lower() != cluster_sub.lower():
+        evidence.append(
+            (f"the vault is in subscription {facts['vault_subscription']}, not the cluster's {cluster_sub}", body["id"])
+        )
+    return Outcome.of("found", *evidence, **facts)
+
+
+def _vault_unnamed(ev: Evidence) -> Outcome:
+    """unnamed: nothing names the vault; only the links that need it are skipped, each saying so."""
+    where = (
+        "env values (https://NAME.vault.azure.net, KEYVAULT_NAME, KEY_VAULT_URL, AZURE_KEYVAULT_URL), envFrom "
+        "ConfigMaps, External Secrets stores and the containers' log tails"
+    )
+    grant = f"name the vault: aksdoctor keyvault {ev.target.name} -n {ev.target.namespace} --vault VAULT"
+    out = Outcome.of(
+        "unnamed",
+        (f"nothing the pod shows names a vault (searched {where})", f"Pod {ev.target.namespace}/{ev.target.name}"),
+        notes=[f"the identity chain was walked; to check the vault's permissions, network and secrets, {grant}"],
+    )
+    out.skipped = [
+        Skipped("keyvault.authorization", "not checked: no vault is named, so its permission model is unknown", grant),
+        Skipped("keyvault.network", "not checked: no vault is named, so its firewall and private endpoints", grant),
+        Skipped("keyvault.secrets", "not checked: no vault is named, so the objects the app reads", grant),
+    ]
+    return out
 
 
 def vault_facts(body: dict[str, Any]) -> dict[str, Any]:
@@ -300,29 +341,7 @@ def check_secrets(ev: Evidence) -> Outcome:
 
 def secret_properties(ev: Evidence, body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """name -> {enabled, expires, not_before, managed} for every secret of the vault; values are never read."""
-    azure = ev.require_azure("Key Vault secret properties")
-    url = vault_facts(body)["vault_url"]
-
-    def load() -> dict[str, dict[str, Any]]:
-        from azure.keyvault.secrets import SecretClient
-
-        client = azure.data_plane(SecretClient, vault_url=url)
-        return azure.call(
-            f"list secret properties of vault {body['name']}",
-            lambda: {
-                p.name: {
-                    "enabled": p.enabled,
-                    "expires": p.expires_on,
-                    "not_before": p.not_before,
-                    "managed": bool(p.managed),
-                }
-                for p in client.list_properties_of_secrets()  # metadata only: get_secret is never called
-            },
-            action=READ_METADATA,
-            scope=body["id"],
-        )
-
-    return ev.memo(("azure", "kv", "secret_properties", url.lower()), load)
+    return ev.kv_read("secret_properties", vault_facts(body)["vault_url"], body["id"], body["name"])
 
 
 # ---- the chain: each link once, and every other broken link as notes ---------------------------------------
@@ -352,7 +371,7 @@ LINKS: tuple[Link, ...] = (
         "keyvault.pod_wiring",
         "workload identity wiring",
         wi.check_pod_wiring,
-        frozenset({"annotation-missing", "label-missing", "client-id-mismatch"}),
+        frozenset({"annotation-missing", "label-missing", "not-injected", "client-id-mismatch"}),
     ),
     Link(
         "keyvault.workload_identity_enabled",
@@ -448,51 +467,37 @@ def _find_vault(ev: Evidence) -> dict[str, Any]:
     for body in _vaults(ev):
         if str(body.get("name", "")).lower() == name.lower():
             return body
+    # A vault in another subscription of the caller is the same vault: look there before saying it is missing.
+    for sub in _other_subscriptions(ev):
+        try:
+            found = ev.kv_read("vaults", sub)
+        except DataUnavailable:
+            continue
+        for body in found:
+            if str(body.get("name", "")).lower() == name.lower():
+                return body
     raise NotFound(f"vault {name}", kind="vault", name=name)
 
 
+def _other_subscriptions(ev: Evidence) -> list[str]:
+    """The caller's subscriptions but the cluster's (empty when they cannot be listed)."""
+    mine = ev.cluster_coordinates()["subscription"].lower()
+    try:
+        return [s for s in ev.kv_read("subscriptions") if s.lower() != mine]
+    except DataUnavailable:
+        return []
+
+
 def _vaults(ev: Evidence) -> list[dict[str, Any]]:
-    sub = ev.cluster_coordinates()["subscription"]
-    azure = ev.require_azure("key vaults")
-
-    def load() -> list[dict[str, Any]]:
-        client = azure.client(KEYVAULT_MGMT, sub)
-        return azure.call(
-            f"list key vaults in subscription {sub}",
-            lambda: [arm_json(v) for v in client.vaults.list_by_subscription()],
-            action=VAULT_READ,
-            scope=f"/subscriptions/{sub}",
-        )
-
-    return ev.memo(("azure", "kv", "vaults", sub.lower()), load)
+    return ev.kv_read("vaults", ev.cluster_coordinates()["subscription"])
 
 
 def _vault_by_id(ev: Evidence, vault_id: str) -> dict[str, Any]:
-    parts = parse_resource_id(vault_id)
-    azure = ev.require_azure("key vaults")
-    client = azure.client(KEYVAULT_MGMT, parts["subscription"])
-    return azure.call(
-        f"read vault {parts['name']}",
-        lambda: arm_json(client.vaults.get(parts["resource_group"], parts["name"])),
-        action=VAULT_READ,
-        scope=vault_id,
-    )
+    return ev.kv_read("vault", vault_id)
 
 
 def _deleted_vaults(ev: Evidence) -> list[dict[str, Any]]:
-    sub = ev.cluster_coordinates()["subscription"]
-    azure = ev.require_azure("deleted key vaults")
-
-    def load() -> list[dict[str, Any]]:
-        client = azure.client(KEYVAULT_MGMT, sub)
-        return azure.call(
-            f"list soft-deleted key vaults in subscription {sub}",
-            lambda: [arm_json(v) for v in client.vaults.list_deleted()],
-            action="Microsoft.KeyVault/deletedVaults/read",
-            scope=f"/subscriptions/{sub}",
-        )
-
-    return ev.memo(("azure", "kv", "deleted_vaults", sub.lower()), load)
+    return ev.kv_read("deleted_vaults", ev.cluster_coordinates()["subscription"])
 
 
 def _vault_missing(ev: Evidence, name: str) -> Outcome:
@@ -525,9 +530,12 @@ def _vault_missing(ev: Evidence, name: str) -> Outcome:
     confident = deleted is not None or (said is not None and name.lower() in str(said[0].host or "").lower())
     if said:
         evidence.append((said[0].summary, said[1]))
+    others = _other_subscriptions(ev)
+    if others:
+        evidence.append((f"nor in the caller's other subscriptions: {', '.join(others)}", "your subscriptions"))
     notes = (
         []
-        if confident
+        if confident or others
         else [
             f"only subscription {sub} was searched: a vault in another subscription is not seen (check with "
             f"az keyvault show --name {name})"

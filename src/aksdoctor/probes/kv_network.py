@@ -19,17 +19,14 @@ from typing import Any
 
 from ..errors import DataUnavailable, NotFound
 from ..model import Outcome, Skipped
-from ..sources.azure import arm_json, parse_resource_id
 from ..sources.evidence import Evidence
-from ..sources.selectors import dig
+from ..sources.selectors import dig, parse_resource_id
 from .csi import chosen_mount, newest_error
 from .mount_messages import MountErrorKind
 from .pods import target_pod
 
 KV_SERVICE = "Microsoft.KeyVault"
 KV_ZONE = "privatelink.vaultcore.azure.net"
-NETWORK = "azure.mgmt.network:NetworkManagementClient"
-PRIVATE_DNS = "azure.mgmt.privatedns:PrivateDnsManagementClient"
 
 
 @dataclass
@@ -106,14 +103,7 @@ def private_path(ev: Evidence, vault: dict[str, Any], cluster_vnets: list[str]) 
     problems = []
     facts: dict[str, Any] = {}
     for pe_id, _cid in approved:
-        endpoint = _read(
-            ev,
-            ("pe", pe_id),
-            f"read private endpoint {pe_id.rsplit('/', 1)[-1]}",
-            "Microsoft.Network/privateEndpoints/read",
-            pe_id,
-            lambda pe_id=pe_id: _network(ev, pe_id).private_endpoints.get(_rg(pe_id), _name(pe_id)),
-        )
+        endpoint = ev.kv_read("private_endpoint", pe_id)
         pe_vnet = str(dig(endpoint, "properties.subnet.id", "")).split("/subnets/")[0]
         facts.setdefault("pe_name", _name(pe_id))
         if cluster_vnets and not _same_or_peered(ev, pe_vnet, cluster_vnets):
@@ -154,14 +144,7 @@ def egress_ips(ev: Evidence) -> list[str]:
     ids += [i.get("id", "") for i in dig(profile, "natGatewayProfile.effectiveOutboundIPs", []) or []]
     out = []
     for pip in filter(None, ids):
-        body = _read(
-            ev,
-            ("pip", pip),
-            f"read public IP {_name(pip)}",
-            "Microsoft.Network/publicIPAddresses/read",
-            pip,
-            lambda pip=pip: _network(ev, pip).public_ip_addresses.get(_rg(pip), _name(pip)),
-        )
+        body = ev.kv_read("public_ip", pip)
         if dig(body, "properties.ipAddress"):
             out.append(str(dig(body, "properties.ipAddress")))
     return out
@@ -269,16 +252,7 @@ def _firewall(
 # ---- reads ---------------------------------------------------------------------------------------------
 def subnet(ev: Evidence, subnet_id: str) -> dict[str, Any]:
     """A subnet (ARM JSON), for its service endpoints."""
-    parts = subnet_id.split("/")
-    vnet, name = parts[-3], parts[-1]
-    return _read(
-        ev,
-        ("subnet", subnet_id),
-        f"read subnet {name} of VNet {vnet}",
-        "Microsoft.Network/virtualNetworks/subnets/read",
-        subnet_id,
-        lambda: _network(ev, subnet_id).subnets.get(_rg(subnet_id), vnet, name),
-    )
+    return ev.kv_read("subnet", subnet_id)
 
 
 def _traffic_subnets(ev: Evidence) -> list[str]:
@@ -294,14 +268,7 @@ def _traffic_subnets(ev: Evidence) -> list[str]:
         return list(dict.fromkeys(str(s) for s in out))
     node_rg = dig(cluster, "properties.nodeResourceGroup", "")
     sub = ev.cluster_coordinates()["subscription"]
-    vnets = _read(
-        ev,
-        ("vnets", node_rg),
-        f"list virtual networks in resource group {node_rg}",
-        "Microsoft.Network/virtualNetworks/read",
-        f"/subscriptions/{sub}/resourceGroups/{node_rg}",
-        lambda: [arm_json(v) for v in _network(ev, f"/subscriptions/{sub}").virtual_networks.list(node_rg)],
-    )
+    vnets = ev.kv_read("vnets", sub, node_rg)
     return [str(s.get("id")) for v in vnets for s in dig(v, "properties.subnets", []) or [] if s.get("id")]
 
 
@@ -317,14 +284,7 @@ def _node_pool(ev: Evidence) -> str:
 
 
 def _zones(ev: Evidence, pe_id: str) -> list[str]:
-    groups = _read(
-        ev,
-        ("zone_groups", pe_id),
-        f"list DNS zone groups of private endpoint {_name(pe_id)}",
-        "Microsoft.Network/privateEndpoints/privateDnsZoneGroups/read",
-        pe_id,
-        lambda: [arm_json(g) for g in _network(ev, pe_id).private_dns_zone_groups.list(_name(pe_id), _rg(pe_id))],
-    )
+    groups = ev.kv_read("zone_groups", pe_id)
     ids = [
         dig(c, "properties.privateDnsZoneId", "")
         for g in groups
@@ -334,18 +294,7 @@ def _zones(ev: Evidence, pe_id: str) -> list[str]:
 
 
 def _linked(ev: Evidence, zone_id: str, vnet_id: str) -> bool:
-    def load() -> list[dict[str, Any]]:
-        client = ev.require_azure("private DNS zone links").client(PRIVATE_DNS, _sub(zone_id))
-        return [arm_json(link) for link in client.virtual_network_links.list(_rg(zone_id), _name(zone_id))]
-
-    links = _read(
-        ev,
-        ("zone_links", zone_id),
-        f"list virtual network links of zone {_name(zone_id)}",
-        "Microsoft.Network/privateDnsZones/virtualNetworkLinks/read",
-        zone_id,
-        load,
-    )
+    links = ev.kv_read("zone_links", zone_id)
     return any(str(dig(link, "properties.virtualNetwork.id", "")).lower() == vnet_id.lower() for link in links)
 
 
@@ -354,14 +303,7 @@ def _same_or_peered(ev: Evidence, pe_vnet: str, cluster_vnets: list[str]) -> boo
         return True
     vnet = cluster_vnets[0]
     try:
-        peerings = _read(
-            ev,
-            ("peerings", vnet),
-            f"list peerings of VNet {_name(vnet)}",
-            "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/read",
-            vnet,
-            lambda: [arm_json(p) for p in _network(ev, vnet).virtual_network_peerings.list(_rg(vnet), _name(vnet))],
-        )
+        peerings = ev.kv_read("peerings", vnet)
     except DataUnavailable:
         return False
     return any(
@@ -369,20 +311,6 @@ def _same_or_peered(ev: Evidence, pe_vnet: str, cluster_vnets: list[str]) -> boo
         and str(dig(p, "properties.peeringState", "")) == "Connected"
         for p in peerings
     )
-
-
-def _read(ev: Evidence, key: tuple[str, str], what: str, action: str, scope: str, fn: Callable[[], Any]) -> Any:
-    azure = ev.require_azure("network settings")
-
-    def load() -> Any:
-        result = azure.call(what, fn, action=action, scope=scope)
-        return arm_json(result) if hasattr(result, "as_dict") or hasattr(result, "serialize") else result
-
-    return ev.memo(("azure", "kv", key[0], key[1].lower()), load)
-
-
-def _network(ev: Evidence, resource_id: str) -> Any:
-    return ev.require_azure("network settings").client(NETWORK, _sub(resource_id))
 
 
 def _state(connection: dict[str, Any]) -> str:

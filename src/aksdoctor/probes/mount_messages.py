@@ -28,6 +28,15 @@ the innermost cause. Texts and their sources:
   (shared/azure-arm-examples/error-messages.md section 1, Azure/AzureKeyVault#19 for SecretExpired).
 * Go resolver: ``dial tcp: lookup NAME on IP:53: no such host``; ``context deadline exceeded``
   (SupportArticles Cause 2: the provider cannot reach the vault).
+* Azure SDK texts in container logs when the webhook injected nothing (NOT_INJECTED): azure-workload-identity
+  samples ``"failed to read the service account token from the filesystem" err="open : no such file or
+  directory"`` and ``failed to read service account token: open : no such file or directory``
+  (Azure/azure-workload-identity#461, #488); azidentity (Go) ``no client ID specified. Check pod
+  configuration or set ClientID in the options`` / ``no token file specified. Check pod configuration or
+  set TokenFilePath in the options`` (Azure/AppConfiguration-KubernetesProvider#14); Azure.Identity (.NET,
+  JS, Python) ``WorkloadIdentityCredential authentication unavailable. The workload options are not fully
+  configured`` (Azure/azure-sdk-for-net#38218, azure-sdk-for-js TROUBLESHOOTING.md); the issue title
+  ``AZURE_CLIENT_ID environment variable is not set`` (Azure/azure-workload-identity#1357).
 
 Pure stdlib, no I/O; every regular expression is bounded.
 """
@@ -38,7 +47,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["MountError", "MountErrorKind", "classify", "core", "short"]
+__all__ = ["VAULT_URL", "MountError", "MountErrorKind", "classify", "core", "short", "vault_in"]
 
 CSI_DRIVER = "secrets-store.csi.k8s.io"
 
@@ -52,6 +61,7 @@ class MountErrorKind(str, Enum):
     IDENTITY_NOT_FOUND = "identity-not-found"
     TENANT = "tenant"
     TOKEN_AUDIENCE = "token-audience"
+    NOT_INJECTED = "not-injected"  # the SDK found no AZURE_CLIENT_ID / AZURE_FEDERATED_TOKEN_FILE
     FORBIDDEN_BY_RBAC = "forbidden-by-rbac"
     ACCESS_DENIED = "access-denied"
     FORBIDDEN_BY_FIREWALL = "forbidden-by-firewall"
@@ -82,6 +92,7 @@ class MountError:
     audience: str | None = None  # Assertion Audience
 
     client_ip: str | None = None  # "Client address: X" of a ForbiddenByFirewall answer
+    vault: str | None = None  # the vault the text names (its URL, or keyvault="NAME")
 
     @property
     def summary(self) -> str:
@@ -104,6 +115,15 @@ RULES: tuple[tuple[MountErrorKind, re.Pattern[str]], ...] = (
     (K.TENANT, _rx(r"AADSTS90002\b|AADSTS900023\b|Tenant '[^']{1,80}' not found")),
     (K.IDENTITY_NOT_FOUND, _rx(r"AADSTS700016\b|\"Identity not found\"|Identity not found")),
     (K.TOKEN_AUDIENCE, _rx(r"token for audience \S{1,80} not found|service account tokens not found")),
+    (
+        K.NOT_INJECTED,
+        _rx(
+            r"failed to read (?:the )?service account token|no client ID specified\. Check pod configuration|"
+            r"no token file specified\. Check pod configuration|workload options are not fully configured|"
+            r"AZURE_CLIENT_ID environment variable is not set|"
+            r"AZURE_FEDERATED_TOKEN_FILE environment variable is not set"
+        ),
+    ),
     (K.FORBIDDEN_BY_RBAC, _rx(r"ForbiddenByRbac|DeniedWithNoValidRBAC")),
     (K.ACCESS_DENIED, _rx(r"\\?\"code\\?\":\s?\\?\"AccessDenied|does not have secrets? \w{1,10} permission")),
     (
@@ -121,6 +141,15 @@ RULES: tuple[tuple[MountErrorKind, re.Pattern[str]], ...] = (
     (K.TIMEOUT, _rx(r"context deadline exceeded|i/o timeout|context canceled|Client\.Timeout exceeded")),
 )
 
+# A vault named in a text: its URL (any cloud's vault DNS suffix), or keyvault="NAME" as the samples log it.
+VAULT_URL = re.compile(
+    r"https://([A-Za-z0-9-]{3,24})\.(vault\.azure\.net|vault\.azure\.cn|vault\.usgovcloudapi\.net|"
+    r"vault\.microsoftazure\.de|vault\.sovcloud-api\.fr)\b",
+    re.IGNORECASE,
+)
+_VAULT_KEY = re.compile(
+    r"\bkey_?vault(?:_?name)?[\\\"']{0,2}\s?[=:]\s?[\\\"']{0,2}([A-Za-z][A-Za-z0-9-]{2,23})\b", re.IGNORECASE
+)
 _VOLUME = re.compile(r'MountVolume\.SetUp failed for volume "([^"]{1,253})"')
 _LOOKUP = re.compile(r"\blookup (\S{1,253}?)(?: on \S{1,64}:53)?: no such host")
 _OBJECT = re.compile(r"objectName:\s?:?([\w-]{1,127})")
@@ -150,9 +179,19 @@ def classify(message: str) -> MountError:
         fields["host"] = _group(_LOOKUP, text)
     fields["object_name"] = _group(_OBJECT, text) or _group(_SECRET_NAME, text)
     fields["client_ip"] = _group(_CLIENT_IP, text) if kind is K.FORBIDDEN_BY_FIREWALL else None
+    fields["vault"] = vault_in(text)
     for label, value in _ASSERTION.findall(text) + _PRESENTED.findall(text):
         fields[label.lower()] = value
     return MountError(kind=kind, message=text, **fields)
+
+
+def vault_in(text: str) -> str | None:
+    """The vault a text names: https://NAME.vault.azure.net (or another cloud's), else keyvault="NAME"."""
+    url = VAULT_URL.search(text or "")
+    if url:
+        return url.group(1).lower()
+    named = _VAULT_KEY.search(text or "")
+    return named.group(1) if named else None
 
 
 def core(message: str) -> str:

@@ -13,6 +13,8 @@ from ..errors import DataUnavailable
 from ..model import Target
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
+from .csi import secret_mounts
+from .kv_sdk import route_reason
 from .pods import PULL_REASONS, target_pod, workload_of
 
 CSI_DRIVER = "secrets-store.csi.k8s.io"
@@ -59,6 +61,9 @@ def _route_pod(ev: Evidence, pod: dict) -> Route | None:
         if not _crashing(pod):
             return Route("pending", ev.target, "the pod is scheduled but its containers are not created yet")
     crashing = _crashing(pod) or _unready(pod)
+    sdk = route_reason(ev, pod, crashing) if not secret_mounts(pod) else None
+    if sdk:  # workload identity / Key Vault from the app's code (issue 13)
+        return Route("keyvault", ev.target, sdk)
     if crashing:
         workload = workload_of(ev, pod)
         kind, _, owner = workload.partition("/")

@@ -21,17 +21,17 @@ from typing import Any
 
 from ..errors import DataUnavailable, NotFound
 from ..model import Outcome
-from ..sources.azure import arm_json, parse_resource_id
 from ..sources.evidence import Evidence
-from ..sources.selectors import dig
+from ..sources.selectors import dig, parse_resource_id
 from .csi import WI_AUDIENCE, chosen_mount, newest_error, provider_params
 from .mount_messages import MountErrorKind
-from .pods import target_pod
+from .pods import target_pod, workload_of
 
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
 TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id"
 USE_LABEL = "azure.workload.identity/use"
 TOKEN_ENV = "AZURE_FEDERATED_TOKEN_FILE"
+WEBHOOK_CONFIG = "azure-wi-webhook-mutating-webhook-configuration"
 _AKS_ISSUER = re.compile(r"^https://[\w.-]+\.oic\.prod-aks\.azure\.com/([0-9a-f-]{36})/([0-9a-f-]{36})/?$", re.I)
 
 
@@ -111,28 +111,35 @@ def check_pod_wiring(ev: Evidence) -> Outcome:
     env = _pod_env(pod)
     pod_ref = f"Pod {ns}/{ev.target.name}"
     if not annotation:
-        text = f"{sa_ref} has no annotation {CLIENT_ID_ANNOTATION}"
-        return Outcome.of("annotation-missing", (text, sa_ref), pod_labelled=labelled, **facts)
+        return _annotation_missing(ev, sa, sa_ref, labelled, facts)
     sa_line = (f"{sa_ref} is annotated {CLIENT_ID_ANNOTATION}={annotation}", sa_ref)
+    said = newest_error(ev, MountErrorKind.NOT_INJECTED)
+    from .kv_sdk import intent
+
+    stores = intent(ev).stores
+    if stores:  # External Secrets requests the ServiceAccount's token itself: no label, no injection needed
+        store = f"{stores[0].get('kind')} {dig(stores[0], 'metadata.name')}"
+        line = (f"{store} authenticates as {sa_ref} (authType WorkloadIdentity)", store)
+        return Outcome.of("ok", sa_line, line, **facts)
     if not labelled:
         problem = f'it lacks the label {USE_LABEL}: "true", so the webhook injected no {TOKEN_ENV}'
+        logged = [(f"the app logged: {said[0].summary}", said[1])] if said else []
         return Outcome.of(
             "label-missing",
             sa_line,
             (f"pod {problem}", pod_ref),
+            *logged,
             injection_problem=problem,
             label_missing=True,
             **facts,
         )
     if TOKEN_ENV not in env:
+        # Labelled and annotated, yet nothing injected: the webhook (a cluster setting) is asked first.
         problem = f"it was created before the webhook could inject {TOKEN_ENV} (label or annotation added later)"
-        return Outcome.of(
-            "label-missing",
-            sa_line,
-            (f"the pod has the label but no {TOKEN_ENV}", pod_ref),
-            injection_problem=problem,
-            **facts,
-        )
+        evidence: list[str | tuple[str, str]] = [sa_line, (f"the pod has the label but no {TOKEN_ENV}", pod_ref)]
+        if said:
+            evidence.append((f"the app logged: {said[0].summary}", said[1]))
+        return Outcome.of("not-injected", *evidence, injection_problem=problem, **facts)
     injected = env.get("AZURE_CLIENT_ID", "")
     if injected and injected != annotation:
         problem = f"the pod runs with AZURE_CLIENT_ID {injected}, the ServiceAccount now names {annotation}"
@@ -148,12 +155,92 @@ def check_pod_wiring(ev: Evidence) -> Outcome:
     return Outcome.of("ok", sa_line, (f"the webhook injected {TOKEN_ENV} into the pod", pod_ref), **facts)
 
 
+def _annotation_missing(
+    ev: Evidence, sa: dict[str, Any], sa_ref: str, labelled: bool, facts: dict[str, Any]
+) -> Outcome:
+    """annotation-missing, with what the user most likely meant: a misspelled key, the annotation on a
+    Service of the same name, or another ServiceAccount of the namespace that names an identity."""
+    from .kv_sdk import misspelled_annotation
+
+    ns, sa_name = ev.target.namespace, facts["service_account"]
+    evidence: list[str | tuple[str, str]] = [(f"{sa_ref} has no annotation {CLIENT_ID_ANNOTATION}", sa_ref)]
+    wrong = misspelled_annotation(dig(sa, "metadata.annotations", {}) or {})
+    wrong_label = misspelled_annotation(dig(sa, "metadata.labels", {}) or {})
+    extra: dict[str, Any] = {}
+    if wrong or wrong_label:
+        key, value = wrong or wrong_label  # type: ignore[misc]
+        where = "annotation" if wrong else "label"
+        evidence.append((f"it has the {where} {key}={value}: a misspelling of {CLIENT_ID_ANNOTATION}", sa_ref))
+        extra = {"suggested_client_id": value.strip(), "annotation_problem": f"misspelled {where} {key}"}
+    else:
+        service = _optional_get(ev, "services", sa_name, ns)
+        value = str((dig(service or {}, "metadata.annotations", {}) or {}).get(CLIENT_ID_ANNOTATION, "")).strip()
+        if value:
+            text = f"Service {ns}/{sa_name} carries {CLIENT_ID_ANNOTATION}={value}: it belongs on the ServiceAccount"
+            evidence.append((text, f"Service {ns}/{sa_name}"))
+            extra = {"suggested_client_id": value, "annotation_problem": "annotation on the Service"}
+    if not extra:
+        other = _annotated_service_account(ev, sa_name)
+        if other is not None:
+            name, value = other
+            text = (
+                f"ServiceAccount {ns}/{name} names identity {value}: the pod runs as {sa_name} instead, "
+                "most likely the wrong ServiceAccount"
+            )
+            evidence.append((text, f"ServiceAccount {ns}/{name}"))
+            extra = _right_sa_facts(ev, name)
+    said = newest_error(ev, MountErrorKind.NOT_INJECTED, MountErrorKind.IDENTITY_NOT_FOUND)
+    if said:
+        evidence.append((f"the app logged: {said[0].summary}", said[1]))
+    if not extra.get("right_sa") and not extra.get("suggested_client_id"):
+        extra["annotate_sa"] = True
+    return Outcome.of("annotation-missing", *evidence, pod_labelled=labelled, **facts, **extra)
+
+
+def _optional_get(ev: Evidence, key: str, name: str, ns: str) -> dict[str, Any] | None:
+    try:
+        return ev.get(key, name, ns)
+    except (DataUnavailable, NotFound):
+        return None
+
+
+def _annotated_service_account(ev: Evidence, but: str) -> tuple[str, str] | None:
+    """The one other ServiceAccount of the namespace with a client-id annotation, if exactly one has it."""
+    try:
+        accounts = ev.list("serviceaccounts", ev.target.namespace)
+    except DataUnavailable:
+        return None
+    found = [
+        (str(dig(a, "metadata.name")), str((dig(a, "metadata.annotations", {}) or {}).get(CLIENT_ID_ANNOTATION, "")))
+        for a in accounts
+        if dig(a, "metadata.name") != but and (dig(a, "metadata.annotations", {}) or {}).get(CLIENT_ID_ANNOTATION)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _right_sa_facts(ev: Evidence, right_sa: str) -> dict[str, Any]:
+    """right_sa, and a patch of the owning workload's pod template when it is one kubectl patches that way."""
+    workload = workload_of(ev, target_pod(ev))
+    kind = workload.split("/", 1)[0]
+    facts: dict[str, Any] = {"right_sa": right_sa}
+    if kind in ("deployment", "statefulset", "daemonset"):
+        patch = {"spec": {"template": {"spec": {"serviceAccountName": right_sa}}}}
+        facts["sa_patch"] = json.dumps(patch, separators=(",", ":"))
+    return facts
+
+
 def check_cluster(ev: Evidence) -> Outcome:
     """enabled / disabled: does the cluster issue OIDC tokens (and run the workload identity webhook)?"""
     plan = identity_plan(ev)
     if plan.kind != "workload-identity":
         return Outcome.unknown(f"the pod does not use workload identity ({plan.label})")
-    props = ev.managed_cluster().get("properties") or {}
+    try:
+        props = ev.managed_cluster().get("properties") or {}
+    except DataUnavailable:
+        if chosen_mount(ev) is None and _webhook_config(ev) is False:
+            problem = f"MutatingWebhookConfiguration {WEBHOOK_CONFIG} does not exist: no webhook injects {TOKEN_ENV}"
+            return Outcome.of("disabled", (problem, "MutatingWebhookConfigurations"), wi_problem=problem)
+        raise
     oidc = bool(dig(props, "oidcIssuerProfile.enabled"))
     issuer = dig(props, "oidcIssuerProfile.issuerURL") or dig(props, "oidcIssuerProfile.issuerUrl") or ""
     webhook = bool(dig(props, "securityProfile.workloadIdentity.enabled"))
@@ -167,11 +254,27 @@ def check_cluster(ev: Evidence) -> Outcome:
     facts: dict[str, Any] = {"issuer": issuer or None, "oidc_enabled": oidc, "webhook_enabled": webhook}
     if not oidc or not issuer:
         return Outcome.of("disabled", (text, src), wi_problem="the cluster has no OIDC issuer", **facts)
-    if not webhook and not csi:
+    # AKS's own setting decides; a self-installed webhook (Helm) runs with it off, seen by its configuration.
+    config = None if csi or webhook else _webhook_config(ev)
+    if not webhook and not csi and config is not True:
         problem = f"workload identity is disabled: no webhook injects {TOKEN_ENV} into the pod"
         return Outcome.of("disabled", (text, src), wi_problem=problem, **facts)
-    notes = [] if webhook else ["workload identity (the webhook) is disabled: CSI mounts do not need it"]
-    return Outcome.of("enabled", (text, src), notes=notes, **facts)
+    notes = [] if webhook or not csi else ["workload identity (the webhook) is disabled: CSI mounts do not need it"]
+    evidence: list[str | tuple[str, str]] = [(text, src)]
+    if config and not webhook:
+        evidence.append((f"a self-installed webhook runs: MutatingWebhookConfiguration {WEBHOOK_CONFIG}", "cluster"))
+    return Outcome.of("enabled", *evidence, notes=notes, **facts)
+
+
+def _webhook_config(ev: Evidence) -> bool | None:
+    """Does the webhook's MutatingWebhookConfiguration exist (None when it cannot be read)?"""
+    try:
+        ev.get("mutatingwebhookconfigurations", WEBHOOK_CONFIG)
+    except NotFound:
+        return False
+    except DataUnavailable:
+        return None
+    return True
 
 
 def check_identity_resource(ev: Evidence) -> Outcome:
@@ -214,6 +317,22 @@ def check_federation(ev: Evidence) -> Outcome:
         name = next(c["name"] for c in creds if _matches(c, issuer, want))
         return Outcome.of("match", (f"credential {name} trusts {want} from {issuer}", src), **facts)
     best = _closest_credential(creds, issuer, want)
+    other_sa = _credential_for_other_sa(ev, creds, issuer, want)
+    if best is None and other_sa is not None:
+        cred, right = other_sa
+        diff = (
+            f"the pod runs as ServiceAccount {want.rsplit(':', 1)[-1]}, but credential {cred['name']} trusts "
+            f"ServiceAccount {right} of the same namespace: the pod runs as the wrong ServiceAccount"
+        )
+        return Outcome.of(
+            "mismatch",
+            (diff, src),
+            *seen,
+            fic_name=cred["name"],
+            fic_differences=[diff],
+            **_right_sa_facts(ev, right),
+            **facts,
+        )
     if best is None:
         listed = (
             "; ".join(f"{c['name']}: {dig(c, 'properties.subject')} from {dig(c, 'properties.issuer')}" for c in creds)
@@ -224,7 +343,24 @@ def check_federation(ev: Evidence) -> Outcome:
         return Outcome.of("missing", (text, src), *seen, fic_name=fic, **facts)
     diffs = credential_differences(best, issuer, want)
     text = f"credential {best['name']} is close but differs: " + "; ".join(diffs)
-    return Outcome.of("mismatch", (text, src), *seen, fic_name=best["name"], fic_differences=diffs, **facts)
+    return Outcome.of(
+        "mismatch", (text, src), *seen, fic_name=best["name"], fic_differences=diffs, fic_update=True, **facts
+    )
+
+
+def _credential_for_other_sa(
+    ev: Evidence, creds: list[dict[str, Any]], issuer: str, want: str
+) -> tuple[dict[str, Any], str] | None:
+    """A credential of this cluster that trusts another ServiceAccount of the pod's namespace that exists."""
+    prefix = want.rsplit(":", 1)[0] + ":"
+    for cred in creds:
+        subj = str(dig(cred, "properties.subject", ""))
+        if dig(cred, "properties.issuer") != issuer or not subj.startswith(prefix) or subj == want:
+            continue
+        name = subj[len(prefix) :]
+        if _optional_get(ev, "serviceaccounts", name, ev.target.namespace) is not None:
+            return cred, name
+    return None
 
 
 def check_tenant(ev: Evidence) -> Outcome:
@@ -254,19 +390,7 @@ def check_tenant(ev: Evidence) -> Outcome:
 # ---- Azure reads -----------------------------------------------------------------------------------
 def managed_identities(ev: Evidence) -> list[dict[str, Any]]:
     """User-assigned managed identities of the cluster's subscription (ARM JSON)."""
-    sub = ev.cluster_coordinates()["subscription"]
-    azure = ev.require_azure("managed identities")
-
-    def load() -> list[dict[str, Any]]:
-        client = azure.client("azure.mgmt.msi:ManagedServiceIdentityClient", sub)
-        return azure.call(
-            f"list user-assigned identities in subscription {sub}",
-            lambda: [arm_json(i) for i in client.user_assigned_identities.list_by_subscription()],
-            action="Microsoft.ManagedIdentity/userAssignedIdentities/read",
-            scope=f"/subscriptions/{sub}",
-        )
-
-    return ev.memo(("azure", "kv", "identities", sub.lower()), load)
+    return ev.kv_read("identities", ev.cluster_coordinates()["subscription"])
 
 
 def identity_by_client_id(ev: Evidence, client_id: str) -> dict[str, Any] | None:
@@ -286,21 +410,7 @@ def identity_by_client_id(ev: Evidence, client_id: str) -> dict[str, Any] | None
 
 def federated_credentials(ev: Evidence, identity: dict[str, Any]) -> list[dict[str, Any]]:
     """The federated identity credentials of a user-assigned identity."""
-    parts = parse_resource_id(identity["id"])
-    azure = ev.require_azure("federated identity credentials")
-
-    def load() -> list[dict[str, Any]]:
-        client = azure.client("azure.mgmt.msi:ManagedServiceIdentityClient", parts["subscription"])
-        return azure.call(
-            f"list federated credentials of identity {parts['name']}",
-            lambda: [
-                arm_json(c) for c in client.federated_identity_credentials.list(parts["resource_group"], parts["name"])
-            ],
-            action="Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read",
-            scope=identity["id"],
-        )
-
-    return ev.memo(("azure", "kv", "fics", identity["id"].lower()), load)
+    return ev.kv_read("federated_credentials", identity["id"])
 
 
 def identity_facts(identity: dict[str, Any]) -> dict[str, Any]:
@@ -499,6 +609,28 @@ def _known_client_id(ev: Evidence, *candidates: str) -> str | None:
 
 
 def _identity_not_found(ev: Evidence, plan: IdentityPlan) -> Outcome:
+    meant = _meant_identity(ev, plan.client_id)
+    if meant is not None:
+        identity, what = meant
+        real = str(dig(identity, "properties.clientId", ""))
+        problem = (
+            f"the {plan.source} names {plan.client_id}, which is the {what} of managed identity {identity['name']}, "
+            f"not its client id {real} (Entra ID answers AADSTS700016)"
+        )
+        facts: dict[str, Any] = {
+            "client_id_problem": problem,
+            "right_client_id": real,
+            "fix_annotation": plan.source.startswith("ServiceAccount"),
+            "restart_needed": True,
+            "service_account": subject(ev).rsplit(":", 1)[-1],
+        }
+        if chosen_mount(ev) is not None:
+            facts |= {"fix_annotation": False, "fix_spc": True, "spc_patch": _spc_patch("clientID", real)}
+        evidence: list[str | tuple[str, str]] = [(problem, identity.get("id", ""))]
+        said = newest_error(ev, MountErrorKind.IDENTITY_NOT_FOUND)
+        if said:
+            evidence.append((said[0].summary, said[1]))
+        return Outcome.of("not-found", *evidence, **facts)
     sub = ev.cluster_coordinates()["subscription"]
     problem = f"client id {plan.client_id} ({plan.source}) matches no managed identity in subscription {sub}"
     notes = []
@@ -515,6 +647,26 @@ def _identity_not_found(ev: Evidence, plan: IdentityPlan) -> Outcome:
     return Outcome.of(
         "not-found", *evidence, client_id_problem=problem, notes=notes, confidence=confidence, subscription=sub
     )
+
+
+def _meant_identity(ev: Evidence, value: str) -> tuple[dict[str, Any], str] | None:
+    """The managed identity a wrong reference means: its ARM resource id, or its principal (object) id."""
+    wanted = value.strip().lower().rstrip("/")
+    try:
+        identities = managed_identities(ev)
+    except DataUnavailable:
+        return None
+    for identity in identities:
+        if str(identity.get("id", "")).lower() == wanted:
+            return identity, "ARM resource id"
+        if str(dig(identity, "properties.principalId", "")).lower() == wanted:
+            return identity, "principal (object) id"
+    if wanted.startswith("/subscriptions/") and "/userassignedidentities/" in wanted:
+        try:
+            return ev.kv_read("identity", value.strip()), "ARM resource id"
+        except (DataUnavailable, NotFound):
+            return None
+    return None
 
 
 def _system_assigned(ev: Evidence, plan: IdentityPlan) -> Outcome:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..errors import ApiError, AzureNotConfigured, Forbidden, NotCaptured, NotFound
+from .selectors import parse_resource_id
 
 T = TypeVar("T")
 
@@ -279,24 +280,6 @@ class StaticCredential:
         from azure.core.credentials import AccessTokenInfo
 
         return AccessTokenInfo("aksdoctor-replay-token", int(time.time()) + 3600)
-
-
-def parse_resource_id(resource_id: str) -> dict[str, str]:
-    """Split an ARM id into subscription, resource_group, provider, type and name (last segment)."""
-    parts = [p for p in resource_id.split("/") if p]
-    out: dict[str, str] = {}
-    low = [p.lower() for p in parts]
-    if "subscriptions" in low:
-        out["subscription"] = parts[low.index("subscriptions") + 1]
-    if "resourcegroups" in low:
-        out["resource_group"] = parts[low.index("resourcegroups") + 1]
-    if "providers" in low:
-        i = len(low) - 1 - low[::-1].index("providers")
-        out["provider"] = parts[i + 1] if i + 1 < len(parts) else ""
-        out["type"] = parts[i + 2] if i + 2 < len(parts) else ""
-    if parts:
-        out["name"] = parts[-1]
-    return out
 
 
 def arm_json(model: Any) -> dict[str, Any]:

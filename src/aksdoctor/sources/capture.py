@@ -17,6 +17,7 @@ import yaml
 from ..errors import NotFound
 from .azure_transport import _TOKEN_PATHS
 from .resources import RESOURCES, Resource
+from .scrub import scrub
 
 REPORT_FILES = ("report.json", "report.md")
 
@@ -57,7 +58,8 @@ class RecordingKube:
         """Logs, recorded under logs/<ns>/<pod>/<container>[.previous].log."""
         text = self.inner.logs(namespace, pod, container, previous=previous, tail=tail)
         with self._lock:
-            self.logs_read[(namespace, pod, container, previous)] = text
+            # A crashing app often prints its connection string: the bundle keeps the tail scrubbed.
+            self.logs_read[(namespace, pod, container, previous)] = scrub(text)
         return text
 
     def _keep(self, res: Resource, obj: dict[str, Any]) -> None:

@@ -262,6 +262,15 @@ class Evidence:
             lambda: azure.acr_manifests(login_server, repository),
         )
 
+    def kv_read(self, name: str, *args: str) -> Any:
+        """One keyvault-runbook Azure read (sources/keyvault_arm.py READS: vaults, identities, federated
+        credentials, network objects, secret metadata), read once for every probe that asks."""
+        from .keyvault_arm import READS
+
+        azure = self.require_azure(name.replace("_", " "))
+        key = ("azure", "kv", name, *(a.lower() for a in args))
+        return self.memo(key, lambda: READS[name](azure, *args))
+
     def _cluster_coordinates(self) -> dict[str, str]:
         opts = self.options
         azure = self.require_azure("the AKS managed cluster")

@@ -73,6 +73,20 @@ _ALL = [
     Resource("networkpolicies", "networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy"),
     Resource("ingresses", "networking.k8s.io", "v1", "ingresses", "Ingress"),
     Resource("ingressclasses", "networking.k8s.io", "v1", "ingressclasses", "IngressClass", namespaced=False),
+    Resource("secretstores", "external-secrets.io", "v1beta1", "secretstores", "SecretStore"),
+    Resource(
+        "clustersecretstores", "external-secrets.io", "v1beta1", "clustersecretstores", "ClusterSecretStore", False
+    ),
+    Resource(
+        "mutatingwebhookconfigurations",
+        "admissionregistration.k8s.io",
+        "v1",
+        "mutatingwebhookconfigurations",
+        "MutatingWebhookConfiguration",
+        namespaced=False,
+    ),
+    Resource("jobs", "batch", "v1", "jobs", "Job"),
+    Resource("cronjobs", "batch", "v1", "cronjobs", "CronJob"),
 ]
 
 RESOURCES: dict[str, Resource] = {r.key: r for r in _ALL}

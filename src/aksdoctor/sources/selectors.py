@@ -87,4 +87,23 @@ def _field_term(path: str, op: str, value: str) -> Matcher:
     return lambda obj: actual(obj) == value
 
 
-__all__ = ["dig", "field_matcher", "label_matcher"]
+def parse_resource_id(resource_id: str) -> dict[str, str]:
+    """Split an ARM id into subscription, resource_group, provider, type and name (last segment)."""
+    parts = [p for p in resource_id.split("/") if p]
+    out: dict[str, str] = {}
+    low = [p.lower() for p in parts]
+    if "subscriptions" in low:
+        out["subscription"] = parts[low.index("subscriptions") + 1]
+    if "resourcegroups" in low:
+        out["resource_group"] = parts[low.index("resourcegroups") + 1]
+    if "providers" in low:
+        i = len(low) - 1 - low[::-1].index("providers")
+        out["provider"] = parts[i + 1] if i + 1 < len(parts) else ""
+        out["type"] = parts[i + 2] if i + 2 < len(parts) else ""
+    if parts:
+        out["name"] = parts[-1]
+    return out
+
+
+
+__all__ = ["dig", "field_matcher", "label_matcher", "parse_resource_id"]
