@@ -169,6 +169,13 @@ RESOURCES: tuple[ResourceDef, ...] = (
     _r(_METRICS_GROUP, "v1beta1", "nodes", "", "NodeMetrics", False, _METRICS_VERBS),
     _r(_METRICS_GROUP, "v1beta1", "pods", "", "PodMetrics", True, _METRICS_VERBS),
     _r("secrets-store.csi.x-k8s.io", "v1", "secretproviderclasses", "secretproviderclass", "SecretProviderClass", True),
+    # deploy/*.yaml kinds, for `kubectl apply --dry-run=client` of the manifests
+    _r("batch", "v1", "cronjobs", "cronjob", "CronJob", True, short=("cj",), cats=("all",)),
+    _r("batch", "v1", "jobs", "job", "Job", True, cats=("all",)),
+    _r("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", False),
+    _r("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", False),
+    _r("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", True),
+    _r("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", True),
 )
 
 # /apis group order of a real AKS cluster (kubectl resolves short-name clashes
@@ -182,6 +189,8 @@ _GROUP_ORDER = (
     "storage.k8s.io",
     _METRICS_GROUP,
     "secrets-store.csi.x-k8s.io",
+    "batch",
+    "rbac.authorization.k8s.io",
 )
 _BY_PATH: dict[tuple[str, str, str], ResourceDef] = {(r.group, r.version, r.plural): r for r in RESOURCES}
 _BY_KIND: dict[tuple[str, str], ResourceDef] = {(r.group, r.kind): r for r in RESOURCES if "/" not in r.plural}
