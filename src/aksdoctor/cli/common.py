@@ -59,7 +59,9 @@ Bundle = Annotated[
 ]
 Timeout = Annotated[float, typer.Option("--timeout", min=1.0, help="Overall deadline in seconds.")]
 NoAzure = Annotated[bool, typer.Option("--no-azure", help="Skip every Azure probe (Kubernetes only).")]
-Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="Log what is read to stderr (-vv for more).")]
+Verbose = Annotated[
+    int, typer.Option("--verbose", "-v", count=True, help="Log each Kubernetes API request to stderr (live runs).")
+]
 Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an unexpected error.")]
 Redact = Annotated[
     bool,
@@ -362,7 +364,7 @@ def _logging(verbose: int) -> None:
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
-    log.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    log.setLevel(logging.DEBUG)  # -v: every GET the live source sends (sources/kube_live logs them at debug)
 
 
 class _StderrHandler(logging.Handler):
