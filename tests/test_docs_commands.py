@@ -209,3 +209,15 @@ def test_every_command_of_the_page_runs_as_documented(page, cli, tmp_path, monke
                     live_args = [a for a in args if a not in ("--bundle", bundle)]
                     assert _verdict(cli(*_with_json(args), env=env)) == _verdict(cli(*_with_json(live_args), env=env))
     assert ran
+
+
+def test_v_logs_each_kubernetes_request_as_the_flag_table_says(cli, tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "| `-v` | log each Kubernetes API request to stderr" in readme
+    with served(CLUSTER, tmp_path) as (server, _), azure_mock(CLUSTER, monkeypatch):
+        env = {"KUBECONFIG": _kubeconfig(server, tmp_path / "kubeconfig"), "HOME": str(tmp_path)}
+        quiet = cli("imagepull", "web-7d9f8-x2x", "-n", "shop", "-o", "json", env=env)
+        loud = cli("imagepull", "web-7d9f8-x2x", "-n", "shop", "-o", "json", "-v", env=env)
+    assert "GET " not in quiet.stderr
+    assert "GET /api/v1/namespaces/shop/pods/web-7d9f8-x2x" in loud.stderr
+    assert _verdict(quiet) == _verdict(loud)
