@@ -95,7 +95,7 @@ def test_sdist_and_wheel_carry_the_runbooks_and_the_schema(dist, wheel):
         meta = whl.read(f"aksdoctor-{VERSION}.dist-info/METADATA").decode()
         entry_points = whl.read(f"aksdoctor-{VERSION}.dist-info/entry_points.txt").decode()
     assert f"\nVersion: {VERSION}\n" in meta
-    assert "kubectl-aksdoctor = aksdoctor.cli.main:run" in entry_points
+    assert "kubectl-aksdoctor = aksdoctor.cli:run" in entry_points
     with tarfile.open(dist / f"aksdoctor-{VERSION}.tar.gz") as sdist:
         members = {m.name for m in sdist.getmembers() if m.isfile()}
     assert f"aksdoctor-{VERSION}/src/aksdoctor/runbooks/imagepull.yaml" in members

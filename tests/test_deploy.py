@@ -35,4 +35,4 @@ def test_krew_manifest_points_at_the_installed_plugin_name():
     assert manifest["kind"] == "Plugin" and manifest["metadata"]["name"] == "aksdoctor"
     assert manifest["spec"]["platforms"][0]["bin"] == "kubectl-aksdoctor"
     scripts = (ROOT / "pyproject.toml").read_text()
-    assert 'kubectl-aksdoctor = "aksdoctor.cli.main:run"' in scripts
+    assert 'kubectl-aksdoctor = "aksdoctor.cli:run"' in scripts

@@ -264,10 +264,13 @@ def split_target(text: str, default_kind: str, runbook: str = "this runbook") ->
 def open_sources(flags: Flags) -> tuple[Any, Any, SourceInfo]:
     """The Kubernetes and Azure readers the flags ask for, and how to describe them in the report."""
     if flags.bundle is not None:
-        from ..sources.bundle import open_bundle
+        from ..sources.bundle import BundleKube, open_bundle
 
+        source = SourceInfo(mode="bundle", context=str(flags.bundle))
+        if flags.no_azure:  # the Azure recordings stay unread: no azure.core import
+            return BundleKube(flags.bundle), None, source
         kube, azure = open_bundle(flags.bundle)
-        return kube, None if flags.no_azure else azure, SourceInfo(mode="bundle", context=str(flags.bundle))
+        return kube, azure, source
     from ..sources.azure import live_azure
     from ..sources.kube_live import LiveKube
 
