@@ -23,6 +23,9 @@ def _imports(args: list[str], tmp_path: Path, prog: str = "aksdoctor") -> tuple[
     code = (
         "import json, sys\n"
         f"sys.argv = [{prog!r}, *{args!r}]\n"
+        "import aksdoctor.cli\n"
+        "def _exit(code):\n    raise SystemExit(code)\n"
+        "aksdoctor.cli._exit = _exit  # the real one leaves through os._exit, before we can look\n"
         "from aksdoctor.cli import run\n"
         "code = 0\n"
         "try:\n    run()\nexcept SystemExit as exc:\n    code = exc.code or 0\n"
@@ -107,3 +110,22 @@ def test_runbooks_parse_the_same_with_the_c_loader():
         assert yaml.load(text, Loader=_RunbookLoader) == yaml.load(text, Loader=PurePython), path.name
     doc = yaml.load("on: {yes: a, no: b, true: c}", Loader=_RunbookLoader)
     assert doc == {"on": {"yes": "a", "no": "b", True: "c"}}
+
+
+def test_the_console_script_flushes_everything_and_keeps_the_exit_codes(tmp_path):
+    """The entry point leaves through os._exit after flushing: the output is whole, the codes are the contract's."""
+    script = Path(sys.executable).parent / "aksdoctor"
+    scan = subprocess.run(
+        [str(script), "scan", "-A", "-o", "jsonl", "--bundle", str(example("scan-several-namespaces"))],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert scan.returncode == 1
+    lines = scan.stdout.splitlines()
+    assert [json.loads(line)["kind"] for line in lines][-1] == "scan" and len(lines) > 2
+    bad = subprocess.run([str(script), "bogus"], capture_output=True, text=True, timeout=60, check=False)
+    assert bad.returncode == 2 and "No such command" in bad.stderr
+    unreadable = subprocess.run(
+        [str(script), "imagepull", "x", "--bundle", str(tmp_path / "missing")], capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert unreadable.returncode == 4 and "folder" in unreadable.stderr
