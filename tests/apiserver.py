@@ -176,6 +176,13 @@ RESOURCES: tuple[ResourceDef, ...] = (
     _r("networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", False),
     _r("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", True, short=("ing",)),
     _r("networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", True, short=("netpol",)),
+    # deploy/*.yaml kinds, for `kubectl apply --dry-run=client` of the manifests
+    _r("batch", "v1", "cronjobs", "cronjob", "CronJob", True, short=("cj",), cats=("all",)),
+    _r("batch", "v1", "jobs", "job", "Job", True, cats=("all",)),
+    _r("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", False),
+    _r("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", False),
+    _r("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", True),
+    _r("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", True),
 )
 
 # /apis group order of a real AKS cluster (kubectl resolves short-name clashes
@@ -192,6 +199,8 @@ _GROUP_ORDER = (
     "secrets-store.csi.x-k8s.io",
     "discovery.k8s.io",
     "networking.k8s.io",
+    "batch",
+    "rbac.authorization.k8s.io",
 )
 _BY_PATH: dict[tuple[str, str, str], ResourceDef] = {(r.group, r.version, r.plural): r for r in RESOURCES}
 _BY_KIND: dict[tuple[str, str], ResourceDef] = {(r.group, r.kind): r for r in RESOURCES if "/" not in r.plural}

@@ -31,8 +31,8 @@ def test_cronjob_runs_a_read_only_scan_as_the_reader():
 
 
 def test_krew_manifest_points_at_the_installed_plugin_name():
-    manifest = _docs("krew/aksdoctor.yaml")[0]
+    manifest = _docs("krew/aksdoctor.template.yaml")[0]
     assert manifest["kind"] == "Plugin" and manifest["metadata"]["name"] == "aksdoctor"
     assert manifest["spec"]["platforms"][0]["bin"] == "kubectl-aksdoctor"
     scripts = (ROOT / "pyproject.toml").read_text()
-    assert 'kubectl-aksdoctor = "aksdoctor.cli.main:run"' in scripts
+    assert 'kubectl-aksdoctor = "aksdoctor.cli:run"' in scripts

@@ -1,5 +1,5 @@
 """`python -m aksdoctor`."""
 
-from aksdoctor.cli.main import run
+from aksdoctor.cli import run
 
 run()

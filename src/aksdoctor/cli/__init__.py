@@ -1,1 +1,123 @@
-"""The command line: parse, call, render, exit. Heavy SDKs are imported only when a command runs."""
+"""The command line: parse, call, render, exit. Heavy SDKs are imported only when a command runs.
+
+`run` is the console-script entry point (aksdoctor and kubectl-aksdoctor). It answers `--version` without
+importing typer, and `--help` from a cache of typer's own rendering (keyed on the version and the
+command modules' files, so an edited or added command renders afresh); everything else goes to the typer app
+in cli/main.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+_PROGS = ("aksdoctor", "kubectl-aksdoctor")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    argv = sys.argv[1:]
+    if argv == ["--version"]:
+        from .. import __version__
+
+        sys.stdout.write(f"aksdoctor {__version__}\n")
+        return
+    prog = os.path.basename(sys.argv[0])
+    if argv in (["--help"], ["-h"]) and prog in _PROGS:
+        text = _cached_help()
+        if text is not None:
+            sys.stdout.write(text.replace("Usage: aksdoctor ", f"Usage: {prog} ", 1))
+            return
+        text = _render_help()
+        _store_help(text)
+        sys.stdout.write(text.replace("Usage: aksdoctor ", f"Usage: {prog} ", 1))
+        return
+    from .main import app
+
+    try:
+        app()
+    except SystemExit as exc:
+        _exit(exc.code)
+    _exit(0)
+
+
+def _exit(code: object) -> None:
+    """Flush and leave without the interpreter's teardown: after a 10k-pod scan, freeing the heap object by
+    object takes seconds, and nothing is left to do (the report is written; probe threads are daemons)."""
+    if isinstance(code, str):
+        sys.stderr.write(code + "\n")
+        code = 1
+    status = 0 if code is None else int(code)  # type: ignore[call-overload]
+    import contextlib
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`): nothing more can reach it
+            stream.flush()
+    os._exit(status)
+
+
+def _help_key() -> str | None:
+    """Version + every command module's size and mtime + the width click wraps at (None: do not cache)."""
+    import shutil
+
+    from .. import __version__
+
+    width = shutil.get_terminal_size().columns
+    if width < 80:  # click wraps help at min(width, 80): only the full width is cached
+        return None
+    here = os.path.dirname(__file__)
+    try:
+        stats = sorted(
+            (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(here) if e.name.endswith(".py")
+        )
+    except OSError:
+        return None
+    import hashlib
+
+    return hashlib.sha256(repr((__version__, sys.version_info[:2], stats)).encode()).hexdigest()[:24]
+
+
+def _help_path() -> str | None:
+    key = _help_key()
+    if key is None:
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "aksdoctor", f"help-{key}.txt")
+
+
+def _cached_help() -> str | None:
+    path = _help_path()
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _render_help() -> str:
+    """typer's top-level help, as `aksdoctor --help` prints it at 80 columns."""
+    from typer.testing import CliRunner
+
+    from .main import app
+
+    result = CliRunner().invoke(app, ["--help"], prog_name="aksdoctor", env={"COLUMNS": "80"}, terminal_width=78)
+    return result.stdout
+
+
+def _store_help(text: str) -> None:
+    path = _help_path()
+    if path is None or "Usage: aksdoctor " not in text[:40]:
+        return
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home (a container) renders the help each time
+
+
+__all__ = ["run"]

@@ -27,6 +27,7 @@ app = typer.Typer(
     help="Diagnose broken AKS workloads: the root cause, the evidence, and the exact fix command. Read-only.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,  # plain click help: rich help imports rich.markdown and markdown_it (~100 ms)
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

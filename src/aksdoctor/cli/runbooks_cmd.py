@@ -9,7 +9,10 @@ import typer
 from . import common
 
 app = typer.Typer(
-    help="List runbooks, or show one's decision tree.", invoke_without_command=True, no_args_is_help=False
+    help="List runbooks, or show one's decision tree.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+    rich_markup_mode=None,
 )
 
 

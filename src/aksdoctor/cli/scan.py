@@ -69,15 +69,23 @@ def _scan(
     targets = contexts or [None]
     results: list[ScanResult] = []
     errors: list[str] = []
-    with ThreadPoolExecutor(max_workers=max(1, len(targets))) as pool:
-        futures = {ctx: pool.submit(_one, flags, ctx, scope, books, all_namespaces) for ctx in targets}
-        for ctx, future in futures.items():
-            try:
-                results.append(future.result())
-            except AksDoctorError as exc:
-                if len(targets) == 1:
-                    raise
-                errors.append(f"context {ctx}: {exc.message}")
+    import gc
+
+    # A scan builds millions of long-lived objects (every pod, event and report): the cyclic collector would walk
+    # them again and again for nothing (a third of a 10k-pod scan's time). It runs again once the scan is done.
+    gc.disable()
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, len(targets))) as pool:
+            futures = {ctx: pool.submit(_one, flags, ctx, scope, books, all_namespaces) for ctx in targets}
+            for ctx, future in futures.items():
+                try:
+                    results.append(future.result())
+                except AksDoctorError as exc:
+                    if len(targets) == 1:
+                        raise
+                    errors.append(f"context {ctx}: {exc.message}")
+    finally:
+        gc.enable()
     merged = _merge(results, errors, contexts)
     if flags.redact:
         from ..render.redact import redact

@@ -22,6 +22,7 @@ from azure.core.rest import HttpRequest as RestHttpRequest
 from azure.core.rest._http_response_impl import RestHttpClientTransportResponse
 
 from ..errors import BundleError
+from .readonly import ReadOnlyViolation
 
 # Requests that are not GET but only acquire tokens: Entra ID token endpoints and the ACR token
 # exchange (https://github.com/Azure/acr/blob/main/docs/AAD-OAuth.md). Everything else that is not a
@@ -31,10 +32,6 @@ _TOKEN_PATHS = (
     re.compile(r"^/oauth2/(exchange|token)$"),  # <registry>.azurecr.io/oauth2/exchange | token
     re.compile(r"^/metadata/identity/oauth2/token$"),  # IMDS (managed identity)
 )
-
-
-class ReadOnlyViolation(RuntimeError):
-    """A request that would change something was about to be sent."""
 
 
 def check_read_only(method: str, url: str) -> None:

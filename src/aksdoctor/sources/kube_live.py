@@ -198,7 +198,7 @@ class _ReadOnlyPool:
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         """Send a GET/HEAD; refuse anything else."""
-        from .azure_transport import ReadOnlyViolation
+        from .readonly import ReadOnlyViolation
 
         if method.upper() not in ("GET", "HEAD"):
             raise ReadOnlyViolation(f"aksdoctor is read-only: refused {method.upper()} {url.split('?', 1)[0]}")

@@ -1,0 +1,131 @@
+"""Start-up stays light: which modules `--version`, `--help` and a bundle diagnosis import (the module list,
+not the time: bench/bench_startup.py measures the time)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT, example
+
+WATCH = ("typer", "rich", "rich.markdown", "pydantic", "kubernetes", "azure", "azure.core", "yaml", "urllib3")
+BUNDLE = "imagepull-acr-pull-permission-missing"
+DIAGNOSIS = ["imagepull", "web-7d9f8-x2x", "-n", "shop", "--bundle", str(example(BUNDLE)), "-o", "json"]
+
+
+def _imports(args: list[str], tmp_path: Path, prog: str = "aksdoctor") -> tuple[list[str], str, int]:
+    """Run the console-script entry point in a fresh interpreter; which WATCH modules it loaded, stdout, exit."""
+    code = (
+        "import json, sys\n"
+        f"sys.argv = [{prog!r}, *{args!r}]\n"
+        "import aksdoctor.cli\n"
+        "def _exit(code):\n    raise SystemExit(code)\n"
+        "aksdoctor.cli._exit = _exit  # the real one leaves through os._exit, before we can look\n"
+        "from aksdoctor.cli import run\n"
+        "code = 0\n"
+        "try:\n    run()\nexcept SystemExit as exc:\n    code = exc.code or 0\n"
+        "sys.stdout.flush()\n"
+        f"mods = set(sys.modules)\nwatch = {WATCH!r}\n"
+        "print(json.dumps([w for w in watch if w in mods]), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "COLUMNS": "100"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False
+    )
+    return json.loads(done.stderr.strip().splitlines()[-1]), done.stdout, done.returncode
+
+
+def test_version_imports_nothing_but_the_package(tmp_path):
+    mods, out, code = _imports(["--version"], tmp_path)
+    assert code == 0 and out.startswith("aksdoctor ")
+    assert mods == []  # not even typer
+
+
+def test_help_imports_no_sdk_no_pydantic_no_markdown_and_is_cached(tmp_path):
+    first, out1, code1 = _imports(["--help"], tmp_path)
+    assert code1 == 0
+    assert not {"kubernetes", "azure", "pydantic", "rich.markdown"} & set(first)
+    second, out2, code2 = _imports(["--help"], tmp_path)
+    assert code2 == 0 and out2 == out1
+    assert second == []  # answered from the cache of typer's own rendering
+    # the cached text is typer's help, with every command
+    typer_help = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.argv = ['aksdoctor', '--help']\nfrom aksdoctor.cli.main import app\napp()"],
+        capture_output=True, text=True, env={**os.environ, "COLUMNS": "100"}, timeout=120, check=False,
+    ).stdout  # fmt: skip
+    assert out1 == typer_help
+    for command in ("diagnose", "imagepull", "pending", "keyvault", "nodecpu", "rollout", "scan", "capture"):
+        assert f"\n  {command} " in out1
+    _mods, out3, _ = _imports(["-h"], tmp_path, prog="kubectl-aksdoctor")
+    assert out3.startswith("\nUsage: kubectl-aksdoctor ") or out3.startswith("Usage: kubectl-aksdoctor ")
+
+
+def test_help_cache_follows_an_edited_command_module(tmp_path):
+    _imports(["--help"], tmp_path)
+    cached = list((tmp_path / "cache" / "aksdoctor").glob("help-*.txt"))
+    assert len(cached) == 1
+    cached[0].write_text("Usage: aksdoctor stale\n")
+    _mods, out, _ = _imports(["--help"], tmp_path)
+    assert out == "Usage: aksdoctor stale\n"  # the same key reads the cache ...
+    main = ROOT / "src" / "aksdoctor" / "cli" / "main.py"
+    stat = main.stat()
+    os.utime(main, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    try:
+        _mods, out, _ = _imports(["--help"], tmp_path)
+    finally:
+        os.utime(main, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert "stale" not in out and "imagepull" in out  # ... an edited command module renders afresh
+
+
+def test_bundle_diagnosis_imports_no_kubernetes_client(tmp_path):
+    mods, out, code = _imports(DIAGNOSIS, tmp_path)
+    assert code == 1 and json.loads(out)["causes"][0]["id"] == "acr-pull-permission-missing"
+    assert "kubernetes" not in mods and "urllib3" not in mods
+    assert "rich" not in mods  # -o json renders without rich
+
+
+def test_bundle_diagnosis_without_azure_imports_no_azure_sdk(tmp_path):
+    mods, out, code = _imports([*DIAGNOSIS, "--no-azure"], tmp_path)
+    assert code in (1, 3) and json.loads(out)["runbook"] == "imagepull"
+    assert not {"kubernetes", "azure", "azure.core", "urllib3", "rich"} & set(mods)
+
+
+def test_runbooks_parse_the_same_with_the_c_loader():
+    from aksdoctor.runbook import _RunbookLoader
+
+    assert _RunbookLoader.__mro__[1] is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class PurePython(yaml.SafeLoader):
+        pass
+
+    PurePython.yaml_implicit_resolvers = _RunbookLoader.yaml_implicit_resolvers
+    for path in sorted((ROOT / "runbooks").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=_RunbookLoader) == yaml.load(text, Loader=PurePython), path.name
+    doc = yaml.load("on: {yes: a, no: b, true: c}", Loader=_RunbookLoader)
+    assert doc == {"on": {"yes": "a", "no": "b", True: "c"}}
+
+
+def test_the_console_script_flushes_everything_and_keeps_the_exit_codes(tmp_path):
+    """The entry point leaves through os._exit after flushing: the output is whole, the codes are the contract's."""
+    script = Path(sys.executable).parent / "aksdoctor"
+    scan = subprocess.run(
+        [str(script), "scan", "-A", "-o", "jsonl", "--bundle", str(example("scan-several-namespaces"))],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert scan.returncode == 1
+    lines = scan.stdout.splitlines()
+    assert [json.loads(line)["kind"] for line in lines][-1] == "scan" and len(lines) > 2
+    bad = subprocess.run([str(script), "bogus"], capture_output=True, text=True, timeout=60, check=False)
+    assert bad.returncode == 2 and "No such command" in bad.stderr
+    unreadable = subprocess.run(
+        [str(script), "imagepull", "x", "--bundle", str(tmp_path / "missing")], capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert unreadable.returncode == 4 and "folder" in unreadable.stderr
