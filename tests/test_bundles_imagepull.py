@@ -67,7 +67,7 @@ def test_text_report_shows_cause_evidence_fix_and_path(cli):
     assert result.exit_code == 1
     assert out.startswith("PROBLEM  imagepull · Pod shop/web-7d9f8-x2x")
     assert "Tag 1.4.2 does not exist in contososhop.azurecr.io/shop/web" in out
-    assert "$ kubectl set image deployment/web web=contososhop.azurecr.io/shop/web:1.4.1 -n shop" in out
+    assert "\nkubectl set image deployment/web web=contososhop.azurecr.io/shop/web:1.4.1 -n shop\n" in out
     assert "decision path" in out and "tag-missing" in out
     assert "\x1b[" not in out  # no colour codes when not a terminal
 

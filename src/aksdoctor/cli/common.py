@@ -174,7 +174,7 @@ def _diagnose(runbook_id: str, kind: str, name: str, flags: Flags, extra: dict[s
         from ..render.redact import redact
 
         diagnosis = redact(diagnosis)
-    print_report(diagnosis, flags.output)
+    print_report(diagnosis, flags.output, verbose=bool(flags.verbose))
     return diagnosis.exit_status
 
 
@@ -311,7 +311,7 @@ def open_sources(flags: Flags) -> tuple[Any, Any, SourceInfo]:
     return kube, azure, SourceInfo(mode="live", context=kube.context)
 
 
-def print_report(diagnosis: Diagnosis, output: Output) -> None:
+def print_report(diagnosis: Diagnosis, output: Output, *, verbose: bool = False) -> None:
     """Render to stdout in the chosen format."""
     if output is Output.json:
         from ..render.json_report import render
@@ -328,7 +328,7 @@ def print_report(diagnosis: Diagnosis, output: Output) -> None:
     else:
         from ..render.text import render as render_text
 
-        render_text(diagnosis, stdout_console())
+        render_text(diagnosis, stdout_console(), verbose=verbose)
 
 
 def stdout_console() -> Any:

@@ -8,12 +8,12 @@ from collections import defaultdict
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from .. import __version__
 from ..model import Diagnosis, ScanResult, Status
 from . import json_report, markdown
+from .text import command
 
 
 def groups(result: ScanResult) -> list[dict[str, Any]]:
@@ -99,14 +99,12 @@ def render_text(result: ScanResult, console: Console) -> None:
         )
     )
     if result.findings:
-        table = Table(box=None, header_style="bold")
-        table.add_column("cause")
-        table.add_column("where")
-        table.add_column("first fix", style="cyan")
         for group in groups(result):
             style = "red" if group["status"] == "problem" else "yellow"
-            table.add_row(Text(group["id"], style=style), group["text"], group["fix"])
-        console.print(table)
+            console.print()
+            console.print(Text.assemble((group["id"], f"bold {style}"), "  ", group["text"]))
+            if group["fix"]:
+                command(console, group["fix"])  # the whole first fix, on its own line: copies as it is
         console.print(
             Text(
                 "run `aksdoctor diagnose NAME -n NS` for the full evidence of one object, or -o markdown for all",

@@ -1,10 +1,14 @@
-"""The rich text report: a panel with cause, evidence and fix; the decision path as a tree."""
+"""The rich text report, laid out for the person who acts on it at 3 a.m.
+
+The first screen holds the verdict, each cause's headline and its fix commands; the evidence, gauges, skips and the
+decision path follow. Fix commands are printed on lines of their own, with no border, prefix or inserted line break
+(soft wrap: the terminal folds a long one, and a triple-click or a selection copies exactly the command).
+"""
 
 from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.markup import escape
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -15,46 +19,65 @@ _STYLE = {Status.PROBLEM: "red", Status.HEALTHY: "green", Status.INCONCLUSIVE: "
 _WORD = {Status.PROBLEM: "PROBLEM", Status.HEALTHY: "HEALTHY", Status.INCONCLUSIVE: "INCONCLUSIVE"}
 
 
-def render(diagnosis: Diagnosis, console: Console) -> None:
-    """Print the diagnosis for a person at a terminal."""
+def render(diagnosis: Diagnosis, console: Console, *, verbose: bool = False) -> None:
+    """Print the diagnosis for a person at a terminal (per-probe timings only when verbose)."""
     d = diagnosis
     style = _STYLE[d.status]
-    head = Text.assemble((f"{_WORD[d.status]}", f"bold {style}"), f"  {d.runbook} · {d.target}")
-    console.print(head)
+    console.print(Text.assemble((f"{_WORD[d.status]}", f"bold {style}"), f"  {d.runbook} · {d.target}"))
     if d.routed:
         console.print(Text(f"diagnose chose {d.routed['runbook']}: {d.routed['reason']}", style="bold"))
-    if d.gauges:
-        console.print(_gauges(d))
     for cause in d.causes:
-        console.print(_cause_panel(cause, style))
+        _action(cause, style, console, depth=0)
+    for cause in d.causes:
+        _evidence(cause, console)
     if not d.causes:
         console.print(_seen(d))
-    if d.notes:
-        for note in d.notes:
-            console.print(Text(f"note: {note}", style="dim"))
+    if d.gauges:
+        console.print(_gauges(d))
+    for note in d.notes:
+        console.print(Text(f"note: {note}", style="dim"))
     if d.skipped:
         console.print(_skipped(d))
-    console.print(_path(d))
+    console.print(_path(d, verbose=verbose))
     where = f"{d.source.mode} {d.source.context}" + (f" · {d.source.cluster}" if d.source.cluster else "")
     console.print(Text(f"{where} · {d.duration_ms} ms", style="dim"))
 
 
-def _cause_panel(cause: Cause, style: str) -> Panel:
-    parts: list = [Text(cause.summary), Text("")]
-    if cause.evidence:
-        parts.append(Text("evidence", style="bold"))
-        parts += _fact_lines(cause.evidence)
-        parts.append(Text(""))
+def _action(cause: Cause, style: str, console: Console, *, depth: int) -> None:
+    """The cause's headline, what it means, and its fixes; nested causes (the deeper reason) right after."""
+    lead = "  " * depth
+    console.print()
+    kind = "CAUSE" if depth == 0 else "BECAUSE"
+    console.print(
+        Text.assemble(
+            lead, (f"{kind}  ", f"bold {style}"), (cause.title, "bold"), f"  [{cause.id} · {cause.confidence}]"
+        )
+    )
+    console.print(Text(lead + cause.summary))
+    if cause.fix:
+        console.print(Text(f"{lead}fix:", style="bold"))
     for fix in cause.fix:
         if fix.explain:
-            parts.append(Text(f"# {fix.explain}", style="dim"))
-        parts.append(Text(f"$ {fix.command}", style="bold cyan"))
-    if cause.docs:
-        parts += [Text(""), Text(f"docs: {cause.docs}", style="dim")]
+            console.print(Text(f"# {fix.explain}", style="dim"))
+        command(console, fix.command)
     for nested in cause.nested:
-        parts += [Text(""), _cause_panel(nested, style)]
-    title = Text.assemble((cause.title, f"bold {style}"), f"  [{cause.id} · {cause.confidence}]")
-    return Panel(Group(*parts), title=title, title_align="left", border_style=style)
+        _action(nested, style, console, depth=depth + 1)
+
+
+def command(console: Console, text: str) -> None:
+    """One runnable command on a line of its own: no prefix, no border, never broken by the renderer."""
+    console.print(Text(text, style="bold cyan"), soft_wrap=True, overflow="ignore", crop=False)
+
+
+def _evidence(cause: Cause, console: Console) -> None:
+    if cause.evidence:
+        console.print()
+        console.print(Text(f"evidence for {cause.id}", style="bold"))
+        console.print(Group(*_fact_lines(cause.evidence)))
+    if cause.docs:
+        console.print(Text(f"docs: {cause.docs}", style="dim"), soft_wrap=True)
+    for nested in cause.nested:
+        _evidence(nested, console)
 
 
 def _seen(d: Diagnosis) -> Group:
@@ -72,9 +95,9 @@ def _fact_lines(facts: list) -> list[Text]:
 
 def _gauges(d: Diagnosis) -> Table:
     table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column("label")
-    table.add_column("bar")
-    table.add_column("figure", justify="right")
+    table.add_column("label", overflow="fold", ratio=1)
+    table.add_column("bar", no_wrap=True, width=20)
+    table.add_column("figure", justify="right", no_wrap=True)
     for g in d.gauges:
         filled = min(20, round(g.percent / 5))
         color = "red" if g.percent >= 90 else "yellow" if g.percent >= 70 else "green"
@@ -93,15 +116,13 @@ def _skipped(d: Diagnosis) -> Table:
     return table
 
 
-def _path(d: Diagnosis) -> Tree:
+def _path(d: Diagnosis, *, verbose: bool) -> Tree:
     tree = Tree(Text("decision path", style="bold"))
     node = tree
     for step in d.trace:
-        label = Text.assemble(
-            step.question or step.probe, " → ", (step.outcome, "bold"), (f"  {step.probe} {step.duration_ms} ms", "dim")
-        )
-        node = node.add(label)
+        timing = (f"  {step.probe} {step.duration_ms} ms", "dim") if verbose else ""
+        node = node.add(Text.assemble(step.question or step.probe, " → ", (step.outcome, "bold"), timing))
     return tree
 
 
-__all__ = ["render"]
+__all__ = ["command", "render"]
