@@ -15,7 +15,7 @@ def node(
     name: Annotated[
         str,
         typer.Argument(
-            metavar="NODE",
+            metavar="node",
             autocompletion=completion.nodes,
             help="The node to examine (NAME or node/NAME).",
             show_default=False,
