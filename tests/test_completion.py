@@ -35,5 +35,17 @@ def test_pod_names_complete_from_the_current_context(tmp_path):
         assert _complete("aksdoctor rollout -n shop deploy/w", env) == ["deploy/web"]
 
 
+def test_node_names_complete_from_the_current_context(tmp_path):
+    with served(EXAMPLES / "node-healthy", tmp_path) as (_server, kubeconfig):
+        env = {"KUBECONFIG": kubeconfig}
+        assert _complete("aksdoctor node aks-userpool-24817365-vmss00000", env) == [
+            f"aks-userpool-24817365-vmss00000{i}" for i in range(3)
+        ]
+        assert _complete("aksdoctor node node/aks-nodepool1", env) == [
+            "node/aks-nodepool1-31718369-vmss000000",
+            "node/aks-nodepool1-31718369-vmss000001",
+        ]
+
+
 def test_no_cluster_no_completion_and_no_error(tmp_path):
     assert _complete("aksdoctor imagepull web", {"KUBECONFIG": str(tmp_path / "missing")}) == []

@@ -1,4 +1,4 @@
-"""Shell completion of pod and Deployment names from the current context (typer's autocompletion)."""
+"""Shell completion of pod, Deployment and node names from the current context (typer's autocompletion)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ def deployments(ctx: Any, incomplete: str) -> list[str]:
     return [prefix + n for n in _names(ctx, "deployments", incomplete.removeprefix("deploy/"))]
 
 
+def nodes(ctx: Any, incomplete: str) -> list[str]:
+    """Node names, offered as node/NAME when the user typed the prefix."""
+    prefix = "node/" if incomplete.startswith("node/") else ""
+    return [prefix + n for n in _names(ctx, "nodes", incomplete.removeprefix("node/"))]
+
+
 def _names(ctx: Any, key: str, incomplete: str) -> list[str]:
     """Never raises and never waits long: completion must not break the shell."""
     try:
@@ -31,4 +37,4 @@ def _names(ctx: Any, key: str, incomplete: str) -> list[str]:
     return sorted(n for n in names if n.startswith(incomplete))
 
 
-__all__ = ["deployments", "pods"]
+__all__ = ["deployments", "nodes", "pods"]

@@ -6,14 +6,20 @@ from typing import Annotated
 
 import typer
 
-from . import common
+from . import common, completion
 
 
 @common.with_common_options(skip=("namespace",))
 def node(
     flags: common.Flags,
     name: Annotated[
-        str, typer.Argument(metavar="NODE", help="The node to examine (NAME or node/NAME).", show_default=False)
+        str,
+        typer.Argument(
+            metavar="node",
+            autocompletion=completion.nodes,
+            help="The node to examine (NAME or node/NAME).",
+            show_default=False,
+        ),
     ],
 ) -> None:
     """Why a node is NotReady, under pressure or left cordoned; pods and volumes it left stuck."""
