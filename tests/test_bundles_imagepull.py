@@ -263,3 +263,10 @@ def test_a_digest_not_checked_says_so(cli, tmp_path):
     assert report["causes"][0]["confidence"] == "medium"
     assert any("was not verified" in e["fact"] for e in report["evidence"])
     assert any("list manifests of repository shop/web" in s["reason"] for s in report["skipped"])
+
+
+def test_a_bare_pod_is_not_patched_through_a_pod_template(cli):
+    report = _report(cli, REALWORLD / "imagepull-kamailio-local-image-not-in-registry", "kamailio-5061", "default")
+    commands = [f["command"] for f in report["causes"][0]["fix"]]
+    assert report["causes"][0]["id"] == "registry-auth-required"
+    assert not any('"template"' in c for c in commands)  # a pod has no template; its spec cannot take pull secrets
