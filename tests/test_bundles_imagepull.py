@@ -210,9 +210,9 @@ def test_a_sidecar_that_cannot_pull_is_named_as_such(cli, tmp_path):
     doc = yaml.safe_load(pods.read_text())
     doc["items"][0]["spec"]["initContainers"][0]["restartPolicy"] = "Always"
     pods.write_text(yaml.safe_dump(doc))
-    report = _report(cli, bundle, "airflow-8bb784fd4-ncxnd", "default")
+    report = _report(cli, bundle, "kbs-8bb784fd4-ncxnd", "coco-tenant")
     assert report["causes"][0]["id"] == "registry-rate-limited"
-    assert any("sidecar (init, restartPolicy Always) wait-for-db" in e["fact"] for e in report["evidence"])
+    assert any("sidecar (init, restartPolicy Always) wait-for-as" in e["fact"] for e in report["evidence"])
 
 
 def _digest_pinned(tmp_path, manifests):
