@@ -108,9 +108,9 @@ def test_a_sidecar_that_cannot_pull_is_named_as_such(cli, tmp_path):
     doc = yaml.safe_load(pods.read_text())
     doc["items"][0]["spec"]["initContainers"][0]["restartPolicy"] = "Always"
     pods.write_text(yaml.safe_dump(doc))
-    report = _report(cli, bundle, "airflow-8bb784fd4-ncxnd", "default")
+    report = _report(cli, bundle, "kbs-8bb784fd4-ncxnd", "coco-tenant")
     assert report["causes"][0]["id"] == "registry-rate-limited"
-    assert any("sidecar (init, restartPolicy Always) wait-for-db" in e["fact"] for e in report["evidence"])
+    assert any("sidecar (init, restartPolicy Always) wait-for-as" in e["fact"] for e in report["evidence"])
 
 
 def _digest_pinned(tmp_path, manifests):
@@ -161,3 +161,10 @@ def test_a_digest_not_checked_says_so(cli, tmp_path):
     assert report["causes"][0]["confidence"] == "medium"
     assert any("was not verified" in e["fact"] for e in report["evidence"])
     assert any("list manifests of repository shop/web" in s["reason"] for s in report["skipped"])
+
+
+def test_a_bare_pod_is_not_patched_through_a_pod_template(cli):
+    report = _report(cli, REALWORLD / "imagepull-kamailio-local-image-not-in-registry", "kamailio-5061", "default")
+    commands = [f["command"] for f in report["causes"][0]["fix"]]
+    assert report["causes"][0]["id"] == "registry-auth-required"
+    assert not any('"template"' in c for c in commands)  # a pod has no template; its spec cannot take pull secrets

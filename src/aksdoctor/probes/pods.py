@@ -51,9 +51,12 @@ def image_pull_state(ev: Evidence) -> Outcome:
             phase=phase,
         )
     facts = failing.facts() | {"workload": workload_of(ev, pod)}
+    # a bare pod's spec cannot take new imagePullSecrets: only a pod template can
+    facts["template_workload"] = not str(facts["workload"]).startswith("pod/") or None
     if failing.kind == "ephemeral":
         # an ephemeral container is not in the workload's template and cannot be changed: start a new one
         facts["workload"] = f"pod/{ev.target.name}"
+        facts["template_workload"] = False
         facts["notes"] = [
             f"{failing.container} is an ephemeral (kubectl debug) container: it cannot be changed or removed; "
             "the pod's other containers are not affected, and a new debug container needs an image that exists"
