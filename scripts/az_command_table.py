@@ -24,26 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "tests" / "data" / "az_commands.json"
 CACHE = ROOT / ".cache" / "azcli"
 VERSION = "2.91.0"
-GROUPS = (
-    "aks",
-    "acr",
-    "role",
-    "keyvault",
-    "network",
-    "identity",
-    "vmss",
-    "vm",
-    "group",
-    "provider",
-    "feature",
-    "account",
-    "resource",
-    "disk",
-    "snapshot",
-    "monitor",
-    "ad",
-    "extension",
-)
+GROUPS = ("aks", "acr", "role", "keyvault", "network", "identity", "vmss", "vm", "group", "provider", "feature",
+          "account", "resource", "disk", "snapshot", "monitor", "ad", "extension")
 
 _DUMP = r"""
 import json, sys
@@ -77,9 +59,8 @@ def _azcli_python() -> Path:
 
 def build() -> dict:
     """The table as the pinned azure-cli gives it."""
-    out = subprocess.run(
-        [str(_azcli_python()), "-c", _DUMP, ",".join(GROUPS)], capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([str(_azcli_python()), "-c", _DUMP, ",".join(GROUPS)], capture_output=True, text=True,
+                         check=True)
     return {"azure-cli": VERSION, "commands": json.loads(out.stdout)}
 
 

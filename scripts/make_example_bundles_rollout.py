@@ -146,12 +146,7 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
                         15,
                     ),
                     ("Normal", "Killing", "Container web failed liveness probe, will be restarted", 5),
-                    (
-                        "Warning",
-                        "BackOff",
-                        f"Back-off restarting failed container web in pod {DEPLOY}-{NEW_HASH}-a_{NS}(0f6a1b2c)",
-                        9,
-                    ),
+                    ("Warning", "BackOff", f"Back-off restarting failed container web in pod {DEPLOY}-{NEW_HASH}-a_{NS}(0f6a1b2c)", 9),
                 ]
             },
             "expected": {
