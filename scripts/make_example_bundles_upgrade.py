@@ -311,7 +311,10 @@ EXPECTED = {
     "upgrade-deprecated-api-in-use": (
         "problem",
         "deprecated-api-in-use",
-        ["az aks upgrade -g rg-shop-prod -n aks-prod --kubernetes-version 1.32"],
+        [
+            "az aks update -g rg-shop-prod -n aks-prod --enable-force-upgrade",
+            "az aks upgrade -g rg-shop-prod -n aks-prod --kubernetes-version 1.32",
+        ],
     ),
     "upgrade-agentpool-operation-failed": (
         "problem",
@@ -522,7 +525,7 @@ def pod_object(
         },
     }
     volumes: list[dict[str, Any]] = [
-        {"name": "kube-api-access", "projected": {"sources": [{"serviceAccountToken": {"path": "token"}}]}}
+        {"name": "kube-api-access", "projected": {"sources": [{"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}}]}}
     ]
     if work["empty_dir"]:
         volumes.append({"name": "cache", "emptyDir": {}})

@@ -128,7 +128,7 @@ def cases() -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
                 "(UnsatisfiablePDB) Upgrade is blocked due to invalid Pod Disruption Budgets (PDBs). ... "
                 "PDB ns/cnpg-primary has minAvailable(1) >= expectedPods(1)  can't proceed with put operation",
                 "pdb-min-available-equals-replicas",
-                ["cluster.postgresql.cnpg.io/cnpg -n ns"],
+                ["pdb cnpg-primary -n ns"],
                 acceptable=["pdb-single-replica"],
                 verbatim=["PDB ns/cnpg-primary, minAvailable 1, expectedPods 1", "Kubernetes 1.29.8"],
                 reconstructed=["CNPG Cluster owner and instance pods", "the replica PDB", "pools and nodes"],
@@ -521,7 +521,7 @@ def cases() -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
                 "usage has been detected on API flowcontrol.apiserver.k8s.io.prioritylevelconfigurations.v1beta1, "
                 "and was recently seen at: 2023-03-23 20:57:18 +0000 UTC, which will be removed in 1.26",
                 "deprecated-api-in-use",
-                ["az aks upgrade", "--kubernetes-version 1.26", "--enable-force-upgrade"],
+                ["--enable-force-upgrade"],
                 verbatim=["the ValidationError body (code, subcode, message)"],
                 reconstructed=["the error placed in the cluster's status.provisioningError", "cluster names"],
             ),

@@ -65,7 +65,10 @@ def blocking_pdbs(ev: Evidence, nodes: set[str] | None) -> list[Blocking]:
 
 def _blocking(ev: Evidence, nodes: set[str] | None) -> list[Blocking]:
     pdbs = ev.list("poddisruptionbudgets")
-    pods = [p for p in ev.list("pods") if dig(p, "status.phase") not in ("Succeeded", "Failed")]
+    pods = sorted(  # by name: live lists and bundle files order pods differently
+        (p for p in ev.list("pods") if dig(p, "status.phase") not in ("Succeeded", "Failed")),
+        key=lambda p: (str(dig(p, "metadata.namespace")), str(dig(p, "metadata.name"))),
+    )
     found = []
     for pdb in pdbs:
         ns = dig(pdb, "metadata.namespace", "")

@@ -507,7 +507,7 @@ def drain_refusals(ev: Evidence) -> list[Refusal]:
     scope = scope_nodes(ev)
     nodes = [n for n in ev.list("nodes") if scope is None or dig(n, "metadata.name") in scope]
     by_node: dict[str, list[dict[str, Any]]] = {}
-    for pod in ev.list("pods"):
+    for pod in sorted(ev.list("pods"), key=lambda p: (str(dig(p, "metadata.namespace")), str(dig(p, "metadata.name")))):
         by_node.setdefault(str(dig(pod, "spec.nodeName") or ""), []).append(pod)
     out = []
     for node in nodes:
@@ -640,7 +640,7 @@ def _drain_events(ev: Evidence, block: Blocking) -> list[tuple[str, str]]:
 
 def _drain_lines(ev: Evidence, state: PoolState) -> list[tuple[str, str]]:
     names = {p.name for p in state.busy}
-    mine = [n for n in ev.list("nodes") if _node_pool(n) in names]
+    mine = sorted((n for n in ev.list("nodes") if _node_pool(n) in names), key=lambda n: str(dig(n, "metadata.name")))
     cordoned = [str(dig(n, "metadata.name")) for n in mine if dig(n, "spec.unschedulable")]
     targets = {f"v{p.target}" for p in state.busy if p.target and p.target != p.current}
     joined = [str(dig(n, "metadata.name")) for n in mine if dig(n, "status.nodeInfo.kubeletVersion") in targets]
