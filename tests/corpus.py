@@ -87,9 +87,12 @@ def problems_of_expected(case: Path, *, example: bool) -> list[str]:
             isinstance(fidelity, dict)
             and isinstance(fidelity.get("verbatim"), list)
             and isinstance(fidelity.get("reconstructed"), list)
-            and fidelity["verbatim"]
+            and (fidelity["verbatim"] or fidelity["reconstructed"])
         ):
-            out.append("fidelity must list what is verbatim (non-empty) and what is reconstructed")
+            out.append("fidelity must list what in the bundle is verbatim and what is reconstructed")
+    gap = exp.get("known_gap")
+    if gap is not None and not (isinstance(gap, str) and gap.strip()):
+        out.append("known_gap, where present, says in words what aksdoctor still gets wrong on this case")
     expected = exp.get("expected")
     if not isinstance(expected, dict):
         return [*out, "expected must be an object {status, cause, acceptable}"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import REALWORLD, cases, judge, problems_of_expected, run
+from corpus import REALWORLD, cases, judge, load, problems_of_expected, run
 
 CASES = cases(REALWORLD)
 
@@ -22,7 +22,14 @@ def test_expected_json_is_well_formed(case):
     assert problems_of_expected(case, example=False) == []
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def _marked(case):
+    """A case whose expected.json names a `known_gap` is a strict xfail: it counts as a miss in the score, and
+    the test fails the day aksdoctor gets it right (then the gap is removed)."""
+    gap = load(case).get("known_gap")
+    return pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=gap)) if gap else case
+
+
+@pytest.mark.parametrize("case", [_marked(c) for c in CASES], ids=lambda p: p.name)
 def test_realworld_case_verdict(case, cli, validate_report):
     code, report, stderr = run(cli, case)
     assert report is not None, f"exit {code}, no JSON report: {stderr}"
