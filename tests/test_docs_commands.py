@@ -34,7 +34,7 @@ EXTERNAL = {
     ("python", "-m", "venv"): "tests/test_artifacts.py",
     ("python", "-m", "build"): "tests/test_artifacts.py",
     ("python", "scripts/release.py"): "tests/test_artifacts.py runs it",
-    ("python", "bench/bench_help.py"): "a benchmark (the file must exist)",
+    ("python", "bench/bench_startup.py"): "a benchmark (the file must exist)",
     ("python", "bench/bench_imagepull.py"): "a benchmark (the file must exist)",
     (".", ".venv/bin/activate"): "shell",
     ("az", "login"): "Azure CLI: no Azure here",

@@ -37,6 +37,9 @@ class Options:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_ABSENT = object()  # a preloaded list without the object asked for
+
+
 class Evidence:
     """What probes read: the target, the options, and memoized reads of the cluster and Azure."""
 
@@ -49,12 +52,14 @@ class Evidence:
         self._lock = threading.Lock()
         self._preloaded: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
         self._indexes: dict[tuple[str, str | None], tuple[dict[str, Any], dict[str, Any]]] = {}
+        # preloaded objects by name: (name -> first object, (namespace, name) -> first object)
+        self._names: dict[tuple[str, str | None], tuple[dict[str, Any], dict[tuple[str, str], Any]]] = {}
 
     def for_target(self, target: Target) -> Evidence:
         """The same reads (shared memo) about another object: for a runbook that hands over to another."""
         other = Evidence(kube=self.kube, azure=self.azure, target=target, options=self.options)
         other._memo, other._lock = self._memo, self._lock
-        other._preloaded, other._indexes = self._preloaded, self._indexes
+        other._preloaded, other._indexes, other._names = self._preloaded, self._indexes, self._names
         return other
 
     def preload(self, key: str, items: list[dict[str, Any]], namespace: str | None = None) -> None:
@@ -62,13 +67,20 @@ class Evidence:
         answered from it, filtered locally like the API server would (scan reads each list once)."""
         by_namespace: dict[str, list[dict[str, Any]]] = {}
         by_uid: dict[str, list[dict[str, Any]]] = {}
+        by_name: dict[str, Any] = {}
+        by_ns_name: dict[tuple[str, str], Any] = {}
         for obj in items:
-            by_namespace.setdefault((obj.get("metadata") or {}).get("namespace") or "", []).append(obj)
+            meta = obj.get("metadata") or {}
+            ns, name = meta.get("namespace") or "", meta.get("name")
+            by_namespace.setdefault(ns, []).append(obj)
+            by_name.setdefault(name, obj)
+            by_ns_name.setdefault((ns, name), obj)
             if key == "events":
                 by_uid.setdefault(str((obj.get("involvedObject") or {}).get("uid", "")), []).append(obj)
         with self._lock:
             self._preloaded[(key, namespace)] = items
             self._indexes[(key, namespace)] = (by_namespace, by_uid)
+            self._names[(key, namespace)] = (by_name, by_ns_name)
 
     @property
     def mode(self) -> str:
@@ -94,11 +106,10 @@ class Evidence:
     # ---- Kubernetes ----------------------------------------------------------------------------
     def get(self, key: str, name: str, namespace: str | None = None) -> dict[str, Any]:
         """One object by resource key ('pods', 'nodes', ...)."""
-        known = self._from_preloaded(key, namespace)
+        known = self._name_from_preloaded(key, name, namespace)
         if known is not None:
-            for obj in known:
-                if (obj.get("metadata") or {}).get("name") == name:
-                    return obj
+            if known is not _ABSENT:
+                return known
             raise NotFound(
                 f"{resource(key).plural} {name!r}" + (f" in namespace {namespace}" if namespace else ""),
                 kind=resource(key).kind,
@@ -143,6 +154,21 @@ class Evidence:
         if namespace is None or not resource(key).namespaced or index is None:
             return everything
         return index[0].get(namespace, [])
+
+    def _name_from_preloaded(self, key: str, name: str, namespace: str | None) -> Any:
+        """The first preloaded object with that name where _from_preloaded would search (a dict lookup, not a
+        scan of the list: a 10k-pod scan asks thousands of times); _ABSENT when not there, None when not preloaded."""
+        with self._lock:
+            exact = self._names.get((key, namespace))
+            everything = self._names.get((key, None))
+            indexed = self._indexes.get((key, None)) is not None
+        if exact is not None:
+            return exact[0].get(name, _ABSENT)
+        if everything is None:
+            return None
+        if namespace is None or not resource(key).namespaced or not indexed:
+            return everything[0].get(name, _ABSENT)
+        return everything[1].get((namespace, name), _ABSENT)
 
     def _events_by_uid(self, uid: str, namespace: str | None) -> list[dict[str, Any]]:
         with self._lock:

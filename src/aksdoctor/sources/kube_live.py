@@ -19,6 +19,12 @@ from .kube import normalize
 from .resources import Resource
 
 log = logging.getLogger("aksdoctor.kube")
+
+try:  # decoding the list pages is most of a large scan's CPU: orjson does it 3-4x faster than json
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - a dependency; json gives the same objects
+    _loads = json.loads
+
 PAGE_SIZE = 500
 _RETRY_STATUSES = (429, 500, 502, 503, 504)
 
@@ -85,8 +91,8 @@ class LiveKube:
     def _get_json(self, path: str, query: dict[str, Any], **where: Any) -> dict[str, Any]:
         raw = self._request(path, query, **where)
         try:
-            return json.loads(raw)
-        except json.JSONDecodeError:
+            return _loads(raw)
+        except json.JSONDecodeError:  # orjson's error is a subclass
             raise ApiError(_what(**where), reason="the API server answered with something that is not JSON") from None
 
     def _request(self, path: str, query: dict[str, Any], **where: Any) -> bytes:
