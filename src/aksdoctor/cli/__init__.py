@@ -66,9 +66,13 @@ def _help_key() -> str | None:
     if width < 80:  # click wraps help at min(width, 80): only the full width is cached
         return None
     here = os.path.dirname(__file__)
+    books = os.path.join(os.path.dirname(here), "runbooks")  # runbooks that declare `command:` add commands
     try:
         stats = sorted(
-            (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(here) if e.name.endswith(".py")
+            (e.path, e.stat().st_size, e.stat().st_mtime_ns)
+            for folder in (here, books)
+            for e in os.scandir(folder)
+            if e.name.endswith((".py", ".yaml"))
         )
     except OSError:
         return None
