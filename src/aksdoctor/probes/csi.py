@@ -303,7 +303,7 @@ def check_mount_state(ev: Evidence) -> Outcome:
     mount = chosen_mount(ev)
     if mount is None:
         said = newest_error(ev)
-        if said and said[1].startswith("log"):
+        if said and "log of container" in said[1]:
             note = (
                 "every link checked out, yet the app still logs an error: a grant of the last minutes takes a while "
                 f"to apply; restart the pod (kubectl delete pod {ev.target.name} -n {ev.target.namespace}) and read "
