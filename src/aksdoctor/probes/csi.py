@@ -163,6 +163,9 @@ def check_source(ev: Evidence) -> Outcome:
         "node": dig(pod, "spec.nodeName"),
         "workload": _workload(ev, pod),
     }
+    # rollout verbs work on Deployments, StatefulSets and DaemonSets only; a bare pod is recreated by hand
+    restartable = facts["workload"].split("/", 1)[0] in ("deployment", "statefulset", "daemonset")
+    facts |= {"restartable": restartable, "recreate_pod": not restartable and facts["workload"].startswith("pod/")}
     mount = chosen_mount(ev)
     if mount is None:
         if vault_opt:
