@@ -290,6 +290,27 @@ def cases(shapes: Path) -> dict[str, dict[str, Any]]:
             ["az role assignment create", kv.PRINCIPAL, "Key Vault Secrets User"],
         ),
     }
+    # a certificate read with only a secrets role: the error names certificates/read
+    cert_error = (
+        forbidden_by_rbac(
+            "kv-shop-prod",
+            f"/subscriptions/{kv.SUB}/resourceGroups/rg-shop-secrets/providers/Microsoft.KeyVault/vaults/kv-shop-prod",
+            "db-password",
+            kv.PRINCIPAL,
+        )
+        .replace("secrets/getSecret/action", "certificates/read")
+        .replace("/secrets/db-password", "/certificates/shop-tls")
+    )
+    out["examples/bundles/keyvault-sdk-certificate-permission"] = {
+        "app_env": vault_env + [{"name": "TLS_CERT_NAME", "value": "shop-tls"}],
+        "crash": True,
+        "logs": {"web.previous": cert_error},
+        "expected": example(
+            "problem",
+            "keyvault-rbac-role-missing",
+            ["az role assignment create", kv.PRINCIPAL, "Key Vault Certificate User"],
+        ),
+    }
     out["examples/bundles/keyvault-sdk-webhook-disabled"] = {
         "app_env": vault_env,
         "injected": False,

@@ -163,6 +163,9 @@ def check_source(ev: Evidence) -> Outcome:
         "node": dig(pod, "spec.nodeName"),
         "workload": _workload(ev, pod),
     }
+    # rollout verbs work on Deployments, StatefulSets and DaemonSets only; a bare pod is recreated by hand
+    restartable = facts["workload"].split("/", 1)[0] in ("deployment", "statefulset", "daemonset")
+    facts |= {"restartable": restartable, "recreate_pod": not restartable and facts["workload"].startswith("pod/")}
     mount = chosen_mount(ev)
     if mount is None:
         if vault_opt:
@@ -303,7 +306,7 @@ def check_mount_state(ev: Evidence) -> Outcome:
     mount = chosen_mount(ev)
     if mount is None:
         said = newest_error(ev)
-        if said and said[1].startswith("log"):
+        if said and "log of container" in said[1]:
             note = (
                 "every link checked out, yet the app still logs an error: a grant of the last minutes takes a while "
                 f"to apply; restart the pod (kubectl delete pod {ev.target.name} -n {ev.target.namespace}) and read "

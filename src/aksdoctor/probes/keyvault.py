@@ -16,6 +16,7 @@ role assignments for data and needs a policy for the caller's object id with sec
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -36,6 +37,16 @@ GET_SECRET = "Microsoft.KeyVault/vaults/secrets/getSecret/action"
 READ_METADATA = "Microsoft.KeyVault/vaults/secrets/readMetadata/action"
 VAULT_READ = "Microsoft.KeyVault/vaults/read"
 SECRETS_USER = "Key Vault Secrets User"
+# What reading each object type needs (rbac-guide data actions; access-policy permission; the built-in role
+# that grants it). The CSI provider reads objectType cert with GetCertificate and key with GetKey.
+OBJECT_NEEDS: dict[str, tuple[str, str, str]] = {
+    "secret": (GET_SECRET, "secrets", SECRETS_USER),
+    "cert": ("Microsoft.KeyVault/vaults/certificates/read", "certificates", "Key Vault Certificate User"),
+    "key": ("Microsoft.KeyVault/vaults/keys/read", "keys", "Key Vault Crypto User"),
+}
+_LOG_ACTION = re.compile(r"Action: '?Microsoft\.KeyVault/vaults/(secrets|certificates|keys)/", re.IGNORECASE)
+_LOG_POLICY = re.compile(r"does not have (secrets|certificates|keys) \w{1,10} permission", re.IGNORECASE)
+_TYPE_OF = {"secrets": "secret", "certificates": "cert", "keys": "key"}
 
 
 # ---- probes: one per link, in the order of the chain --------------------------------------------------
@@ -232,6 +243,9 @@ def check_authorization(ev: Evidence) -> Outcome:
             roles = _roles(ev, vault_id, principal)
         except DataUnavailable as exc:
             return _roles_unreadable(ev, exc, model, facts)
+        types, said = needed_types(ev)
+        if types != ("secret",):
+            return _typed_rbac_verdict(roles, types, said, model, facts)
         return _rbac_verdict(roles, policy, model, facts, _wanted_secrets(ev))
     skipped: list[Skipped] = []
     try:
@@ -239,9 +253,59 @@ def check_authorization(ev: Evidence) -> Outcome:
     except DataUnavailable as exc:
         roles = None
         skipped.append(Skipped("keyvault.authorization", f"could not {exc.what}: {exc.reason}", exc.grant))
-    out = _policy_verdict(roles, policy, model, facts)
+    types, said = needed_types(ev)
+    if types != ("secret",):
+        out = _typed_policy_verdict(policy, types, said, model, facts)
+    else:
+        out = _policy_verdict(roles, policy, model, facts)
     out.skipped = skipped
     return out
+
+
+def _typed_rbac_verdict(
+    roles: list[HeldRole], types: tuple[str, ...], said: str, model: tuple[str, str], facts: dict[str, Any]
+) -> Outcome:
+    """Certificates and keys need their own data actions: a secrets role reads neither."""
+    src = f"role assignments of {facts['principal_id']} on {facts['vault_id']} and its parents"
+    vault_wide = [r for r in roles if not r.secret]
+    missing = [t for t in types if not any(t in r.types for r in vault_wide)]
+    held = "; ".join(r.line for r in vault_wide) or "no role there"
+    facts = facts | {"roles_held": [f"{r.name} on {r.scope}" for r in vault_wide]}
+    if not missing:
+        text = "the identity reads " + ", ".join(f"{t} values ({OBJECT_NEEDS[t][0]})" for t in types)
+        return Outcome.of("granted", model, (text, src), **facts)
+    need = missing[0]
+    action, _perm, role = OBJECT_NEEDS[need]
+    text = f"no role of the identity allows {action} (it reads {need} objects) at the vault or above; it holds {held}"
+    evidence: list[str | tuple[str, str]] = [model, (text, src)]
+    if said:
+        evidence.append((f"the error says: {said}", "the pod's error"))
+    kind = {"cert": "certificates", "key": "keys"}.get(need, "secrets")
+    typed = {"role": role, "needed_action": action, "object_kind": kind}
+    return Outcome.of("rbac-role-missing", *evidence, **(facts | typed))
+
+
+def _typed_policy_verdict(
+    policy: dict[str, Any] | None, types: tuple[str, ...], said: str, model: tuple[str, str], facts: dict[str, Any]
+) -> Outcome:
+    """An access policy needs `get` on each object type the pod reads (certificates get, keys get)."""
+    src = f"access policies of {facts['vault']}"
+    missing = []
+    for t in types:
+        perms = [str(p).lower() for p in dig(policy or {}, f"permissions.{OBJECT_NEEDS[t][1]}", []) or []]
+        if not policy or policy.get("applicationId") or not ({"get", "all"} & set(perms)):
+            missing.append(t)
+    if not missing:
+        granted = ", ".join(f"{OBJECT_NEEDS[t][1]} get" for t in types)
+        text = f"an access policy grants {facts['principal_id']} {granted}"
+        return Outcome.of("granted", model, (text, src), **facts)
+    perm = OBJECT_NEEDS[missing[0]][1]
+    line = (f"no access policy grants object id {facts['principal_id']} {perm} get", src)
+    evidence: list[str | tuple[str, str]] = [model, line]
+    if said:
+        evidence.append((f"the error says: {said}", "the pod's error"))
+    flags = {f"{OBJECT_NEEDS[t][1]}_permissions": "get list" for t in types}
+    return Outcome.of("access-policy-missing", *evidence, policy_perm=perm, **flags, **facts)
 
 
 @dataclass(frozen=True)
@@ -254,6 +318,7 @@ class HeldRole:
     reads_metadata: bool
     why: str
     secret: str = ""  # the secret the role is assigned on, when it is below the vault
+    types: frozenset[str] = frozenset()  # the object types (secret, cert, key) whose values it reads
 
     @property
     def line(self) -> str:
@@ -284,6 +349,7 @@ def held_roles(ev: Evidence, vault_id: str, principal: str, *, secret_names: tup
                 grants(role, READ_METADATA, data=True),
                 explain_role(role),
                 scope.split("/secrets/", 1)[1].strip("/") if "/secrets/" in scope else "",
+                frozenset(t for t, (action, _p, _r) in OBJECT_NEEDS.items() if grants(role, action, data=True)),
             )
         )
     return out
@@ -564,6 +630,21 @@ def _wanted_secrets(ev: Evidence) -> tuple[str, ...]:
     return tuple(o.name for o in csi.provider_params(ev).objects if o.type in ("secret", "cert"))
 
 
+def needed_types(ev: Evidence) -> tuple[tuple[str, ...], str]:
+    """The object types the pod reads (secret, cert, key) and the error that said so, if one did."""
+    if csi.chosen_mount(ev) is not None:
+        kinds = {o.type for o in csi.provider_params(ev).objects if o.type in OBJECT_NEEDS} or {"secret"}
+        said = csi.newest_error(ev, MountErrorKind.FORBIDDEN_BY_RBAC, MountErrorKind.ACCESS_DENIED)
+        return tuple(sorted(kinds, key=list(OBJECT_NEEDS).index)), said[0].summary if said else ""
+    denied = (MountErrorKind.FORBIDDEN_BY_RBAC, MountErrorKind.ACCESS_DENIED)
+    for error, _src in kv_sdk.log_errors(ev):  # the line that names the action, not only the newest line
+        found = error.kind in denied and (_LOG_ACTION.search(error.message) or _LOG_POLICY.search(error.message))
+        if found:
+            return (_TYPE_OF[found.group(1).lower()],), found.group(0)
+    said = csi.newest_error(ev, *denied)
+    return ("secret",), said[0].summary if said else ""
+
+
 def _roles(ev: Evidence, vault_id: str, principal: str) -> list[HeldRole]:
     return held_roles(ev, vault_id, principal, secret_names=_wanted_secrets(ev))
 
@@ -607,7 +688,12 @@ def _rbac_verdict(
 ) -> Outcome:
     src = f"role assignments of {facts['principal_id']} on {facts['vault_id']}, its parents and its secrets"
     held = "; ".join(r.line for r in roles) or "no role there"
-    facts = facts | {"roles_held": [f"{r.name} on {r.scope}" for r in roles], "role": SECRETS_USER}
+    facts = facts | {
+        "roles_held": [f"{r.name} on {r.scope}" for r in roles],
+        "role": SECRETS_USER,
+        "needed_action": GET_SECRET,
+        "object_kind": "secrets",
+    }
     vault_wide = [r for r in roles if r.reads_values and not r.secret]
     if vault_wide:
         return Outcome.of("granted", model, (f"the identity reads secret values: {vault_wide[0].line}", src), **facts)
@@ -663,7 +749,9 @@ def _policy_verdict(
             "model-mismatch", model, line, (text, facts["vault_id"]), grant_in_rbac=True, model_note=note, **facts
         )
     notes = [] if roles is not None else ["role assignments were not read: a grant in the RBAC model is not ruled out"]
-    return Outcome.of("access-policy-missing", model, line, notes=notes, **facts)
+    return Outcome.of(
+        "access-policy-missing", model, line, notes=notes, secret_policy=True, policy_perm="secrets", **facts
+    )
 
 
 def _secrets_verdict(

@@ -130,7 +130,9 @@ def check_pod_wiring(ev: Evidence) -> Outcome:
             (f"pod {problem}", pod_ref),
             *logged,
             injection_problem=problem,
-            label_missing=True,
+            label_missing=_restartable(ev),
+            label_bare_pod=not _restartable(ev),
+            recreate_pod=False,
             **facts,
         )
     if TOKEN_ENV not in env:
@@ -149,7 +151,7 @@ def check_pod_wiring(ev: Evidence) -> Outcome:
             (problem, pod_ref),
             client_id_problem=problem,
             right_client_id=annotation,
-            restart_needed=True,
+            **_restart_facts(ev),
             **facts,
         )
     return Outcome.of("ok", sa_line, (f"the webhook injected {TOKEN_ENV} into the pod", pod_ref), **facts)
@@ -216,6 +218,16 @@ def _annotated_service_account(ev: Evidence, but: str) -> tuple[str, str] | None
         if dig(a, "metadata.name") != but and (dig(a, "metadata.annotations", {}) or {}).get(CLIENT_ID_ANNOTATION)
     ]
     return found[0] if len(found) == 1 else None
+
+
+def _restartable(ev: Evidence) -> bool:
+    return workload_of(ev, target_pod(ev)).split("/", 1)[0] in ("deployment", "statefulset", "daemonset")
+
+
+def _restart_facts(ev: Evidence) -> dict[str, bool]:
+    """restart_needed (rollout restart the owner) or recreate_needed (a bare pod, deleted and re-applied)."""
+    restartable = _restartable(ev)
+    return {"restart_needed": restartable, "recreate_needed": not restartable}
 
 
 def _right_sa_facts(ev: Evidence, right_sa: str) -> dict[str, Any]:
@@ -621,7 +633,7 @@ def _identity_not_found(ev: Evidence, plan: IdentityPlan) -> Outcome:
             "client_id_problem": problem,
             "right_client_id": real,
             "fix_annotation": plan.source.startswith("ServiceAccount"),
-            "restart_needed": True,
+            **_restart_facts(ev),
             "service_account": subject(ev).rsplit(":", 1)[-1],
         }
         if chosen_mount(ev) is not None:
