@@ -137,27 +137,57 @@ def with_common_options(*, skip: tuple[str, ...] = (), defaults: dict[str, Any] 
 def diagnose(runbook_id: str, kind: str, name: str, flags: Flags, *, extra: dict[str, Any] | None = None) -> None:
     """Run one runbook on one object, print the report, exit with the contract's code."""
     _logging(flags.verbose)
-    code = guarded(lambda: _diagnose(runbook_id, kind, name, flags, extra or {}), debug=flags.debug)
+    code = guarded(
+        lambda: _diagnose(runbook_id, kind, name, flags, extra or {}), debug=flags.debug, output=flags.output
+    )
     raise typer.Exit(int(code))
 
 
-def guarded(fn: Any, *, debug: bool = False) -> ExitStatus:
-    """Run fn; every aksdoctor error becomes one line on stderr and its exit code (the only place it happens)."""
+def guarded(fn: Any, *, debug: bool = False, output: Any = None) -> ExitStatus:
+    """Run fn; every aksdoctor error becomes one line on stderr and its exit code (the only place it happens).
+
+    With -o json the error is also a JSON document on stdout (kind "error"), so automation always gets
+    one document to parse. Exit codes: the error's own (2 usage, 4 unreachable), 5 internal error, 130 Ctrl-C.
+    """
     try:
         return fn()
     except AksDoctorError as exc:
         if debug:
             raise
-        _error(exc.message, exc.hint)
-        return exc.exit_status
+        return _fail(exc.message, exc.hint, exc.exit_status, output)
     except KeyboardInterrupt:
-        _error("interrupted")
-        return ExitStatus.INCONCLUSIVE
+        return _fail("interrupted", "", ExitStatus.INTERRUPTED, output)
     except Exception as exc:
         if debug:
             raise
-        _error(f"internal error: {type(exc).__name__}: {exc}", "rerun with --debug and report it")
-        return ExitStatus.INCONCLUSIVE
+        from ..scrub import clean
+
+        message = f"internal error: {type(exc).__name__}: {clean(str(exc))}"
+        return _fail(message, "rerun with --debug and report it", ExitStatus.INTERNAL, output)
+
+
+def _fail(message: str, hint: str, code: ExitStatus, output: Any) -> ExitStatus:
+    _error(message, hint)
+    if getattr(output, "value", output) in ("json", "jsonl"):
+        sys.stdout.write(error_document(message, hint, code) + "\n")
+    return code
+
+
+def error_document(message: str, hint: str, code: ExitStatus) -> str:
+    """The JSON error document (docs/report.schema.json#/$defs/error)."""
+    import json
+
+    from .. import __version__
+
+    doc = {
+        "schema_version": "1",
+        "tool": {"name": "aksdoctor", "version": __version__},
+        "kind": "error",
+        "message": message,
+        "hint": hint,
+        "exit_code": int(code),
+    }
+    return json.dumps(doc, ensure_ascii=False)
 
 
 def _diagnose(runbook_id: str, kind: str, name: str, flags: Flags, extra: dict[str, Any]) -> ExitStatus:
@@ -334,12 +364,14 @@ class _spinner:
 
 def _error(message: str, hint: str = "") -> None:
     from rich.console import Console
-    from rich.markup import escape
+    from rich.text import Text
+
+    from ..scrub import clean
 
     console = Console(stderr=True, highlight=False)
-    console.print(f"[bold red]error:[/] {escape(message)}")
+    console.print(Text.assemble(("error:", "bold red"), " ", clean(message)))
     if hint:
-        console.print(f"[dim]{escape(hint)}[/]")
+        console.print(Text(clean(hint), style="dim"))
 
 
 def _logging(verbose: int) -> None:

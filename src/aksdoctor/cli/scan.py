@@ -33,6 +33,7 @@ def scan(
     code = common.guarded(
         lambda: _scan(flags, all_namespaces, selector, runbook or [], context or [], all_contexts, threshold),
         debug=flags.debug,
+        output=flags.output,
     )
     raise typer.Exit(int(code))
 

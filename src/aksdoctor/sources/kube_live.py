@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ApiError, Forbidden, NotFound, SourceUnavailable
+from ..scrub import clean, scrub
 from .kube import normalize
 from .resources import Resource
 
@@ -77,9 +78,8 @@ class LiveKube:
         query = {"container": container, "tailLines": tail} | ({"previous": "true"} if previous else {})
         path = resource("pods").path(namespace, pod) + "/log"
         pods_log = Resource("pods/log", "", "v1", "pods/log", "Pod")
-        return self._request(path, query, res=pods_log, verb="get", namespace=namespace, name=pod).decode(
-            "utf-8", "replace"
-        )
+        raw = self._request(path, query, res=pods_log, verb="get", namespace=namespace, name=pod)
+        return scrub(clean(raw.decode("utf-8", "replace")))
 
     # ---- plumbing ------------------------------------------------------------------------------
     def _get_json(self, path: str, query: dict[str, Any], **where: Any) -> dict[str, Any]:
