@@ -7,6 +7,7 @@ import functools
 import inspect
 import logging
 import sys
+import time
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from ..errors import AksDoctorError, UsageError
 from ..model import Diagnosis, ExitStatus, SourceInfo, Target
 
 log = logging.getLogger("aksdoctor")
+STARTED = time.monotonic()  # --timeout counts from here: the process start, not the first probe
+_RAN = [False]
 
 
 class Output(str, enum.Enum):
@@ -123,6 +126,10 @@ def with_common_options(*, skip: tuple[str, ...] = (), defaults: dict[str, Any] 
 
         @functools.wraps(fn)
         def command(**kwargs: Any) -> Any:
+            global STARTED
+            if _RAN[0]:  # a second command in one process (tests): its own deadline
+                STARTED = time.monotonic()
+            _RAN[0] = True
             flags = Flags(**{k: kwargs.pop(k) for k in list(kwargs) if k in names})
             return fn(**kwargs, flags=flags)
 
@@ -232,6 +239,7 @@ def run_diagnosis(
         cluster=flags.cluster,
         timeout=flags.timeout,
         extra=extra,
+        deadline=deadline_of(flags),
     )
     ev = Evidence(kube=kube, azure=azure, target=target, options=options)
     books = load_all(PROBES)
@@ -244,12 +252,27 @@ def run_diagnosis(
     return diagnosis, ev
 
 
+def deadline_of(flags: Flags) -> float:
+    """The monotonic time of the --timeout deadline: it starts with the process."""
+    return STARTED + flags.timeout
+
+
 def _routed(engine: Any, ev: Any, source: SourceInfo, available: set[str]) -> Diagnosis:
-    """`diagnose`: run the runbook that fits the object, or say it is healthy / that none fits."""
-    from ..engine import not_diagnosed
+    """`diagnose`: run the runbook that fits the object, or say it is healthy / that none fits. Routing
+    counts against the same deadline as the runbook."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from ..engine import not_diagnosed, spawn
+    from ..model import Skipped
     from ..probes.routing import route
 
-    chosen = route(ev, available)
+    deadline = ev.options.deadline or time.monotonic() + ev.options.timeout
+    try:
+        chosen = spawn(route, ev, available).result(timeout=max(0.0, deadline - time.monotonic()))
+    except FutureTimeout:
+        diagnosis = not_diagnosed(ev.target, source, "routing did not finish before the --timeout deadline")
+        diagnosis.skipped.append(Skipped("diagnose.route", "timed out before the --timeout deadline"))
+        return diagnosis
     if chosen is not None and chosen.runbook in available:
         diagnosis = engine.run(chosen.runbook, ev.for_target(chosen.target), source=source)
         diagnosis.routed = {"from": str(ev.target), "runbook": chosen.runbook, "reason": chosen.reason}
@@ -294,8 +317,13 @@ def open_sources(flags: Flags) -> tuple[Any, Any, SourceInfo]:
     from ..sources.kube_live import LiveKube
 
     kube = LiveKube(kubeconfig=flags.kubeconfig, context=flags.context, timeout=min(flags.timeout, 15.0))
+    kube.deadline = deadline_of(flags)
     context = {k: v for k, v in {"subscription": flags.subscription}.items() if v}
-    azure = None if flags.no_azure else live_azure(timeout=min(flags.timeout, 20.0), context=context)
+    azure = (
+        None
+        if flags.no_azure
+        else live_azure(timeout=min(flags.timeout, 20.0), context=context, deadline=deadline_of(flags))
+    )
     return kube, azure, SourceInfo(mode="live", context=kube.context)
 
 

@@ -9,6 +9,7 @@ ProgressDeadlineExceeded marks a rollout past spec.progressDeadlineSeconds.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -374,7 +375,9 @@ def _workload(ev: Evidence) -> dict[str, Any]:
             names = []
         suggestions = closest(name, names, n=3)
         hint = (
-            f"did you mean: {', '.join(suggestions)}" if suggestions else f"list them with: kubectl get {short} -n {ns}"
+            f"did you mean: {', '.join(suggestions)}"
+            if suggestions
+            else f"list them with: kubectl get {short} -n {shlex.quote(ns)}"
         )
         raise TargetNotFound(
             f"{kind.lower()} {name!r} not found in namespace {ns!r}", suggestions=suggestions, hint=hint

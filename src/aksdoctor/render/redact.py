@@ -107,6 +107,14 @@ def redact(diagnosis: Diagnosis) -> Diagnosis:
     return _map(diagnosis, r.text)
 
 
+def sanitize(diagnosis: Diagnosis) -> Diagnosis:
+    """A copy with every string safe for a terminal (no escape sequence, no control character but newline
+    and tab): the sources clean what they read; this keeps every renderer safe whatever reached the model."""
+    from ..scrub import clean
+
+    return _map(diagnosis, clean)
+
+
 def _strings(obj: Any) -> list[str]:
     if isinstance(obj, enum.Enum):
         return []
@@ -139,4 +147,4 @@ def _map(obj: Any, fn: Any) -> Any:
     return obj
 
 
-__all__ = ["Redactor", "redact"]
+__all__ = ["Redactor", "redact", "sanitize"]

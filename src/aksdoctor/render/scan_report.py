@@ -13,6 +13,7 @@ from rich.text import Text
 
 from .. import __version__
 from ..model import Diagnosis, ScanResult, Status
+from ..scrub import clean
 from . import json_report, markdown
 
 
@@ -83,7 +84,8 @@ def render_text(result: ScanResult, console: Console) -> None:
         table.add_column("first fix", style="cyan")
         for group in groups(result):
             style = "red" if group["status"] == "problem" else "yellow"
-            table.add_row(Text(group["id"], style=style), group["text"], group["fix"])
+            # Text, never markup: pod and container names come from the cluster ("[link=...]", "[/oops]").
+            table.add_row(Text(clean(group["id"]), style=style), Text(clean(group["text"])), Text(clean(group["fix"])))
         console.print(table)
         console.print(
             Text(
@@ -92,7 +94,7 @@ def render_text(result: ScanResult, console: Console) -> None:
             )
         )
     for error in result.errors:
-        console.print(Text(f"could not check: {error}", style="yellow"))
+        console.print(Text(f"could not check: {clean(error)}", style="yellow"))
 
 
 def render_markdown(result: ScanResult) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -17,7 +16,9 @@ _WORD = {Status.PROBLEM: "PROBLEM", Status.HEALTHY: "HEALTHY", Status.INCONCLUSI
 
 def render(diagnosis: Diagnosis, console: Console) -> None:
     """Print the diagnosis for a person at a terminal."""
-    d = diagnosis
+    from .redact import sanitize
+
+    d = sanitize(diagnosis)
     style = _STYLE[d.status]
     head = Text.assemble((f"{_WORD[d.status]}", f"bold {style}"), f"  {d.runbook} · {d.target}")
     console.print(head)
@@ -79,7 +80,7 @@ def _gauges(d: Diagnosis) -> Table:
         filled = min(20, round(g.percent / 5))
         color = "red" if g.percent >= 90 else "yellow" if g.percent >= 70 else "green"
         bar = Text.assemble(("█" * filled, color), ("░" * (20 - filled), "dim"))
-        table.add_row(escape(g.label), bar, f"{g.percent:5.1f}%  {g.value:g}/{g.limit:g}{g.unit}")
+        table.add_row(Text(g.label), bar, f"{g.percent:5.1f}%  {g.value:g}/{g.limit:g}{g.unit}")
     return table
 
 
@@ -89,7 +90,7 @@ def _skipped(d: Diagnosis) -> Table:
     table.add_column("reason")
     table.add_column("how to allow it", style="dim")
     for s in d.skipped:
-        table.add_row(s.probe, escape(s.reason), escape(s.grant))
+        table.add_row(Text(s.probe), Text(s.reason), Text(s.grant))
     return table
 
 
