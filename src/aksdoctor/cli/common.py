@@ -126,7 +126,7 @@ def with_common_options(*, skip: tuple[str, ...] = (), defaults: dict[str, Any] 
 
         @functools.wraps(fn)
         def command(**kwargs: Any) -> Any:
-            global STARTED
+            global STARTED  # noqa: PLW0603 - the one process-wide start of the deadline
             if _RAN[0]:  # a second command in one process (tests): its own deadline
                 STARTED = time.monotonic()
             _RAN[0] = True
