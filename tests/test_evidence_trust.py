@@ -159,3 +159,75 @@ def test_exit_codes_internal_error_is_5_and_ctrl_c_is_130(cli, monkeypatch):
     monkeypatch.setattr(common, "run_diagnosis", interrupted)
     result = cli(*POD_ARGS, "--bundle", str(HEALTHY))
     assert result.exit_code == 130 and "interrupted" in result.stderr
+
+
+def test_azure_writes_are_refused_by_the_production_factory(monkeypatch):
+    """live_azure() as the CLI builds it: removing the guard from it must break this test."""
+    import azure.identity
+    import responses
+
+    from aksdoctor.sources.azure import StaticCredential, live_azure
+    from aksdoctor.sources.azure_transport import ReadOnlyViolation
+
+    monkeypatch.setattr(azure.identity, "DefaultAzureCredential", lambda **_: StaticCredential())
+    reader = live_azure(timeout=5)
+    client = reader.client("azure.mgmt.containerservice:ContainerServiceClient", "sub")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        with pytest.raises(ReadOnlyViolation, match="refused DELETE management.azure.com"):
+            client.managed_clusters.begin_delete("rg", "aks").result()
+        assert len(mock.calls) == 0
+
+
+def test_redact_hides_every_vault_name_without_splitting_on_punctuation():
+    from aksdoctor.render.redact import Redactor
+
+    r = Redactor()
+    text = (
+        "vault kv-shop. denied by /vaults/kv-arm). Key Vault kvprod2, and "
+        "az keyvault set-policy --name kvplain --secret-permissions get"
+    )
+    r.scan(text)
+    out = r.text(text)
+    for name in ("kv-shop", "kv-arm", "kvprod2", "kvplain"):
+        assert name not in out, out
+    assert "vault <vault-" in out and ")." in out
+
+
+def test_a_missing_kubeconfig_is_named_with_how_to_get_one(cli, tmp_path):
+    missing = tmp_path / "nope" / "config"
+    result = cli(*POD_ARGS, "--kubeconfig", str(missing), "-o", "json")
+    assert result.exit_code == 4
+    doc = _error_doc(result.stdout)
+    assert str(missing) in doc["message"] and "az aks get-credentials" in doc["hint"]
+
+
+def test_a_missing_kubelogin_is_one_line_naming_it(cli, tmp_path):
+    kubeconfig = tmp_path / "config"
+    kubeconfig.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "clusters": [{"name": "c", "cluster": {"server": "https://127.0.0.1:1"}}],
+                "contexts": [{"name": "aks", "context": {"cluster": "c", "user": "u"}}],
+                "current-context": "aks",
+                "users": [
+                    {
+                        "name": "u",
+                        "user": {
+                            "exec": {
+                                "apiVersion": "client.authentication.k8s.io/v1beta1",
+                                "command": "kubelogin",
+                                "args": ["get-token", "--login", "azurecli"],
+                                "interactiveMode": "Never",
+                            }
+                        },
+                    }
+                ],
+            }
+        )
+    )
+    result = cli(*POD_ARGS, "--kubeconfig", str(kubeconfig), env={"PATH": str(tmp_path)})
+    assert result.exit_code == 4
+    assert "ERROR:root" not in result.stderr
+    assert "kubelogin" in result.stderr and "az aks install-cli" in result.stderr

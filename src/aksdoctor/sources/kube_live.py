@@ -247,9 +247,37 @@ def _get(
 
 
 def _load(kubeconfig: str | None, context: str | None) -> tuple[Any, str, str]:
+    in_cluster = not kubeconfig and not context and "KUBERNETES_SERVICE_HOST" in os.environ
+    # the client's exec provider logs with logging.error() on the root logger, which would print a raw
+    # "ERROR:root:..." line: a handler on root keeps logging from configuring one on stderr.
+    root = logging.getLogger()
+    seen = _Collect()
+    root.addHandler(seen)
+    try:
+        return _load_inner(kubeconfig, context, in_cluster)
+    finally:
+        root.removeHandler(seen)
+        if not root.handlers:
+            root.addHandler(logging.NullHandler())  # later logging.error() calls print nothing either
+        for message in seen.messages:
+            if "kubelogin" in message or "No such file" in message:
+                _explain_load_failure(RuntimeError(message), kubeconfig)
+
+
+class _Collect(logging.Handler):
+    """Keeps what the client logged while loading (the exec plugin's failure is only logged, not raised)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _load_inner(kubeconfig: str | None, context: str | None, in_cluster: bool) -> tuple[Any, str, str]:
     from kubernetes import client, config
 
-    in_cluster = not kubeconfig and not context and "KUBERNETES_SERVICE_HOST" in os.environ
     try:
         if in_cluster:
             cfg = client.Configuration()
@@ -272,10 +300,29 @@ def _load(kubeconfig: str | None, context: str | None) -> tuple[Any, str, str]:
     except SourceUnavailable:
         raise
     except Exception as exc:  # noqa: BLE001 - the loader raises many types (ConfigException, exec plugin errors, OSError)
+        _explain_load_failure(exc, kubeconfig)
         raise SourceUnavailable(
             f"cannot load Kubernetes credentials: {_reason(exc)}",
             hint="run `az aks get-credentials -g RG -n CLUSTER` (and `kubelogin convert-kubeconfig -l azurecli` "
             "for Entra ID clusters), or pass --kubeconfig / --context",
+        ) from None
+
+
+def _explain_load_failure(exc: BaseException, kubeconfig: str | None) -> None:
+    """The two usual failures, named with what to do: no kubeconfig file, no kubelogin binary."""
+    text = f"{type(exc).__name__}: {exc}"
+    path = os.path.expanduser(kubeconfig or os.environ.get("KUBECONFIG", "").split(os.pathsep)[0] or "~/.kube/config")
+    in_cluster = not kubeconfig and "KUBERNETES_SERVICE_HOST" in os.environ
+    if not in_cluster and not os.path.exists(path):
+        raise SourceUnavailable(
+            f"no kubeconfig at {path}",
+            hint="run `az aks get-credentials -g RG -n CLUSTER`, or pass --kubeconfig FILE (or set KUBECONFIG)",
+        ) from None
+    if "kubelogin" in text and ("No such file" in text or "not found" in text or "FileNotFoundError" in text):
+        raise SourceUnavailable(
+            "the kubeconfig runs kubelogin to get a token, and kubelogin is not installed (not on PATH)",
+            hint="install it with `az aks install-cli` (or https://azure.github.io/kubelogin/install.html), "
+            "then `kubelogin convert-kubeconfig -l azurecli`",
         ) from None
 
 
