@@ -85,7 +85,7 @@ def test_capture_of_an_unredacted_poisoned_bundle_holds_no_secret(cli, tmp_path)
     kdir = bundle / "kubernetes"
     config = {"auths": {"registry.old-partner.example": {"auth": base64.b64encode(f"u:{canary}".encode()).decode()}}}
     secrets = yaml.safe_load((kdir / "secrets.yaml").read_text())
-    items = secrets["items"] if "items" in secrets else [secrets]
+    items = secrets.get("items", [secrets])
     items[0]["data"] = {".dockerconfigjson": base64.b64encode(json.dumps(config).encode()).decode()}
     (kdir / "secrets.yaml").write_text(yaml.safe_dump(secrets))
     pod_file = next(p for p in kdir.glob("pod*.yaml"))

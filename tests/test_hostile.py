@@ -174,3 +174,18 @@ def test_paging_follows_several_pages_and_an_expired_continue(tmp_path, monkeypa
         assert len(items) == len([o for o in bundle_objects(BUNDLE) if o.get("kind") == "Event"])
     guard = kube.api.rest_client.pool_manager
     assert guard.attempts and set(guard.attempts) == {"GET"}
+
+
+def test_realworld_ansi_in_event_message_gives_the_verdict_without_the_sequences(cli):
+    """tests/realworld/imagepull-ansi-escape-in-event-message (kubernetes/kubernetes#101695): the escape
+    sequences are stripped, the verdict is the one the message proves, the hidden link never shows."""
+    case = EXAMPLES.parent.parent / "tests" / "realworld" / "imagepull-ansi-escape-in-event-message"
+    expected = json.loads((case / "expected.json").read_text())
+    args = (case / "COMMAND").read_text().split()[1:]
+    for output in ("json", "text", "markdown"):
+        result = cli(*args, "--bundle", str(case), "-o", output)
+        assert result.exit_code == 1, result.stderr
+        assert ESC not in result.stdout and "attacker.example" not in result.stdout
+    report = json.loads(cli(*args, "--bundle", str(case), "-o", "json").stdout)
+    assert report["causes"][0]["id"] == expected["expected"]["cause"]
+    assert all(s in report["causes"][0]["fix"][0]["command"] for s in expected["fix_must_name"])

@@ -117,7 +117,7 @@ class BundleKube:
             rel = path.relative_to(self.root)
             if rel.parts[0] in _SKIP_DIRS or not path.is_file() or path.suffix.lower() not in _SUFFIXES:
                 continue
-            if rel.as_posix() in ("report.json", "report.md"):
+            if rel.as_posix() in ("report.json", "report.md", "expected.json"):
                 continue  # the report a capture wrote beside its evidence
             if rel.as_posix() == _MANIFEST:
                 self._manifest = _read_manifest(path)
