@@ -878,6 +878,10 @@ class FakeApiServer:
 
     def __init__(self, objects: Iterable[dict] = (), *, latency: float = 0.0):
         self.latency = latency
+        # Hostile modes (tests/test_hostile.py): a body that drips in (seconds between 16-byte chunks),
+        # and lists that never stop answering a `continue` token.
+        self.drip = 0.0
+        self.endless_continue = False
         self.user = "fixture-user"
         self.url = ""
         self.requests: list[RecordedRequest] = []
@@ -1342,6 +1346,8 @@ class FakeApiServer:
             meta["continue"] = encode_continue(last_key[len(prefix) :], rv)
             if labels is None and fields is None:
                 meta["remainingItemCount"] = hi - next_index
+        if self.endless_continue and rdef.group != _METRICS_GROUP:
+            meta["continue"] = encode_continue("", rv)  # starts over: a server that never ends a list
         if rdef.group == _METRICS_GROUP:
             meta = {}
         head = _dumps({"kind": f"{rdef.kind}List", "apiVersion": rdef.group_version, "metadata": meta})
@@ -1544,7 +1550,12 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in resp.headers.items():
             self.send_header(key, value)
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command != "HEAD" and api.drip > 0:
+            for i in range(0, len(resp.body), 16):
+                self.wfile.write(resp.body[i : i + 16])
+                self.wfile.flush()
+                time.sleep(api.drip)
+        elif self.command != "HEAD":
             self.wfile.write(resp.body)
         self.wfile.flush()
         _mark_done(api, self.command, self.path)

@@ -18,7 +18,13 @@ from aksdoctor.sources.azure_transport import (
 from aksdoctor.sources.bundle import BundleKube, open_bundle
 from aksdoctor.sources.resources import resource
 
-POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-1", "namespace": "shop", "labels": {"app": "web"}}}
+POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "web-1", "namespace": "shop", "labels": {"app": "web"}},
+    "spec": {"containers": [{"name": "web", "image": "web:1"}]},
+    "status": {"phase": "Running"},
+}
 
 
 def bundle(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -34,8 +40,10 @@ def test_single_object_list_and_multi_document_yaml(tmp_path):
         tmp_path,
         {
             "pod.json": json.dumps(POD),
-            "more/pods.yaml": "apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: web-2, namespace: shop}\n",
-            "nodes.yml": "---\napiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n2}\n",
+            "more/pods.yaml": "apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: web-2, namespace: shop}\n"
+            "  spec: {containers: [{name: web}]}\n  status: {}\n",
+            "nodes.yml": "---\napiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {}\n---\napiVersion: v1\nkind: Node\n"
+            "metadata: {name: n2}\nstatus: {}\n",
         },
     )
     kube = BundleKube(root)
@@ -91,8 +99,8 @@ def test_secrets_in_a_bundle_are_redacted_on_read(tmp_path):
         ("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n", "bad.yaml:3: invalid YAML"),
         (
             "two.yaml",
-            "apiVersion: v1\nkind: Node\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: {name: x}\n",
-            "two.yaml:5: not a Kubernetes object",
+            "apiVersion: v1\nkind: Node\nmetadata: {name: a}\nstatus: {}\n---\nkind: Pod\nmetadata: {name: x}\n",
+            "two.yaml:6: not a Kubernetes object",
         ),
         (
             "list.json",

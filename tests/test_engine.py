@@ -91,7 +91,9 @@ def _empty_kube():
 
     global _KUBE  # noqa: PLW0603 - one empty bundle for the module
     if _KUBE is None:
-        _KUBE = BundleKube(Path(tempfile.mkdtemp()))
+        root = Path(tempfile.mkdtemp())
+        (root / "bundle.yaml").write_text("captured: {}\n")  # an empty folder is not a bundle (exit 4)
+        _KUBE = BundleKube(root)
     return _KUBE
 
 

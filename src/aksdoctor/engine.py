@@ -37,7 +37,8 @@ class Engine:
             raise UsageError(f"unknown runbook {runbook_id!r}", hint=f"runbooks: {', '.join(sorted(self.runbooks))}")
         started = datetime.now(timezone.utc)
         t0 = time.perf_counter()
-        deadline = deadline if deadline is not None else time.monotonic() + ev.options.timeout
+        if deadline is None:
+            deadline = getattr(ev.options, "deadline", None) or time.monotonic() + ev.options.timeout
         walk = self._walk(self.runbooks[runbook_id], ev, deadline=deadline)
         source.cluster = source.cluster or cluster_id(walk.facts)
         diagnosis = Diagnosis(
@@ -243,6 +244,11 @@ def _result(future: Future[tuple[Outcome, int]], probe_id: str, deadline: float)
         return Outcome.unknown(skipped=[Skipped(probe_id, "timed out before the --timeout deadline")]), 0
 
 
+def spawn(fn: Any, *args: Any) -> Future[Any]:
+    """fn(*args) on a daemon thread (it never keeps the process alive past the deadline)."""
+    return _spawn(fn, *args)
+
+
 def _spawn(fn: Any, *args: Any) -> Future[Any]:
     future: Future[Any] = Future()
 
@@ -305,4 +311,4 @@ def _unique(skipped: list[Skipped]) -> list[Skipped]:
     return list(dict.fromkeys(skipped))
 
 
-__all__ = ["Engine", "build_cause", "cluster_id", "not_diagnosed"]
+__all__ = ["Engine", "build_cause", "cluster_id", "not_diagnosed", "spawn"]

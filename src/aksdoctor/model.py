@@ -15,6 +15,8 @@ class ExitStatus(enum.IntEnum):
     USAGE = 2
     INCONCLUSIVE = 3
     UNREACHABLE = 4
+    INTERNAL = 5
+    INTERRUPTED = 130
 
 
 class Status(str, enum.Enum):

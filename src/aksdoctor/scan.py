@@ -8,12 +8,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from .engine import Engine, not_diagnosed
-from .errors import DataUnavailable
+from .engine import Engine, not_diagnosed, spawn
+from .errors import DataUnavailable, SourceUnavailable
 from .model import Diagnosis, ScanResult, SourceInfo, Status, Target
 from .probes.pods import workload_of
 from .probes.routing import route
@@ -52,24 +53,36 @@ def scan(
     """Scan one cluster (or bundle)."""
     started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     t0 = time.perf_counter()
-    deadline = time.monotonic() + options.timeout
+    deadline = options.deadline or time.monotonic() + options.timeout
     ev = Evidence(kube=kube, azure=azure, target=Target("Namespace", scope.namespace or "all"), options=options)
-    lists, skipped = _read_lists(ev, scope.namespace)
-    targets = _targets(ev, lists, scope, engine)
+    lists, skipped = _read_lists(ev, scope.namespace, deadline)
+    targets = _targets(ev, lists, scope, engine, skipped)
     findings: list[Diagnosis] = []
     done = 0
-    with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="scan") as pool:
-        jobs = [
-            pool.submit(_diagnose, engine, ev, runbook, target, reason, source, deadline)
-            for runbook, target, reason in targets
-        ]
-        for job in jobs:
-            diagnosis = job.result()
-            done += 1
-            if progress:
-                progress(done, len(jobs))
-            if diagnosis.status is not Status.HEALTHY:
-                findings.append(diagnosis)
+    pool = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="scan")
+    jobs = [
+        (target, pool.submit(_diagnose, engine, ev, runbook, target, reason, source, deadline))
+        for runbook, target, reason in targets
+    ]
+    late: list[str] = []
+    for target, job in jobs:
+        try:
+            # the engine stops waiting for probes at the deadline; a little grace to build the report
+            diagnosis = job.result(timeout=max(0.0, deadline - time.monotonic()) + 1.0)
+        except FutureTimeout:
+            late.append(str(target))
+            continue
+        done += 1
+        if progress:
+            progress(done, len(jobs))
+        if diagnosis.status is not Status.HEALTHY:
+            findings.append(diagnosis)
+    pool.shutdown(wait=False, cancel_futures=True)
+    if late:
+        skipped.append(
+            f"not diagnosed before the --timeout deadline: {', '.join(late[:10])}"
+            + (f" (+{len(late) - 10} more)" if len(late) > 10 else "")
+        )
     scanned = {key: len(items) for key, items in lists.items() if key != "nodemetrics"}
     return ScanResult(
         findings=findings,
@@ -81,28 +94,36 @@ def scan(
     )
 
 
-def _read_lists(ev: Evidence, namespace: str | None) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
-    """One paginated list per resource, all at once; nodes may be forbidden to a namespace-only user."""
+def _read_lists(
+    ev: Evidence, namespace: str | None, deadline: float
+) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """One paginated list per resource, all at once (daemon threads, bounded by the deadline); nodes may
+    be forbidden to a namespace-only user."""
     lists: dict[str, list[dict[str, Any]]] = {}
     skipped: list[str] = []
-    with ThreadPoolExecutor(max_workers=len(_LISTS), thread_name_prefix="scan-list") as pool:
-        futures = {
-            key: pool.submit(ev.kube.list, _res(key), None if key in _CLUSTER_WIDE else namespace) for key in _LISTS
-        }
-        for key, future in futures.items():
-            try:
-                lists[key] = future.result()
-            except DataUnavailable as exc:
-                if key == "pods":
-                    raise
-                skipped.append(f"could not {exc.what}: {exc.reason}")
-                continue
-            ev.preload(key, lists[key], None if key in _CLUSTER_WIDE else namespace)
+    futures = {key: spawn(ev.kube.list, _res(key), None if key in _CLUSTER_WIDE else namespace) for key in _LISTS}
+    for key, future in futures.items():
+        try:
+            lists[key] = future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            if key == "pods":
+                raise SourceUnavailable(
+                    "listing pods did not finish before the --timeout deadline",
+                    hint="raise --timeout, or narrow the scan with -n / -l",
+                ) from None
+            skipped.append(f"could not list {key}: not read before the --timeout deadline")
+            continue
+        except DataUnavailable as exc:
+            if key == "pods":
+                raise
+            skipped.append(f"could not {exc.what}: {exc.reason}")
+            continue
+        ev.preload(key, lists[key], None if key in _CLUSTER_WIDE else namespace)
     return lists, skipped
 
 
 def _targets(
-    ev: Evidence, lists: dict[str, list[dict[str, Any]]], scope: ScanScope, engine: Engine
+    ev: Evidence, lists: dict[str, list[dict[str, Any]]], scope: ScanScope, engine: Engine, errors: list[str]
 ) -> list[tuple[str, Target, str]]:
     available = set(engine.runbooks)
     wanted = scope.runbooks or frozenset(available)
@@ -130,7 +151,8 @@ def _targets(
             continue  # the workload's rollout finding covers its pods (their cause is nested there)
         try:
             chosen = route(pod_ev, available)
-        except Exception:  # noqa: BLE001 - a pod that cannot be routed is left out, not the scan
+        except Exception as exc:  # noqa: BLE001 - a pod that cannot be routed is an error entry, not the scan
+            errors.append(f"could not route pod {ns}/{name}: {type(exc).__name__}: {getattr(exc, 'message', exc)}")
             continue
         if chosen is None:
             continue

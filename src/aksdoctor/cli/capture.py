@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from . import common
 
@@ -95,14 +97,15 @@ def _write(runbook_id: str, kind: str, target: str, out: Path, flags: common.Fla
         report_json=json_report.render(diagnosis) + "\n",
         report_md=markdown.render(diagnosis),
     )
-    in_namespace = f" -n {ev.target.namespace}" if ev.target.namespace else ""
-    options = "".join(f" --{k} {v}" for k, v in extra.items())
-    shown = "" if kind == "Cluster" else f" {target}"
+    q = shlex.quote
+    in_namespace = f" -n {q(ev.target.namespace)}" if ev.target.namespace else ""
+    options = "".join(f" --{k} {q(str(v))}" for k, v in extra.items())
+    shown = "" if kind == "Cluster" else f" {q(target)}"
     (out / "COMMAND").write_text(f"aksdoctor {runbook_id}{shown}{in_namespace}{options}\n")
     console = common.stdout_console()
     verdict = diagnosis.causes[0].id if diagnosis.causes else diagnosis.status.value
-    console.print(f"captured {len(written)} files to {out} ({verdict}); replay with:")
-    console.print(f"  aksdoctor {runbook_id}{shown} --bundle {out}{in_namespace}{options}")
+    console.print(Text(f"captured {len(written)} files to {out} ({verdict}); replay with:"))
+    console.print(Text(f"  aksdoctor {runbook_id}{shown} --bundle {q(str(out))}{in_namespace}{options}"))
     return int(diagnosis.exit_status)
 
 
@@ -138,18 +141,32 @@ def _capture_scan(out: Path, flags: common.Flags, all_namespaces: bool, threshol
         report_json=scan_report.render_json(result) + "\n",
         report_md=scan_report.render_markdown(result),
     )
-    where = " -A" if all_namespaces else f" -n {result.scope.get('namespace')}"
+    where = " -A" if all_namespaces else f" -n {shlex.quote(str(result.scope.get('namespace')))}"
     (out / "COMMAND").write_text(f"aksdoctor scan{where}\n")
-    common.stdout_console().print(f"captured the scan ({len(result.findings)} findings) to {out}; replay with:")
-    common.stdout_console().print(f"  aksdoctor scan{where} --bundle {out}")
+    common.stdout_console().print(Text(f"captured the scan ({len(result.findings)} findings) to {out}; replay with:"))
+    common.stdout_console().print(Text(f"  aksdoctor scan{where} --bundle {shlex.quote(str(out))}"))
     return int(result.exit_status)
 
 
 def _coordinates(diagnosis: Any, ev: Any) -> dict[str, str]:
+    """The cluster's Azure coordinates whenever they are known (not only when the cause's fix used them), so
+    a replay finds the managed cluster the same way the run did."""
     parts = diagnosis.source.cluster.split("/")
-    if len(parts) < 9:
+    if len(parts) >= 9:
+        return {"subscription": parts[2], "resourceGroup": parts[4], "cluster": parts[8]}
+    if ev.azure is None:
         return {}
-    return {"subscription": parts[2], "resourceGroup": parts[4], "cluster": parts[8]}
+    from ..errors import DataUnavailable, NotFound
+
+    try:
+        coords = ev.cluster_coordinates()  # memoized: the run's own answer; else read now (and recorded)
+    except (DataUnavailable, NotFound):
+        return {}
+    return {
+        "subscription": coords["subscription"],
+        "resourceGroup": coords["resource_group"],
+        "cluster": coords["cluster"],
+    }
 
 
 __all__ = ["capture"]

@@ -7,6 +7,7 @@ import functools
 import inspect
 import logging
 import sys
+import time
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from ..errors import AksDoctorError, UsageError
 from ..model import Diagnosis, ExitStatus, SourceInfo, Target
 
 log = logging.getLogger("aksdoctor")
+STARTED = time.monotonic()  # --timeout counts from here: the process start, not the first probe
+_RAN = [False]
 
 
 class Output(str, enum.Enum):
@@ -131,6 +134,10 @@ def with_common_options(*, skip: tuple[str, ...] = (), defaults: dict[str, Any] 
 
         @functools.wraps(fn)
         def command(**kwargs: Any) -> Any:
+            global STARTED  # noqa: PLW0603 - the one process-wide start of the deadline
+            if _RAN[0]:  # a second command in one process (tests): its own deadline
+                STARTED = time.monotonic()
+            _RAN[0] = True
             flags = Flags(**{k: kwargs.pop(k) for k in list(kwargs) if k in names})
             return fn(**kwargs, flags=flags)
 
@@ -145,27 +152,57 @@ def with_common_options(*, skip: tuple[str, ...] = (), defaults: dict[str, Any] 
 def diagnose(runbook_id: str, kind: str, name: str, flags: Flags, *, extra: dict[str, Any] | None = None) -> None:
     """Run one runbook on one object, print the report, exit with the contract's code."""
     _logging(flags.verbose)
-    code = guarded(lambda: _diagnose(runbook_id, kind, name, flags, extra or {}), debug=flags.debug)
+    code = guarded(
+        lambda: _diagnose(runbook_id, kind, name, flags, extra or {}), debug=flags.debug, output=flags.output
+    )
     raise typer.Exit(int(code))
 
 
-def guarded(fn: Any, *, debug: bool = False) -> ExitStatus:
-    """Run fn; every aksdoctor error becomes one line on stderr and its exit code (the only place it happens)."""
+def guarded(fn: Any, *, debug: bool = False, output: Any = None) -> ExitStatus:
+    """Run fn; every aksdoctor error becomes one line on stderr and its exit code (the only place it happens).
+
+    With -o json the error is also a JSON document on stdout (kind "error"), so automation always gets
+    one document to parse. Exit codes: the error's own (2 usage, 4 unreachable), 5 internal error, 130 Ctrl-C.
+    """
     try:
         return fn()
     except AksDoctorError as exc:
         if debug:
             raise
-        _error(exc.message, exc.hint)
-        return exc.exit_status
+        return _fail(exc.message, exc.hint, exc.exit_status, output)
     except KeyboardInterrupt:
-        _error("interrupted")
-        return ExitStatus.INCONCLUSIVE
+        return _fail("interrupted", "", ExitStatus.INTERRUPTED, output)
     except Exception as exc:
         if debug:
             raise
-        _error(f"internal error: {type(exc).__name__}: {exc}", "rerun with --debug and report it")
-        return ExitStatus.INCONCLUSIVE
+        from ..scrub import clean
+
+        message = f"internal error: {type(exc).__name__}: {clean(str(exc))}"
+        return _fail(message, "rerun with --debug and report it", ExitStatus.INTERNAL, output)
+
+
+def _fail(message: str, hint: str, code: ExitStatus, output: Any) -> ExitStatus:
+    _error(message, hint)
+    if getattr(output, "value", output) in ("json", "jsonl"):
+        sys.stdout.write(error_document(message, hint, code) + "\n")
+    return code
+
+
+def error_document(message: str, hint: str, code: ExitStatus) -> str:
+    """The JSON error document (docs/report.schema.json#/$defs/error)."""
+    import json
+
+    from .. import __version__
+
+    doc = {
+        "schema_version": "1",
+        "tool": {"name": "aksdoctor", "version": __version__},
+        "kind": "error",
+        "message": message,
+        "hint": hint,
+        "exit_code": int(code),
+    }
+    return json.dumps(doc, ensure_ascii=False)
 
 
 def _diagnose(runbook_id: str, kind: str, name: str, flags: Flags, extra: dict[str, Any]) -> ExitStatus:
@@ -210,6 +247,7 @@ def run_diagnosis(
         cluster=flags.cluster,
         timeout=flags.timeout,
         extra=extra,
+        deadline=deadline_of(flags),
     )
     ev = Evidence(kube=kube, azure=azure, target=target, options=options)
     books = load_all(PROBES)
@@ -222,9 +260,18 @@ def run_diagnosis(
     return diagnosis, ev
 
 
+def deadline_of(flags: Flags) -> float:
+    """The monotonic time of the --timeout deadline: it starts with the process."""
+    return STARTED + flags.timeout
+
+
 def _routed(engine: Any, ev: Any, source: SourceInfo, available: set[str]) -> Diagnosis:
-    """`diagnose`: run the runbook that fits the object, or say it is healthy / that none fits."""
-    from ..engine import not_diagnosed
+    """`diagnose`: run the runbook that fits the object, or say it is healthy / that none fits. Routing
+    counts against the same deadline as the runbook."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from ..engine import not_diagnosed, spawn
+    from ..model import Skipped
     from ..probes.routing import route
     from ..runbook import declared
 
@@ -234,7 +281,13 @@ def _routed(engine: Any, ev: Any, source: SourceInfo, available: set[str]) -> Di
             reason = f"a {ev.target.kind}: runbooks/{runbook_id}.yaml declares routes for it"
             diagnosis.routed = {"from": str(ev.target), "runbook": runbook_id, "reason": reason}
             return diagnosis
-    chosen = route(ev, available)
+    deadline = ev.options.deadline or time.monotonic() + ev.options.timeout
+    try:
+        chosen = spawn(route, ev, available).result(timeout=max(0.0, deadline - time.monotonic()))
+    except FutureTimeout:
+        diagnosis = not_diagnosed(ev.target, source, "routing did not finish before the --timeout deadline")
+        diagnosis.skipped.append(Skipped("diagnose.route", "timed out before the --timeout deadline"))
+        return diagnosis
     if chosen is not None and chosen.runbook in available:
         diagnosis = engine.run(chosen.runbook, ev.for_target(chosen.target), source=source)
         diagnosis.routed = {"from": str(ev.target), "runbook": chosen.runbook, "reason": chosen.reason}
@@ -306,8 +359,13 @@ def open_sources(flags: Flags) -> tuple[Any, Any, SourceInfo]:
     from ..sources.kube_live import LiveKube
 
     kube = LiveKube(kubeconfig=flags.kubeconfig, context=flags.context, timeout=min(flags.timeout, 15.0))
+    kube.deadline = deadline_of(flags)
     context = {k: v for k, v in {"subscription": flags.subscription}.items() if v}
-    azure = None if flags.no_azure else live_azure(timeout=min(flags.timeout, 20.0), context=context)
+    azure = (
+        None
+        if flags.no_azure
+        else live_azure(timeout=min(flags.timeout, 20.0), context=context, deadline=deadline_of(flags))
+    )
     return kube, azure, SourceInfo(mode="live", context=kube.context)
 
 
@@ -380,12 +438,14 @@ class _spinner:
 
 def _error(message: str, hint: str = "") -> None:
     from rich.console import Console
-    from rich.markup import escape
+    from rich.text import Text
+
+    from ..scrub import clean
 
     console = Console(stderr=True, highlight=False)
-    console.print(f"[bold red]error:[/] {escape(message)}")
+    console.print(Text.assemble(("error:", "bold red"), " ", clean(message)))
     if hint:
-        console.print(f"[dim]{escape(hint)}[/]")
+        console.print(Text(clean(hint), style="dim"))
 
 
 def _logging(verbose: int) -> None:

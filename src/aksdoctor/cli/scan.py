@@ -33,6 +33,7 @@ def scan(
     code = common.guarded(
         lambda: _scan(flags, all_namespaces, selector, runbook or [], context or [], all_contexts, threshold),
         debug=flags.debug,
+        output=flags.output,
     )
     raise typer.Exit(int(code))
 
@@ -119,7 +120,7 @@ def _one(
         wrap_azure(azure)
     if not all_namespaces:  # -n, else the context's namespace (kubectl's rule)
         scope = dataclasses.replace(scope, namespace=flags.namespace or getattr(kube, "default_namespace", "default"))
-    options = Options(timeout=flags.timeout, extra={"threshold": scope.threshold})
+    options = Options(timeout=flags.timeout, extra={"threshold": scope.threshold}, deadline=common.deadline_of(flags))
     engine = Engine(PROBES, books)
     with _progress(flags, f"scanning {source.context}") as tick:
         return run_scan(

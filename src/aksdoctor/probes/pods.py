@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,7 +187,11 @@ def target_pod(ev: Evidence) -> dict[str, Any]:
         except DataUnavailable:
             names = []
         suggestions = closest(ev.target.name, names, n=3)
-        hint = f"did you mean: {', '.join(suggestions)}" if suggestions else f"list them with: kubectl get pods -n {ns}"
+        hint = (
+            f"did you mean: {', '.join(suggestions)}"
+            if suggestions
+            else f"list them with: kubectl get pods -n {shlex.quote(ns)}"
+        )
         raise TargetNotFound(
             f"pod {ev.target.name!r} not found in namespace {ns!r}", suggestions=suggestions, hint=hint
         ) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -738,7 +739,9 @@ def _workload(ev: Evidence) -> dict[str, Any]:
             names = []
         suggestions = closest(name, names, n=3)
         hint = (
-            f"did you mean: {', '.join(suggestions)}" if suggestions else f"list them with: kubectl get {short} -n {ns}"
+            f"did you mean: {', '.join(suggestions)}"
+            if suggestions
+            else f"list them with: kubectl get {short} -n {shlex.quote(ns)}"
         )
         raise TargetNotFound(
             f"{kind.lower()} {name!r} not found in namespace {ns!r}", suggestions=suggestions, hint=hint

@@ -1,8 +1,5 @@
-"""Scrub credentials out of text before it is shown (the implementation lives in sources.scrub, so that a
-capture scrubs log tails before it writes them, too)."""
+"""The one scrubber lives in aksdoctor.scrub (sources, probes and renderers share it); probes import it here."""
 
-from __future__ import annotations
+from ..scrub import MASK, clean, clean_tree, scrub
 
-from ..sources.scrub import MASK, scrub
-
-__all__ = ["MASK", "scrub"]
+__all__ = ["MASK", "clean", "clean_tree", "scrub"]

@@ -13,6 +13,9 @@ SCHEMA_VERSION = "1"
 
 def report(diagnosis: Diagnosis) -> dict[str, Any]:
     """The report document for one diagnosis."""
+    from .redact import sanitize
+
+    diagnosis = sanitize(diagnosis)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "aksdoctor", "version": __version__},

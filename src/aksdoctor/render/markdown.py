@@ -9,7 +9,9 @@ _STATUS = {Status.PROBLEM: "Problem found", Status.HEALTHY: "Healthy", Status.IN
 
 def render(diagnosis: Diagnosis) -> str:
     """The diagnosis as Markdown to paste into an incident."""
-    d = diagnosis
+    from .redact import sanitize
+
+    d = sanitize(diagnosis)
     lines = [f"## aksdoctor {d.runbook}: {d.target}", ""]
     lines += [f"**{_STATUS[d.status]}**" + (f": {d.causes[0].title} (`{d.causes[0].id}`)" if d.causes else ""), ""]
     if d.routed:

@@ -19,6 +19,14 @@ _GUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 _IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
 _ACR_HOST = re.compile(r"\b([a-z0-9][a-z0-9-]*)\.azurecr\.(?:io|cn|us)\b", re.IGNORECASE)
 _VAULT_HOST = re.compile(r"\b([a-z0-9][a-z0-9-]*)\.vault\.azure\.net\b", re.IGNORECASE)
+# Vault names outside hosts and ARM ids: prose, --vault-name, keyvaultName, `az keyvault ... --name`
+_VAULT_NAME = re.compile(
+    # prose ("vault kv-shop", "Key Vault kv-prod2"): a name with a hyphen or digit, not an English word
+    r"(?i)(?:\bkey ?vault|\bvault)\s+[\"'`]?((?=[a-z0-9-]*[-0-9])[a-z0-9][a-z0-9-]{2,23})\b"
+    # flags and parameters name a vault whatever it looks like
+    r"|(?:--vault-name|keyvaultName[\"']?\s*[:=])\s*[\"']?([a-z0-9][a-z0-9-]{2,23})\b"
+    r"|az keyvault \S+(?: \S+)*? --name ([a-z0-9][a-z0-9-]{2,23})\b"
+)
 _AKS_NODE = re.compile(r"\baks-[a-z0-9]+-\d+-vmss[0-9a-z]{6}\b")
 # "Pod shop/web-1", "Event shop/web-1.17a...", "deployment/web", "-n shop": names the report itself marks as such
 _OBJECT_REF = re.compile(
@@ -53,6 +61,7 @@ class Redactor:
 
     def learn(self, value: str | None, kind: str) -> None:
         """Remember a value to hide (first seen, first numbered)."""
+        value = value.rstrip(".,;:)]}>!?") if value else value  # "vault kv-shop." names kv-shop
         if not value or value in self.mapping or len(value) < 3 or value in _PUBLIC_HOSTS:
             return
         self._counts[kind] = self._counts.get(kind, 0) + 1
@@ -81,6 +90,8 @@ class Redactor:
             self.learn(name, "name")
         for namespace in _NAMESPACE_FLAG.findall(text):
             self.learn(namespace, "namespace")
+        for match in _VAULT_NAME.finditer(text):
+            self.learn(next(g for g in match.groups() if g), "vault")
 
     def text(self, text: str) -> str:
         """The text with every learned value replaced (longest first, whole tokens only)."""
@@ -105,6 +116,14 @@ def redact(diagnosis: Diagnosis) -> Diagnosis:
     for text in _strings(diagnosis):
         r.scan(text)
     return _map(diagnosis, r.text)
+
+
+def sanitize(diagnosis: Diagnosis) -> Diagnosis:
+    """A copy with every string safe for a terminal (no escape sequence, no control character but newline
+    and tab): the sources clean what they read; this keeps every renderer safe whatever reached the model."""
+    from ..scrub import clean
+
+    return _map(diagnosis, clean)
 
 
 def _strings(obj: Any) -> list[str]:
@@ -139,4 +158,4 @@ def _map(obj: Any, fn: Any) -> Any:
     return obj
 
 
-__all__ = ["Redactor", "redact"]
+__all__ = ["Redactor", "redact", "sanitize"]

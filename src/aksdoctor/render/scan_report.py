@@ -12,6 +12,7 @@ from rich.text import Text
 
 from .. import __version__
 from ..model import Diagnosis, ScanResult, Status
+from ..scrub import clean
 from . import json_report, markdown
 from .text import command
 
@@ -102,9 +103,10 @@ def render_text(result: ScanResult, console: Console) -> None:
         for group in groups(result):
             style = "red" if group["status"] == "problem" else "yellow"
             console.print()
-            console.print(Text.assemble((group["id"], f"bold {style}"), "  ", group["text"]))
+            # Text, never markup: pod and container names come from the cluster ("[link=...]", "[/oops]").
+            console.print(Text.assemble((clean(group["id"]), f"bold {style}"), "  ", clean(group["text"])))
             if group["fix"]:
-                command(console, group["fix"])  # the whole first fix, on its own line: copies as it is
+                command(console, clean(group["fix"]))  # the whole first fix, on its own line: copies as it is
         console.print(
             Text(
                 "run `aksdoctor diagnose NAME -n NS` for the full evidence of one object, or -o markdown for all",
@@ -112,7 +114,7 @@ def render_text(result: ScanResult, console: Console) -> None:
             )
         )
     for error in result.errors:
-        console.print(Text(f"could not check: {error}", style="yellow"))
+        console.print(Text(f"could not check: {clean(error)}", style="yellow"))
 
 
 def render_markdown(result: ScanResult) -> str:

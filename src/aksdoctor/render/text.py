@@ -8,7 +8,6 @@ decision path follow. Fix commands are printed on lines of their own, with no bo
 from __future__ import annotations
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -21,7 +20,9 @@ _WORD = {Status.PROBLEM: "PROBLEM", Status.HEALTHY: "HEALTHY", Status.INCONCLUSI
 
 def render(diagnosis: Diagnosis, console: Console, *, verbose: bool = False) -> None:
     """Print the diagnosis for a person at a terminal (per-probe timings only when verbose)."""
-    d = diagnosis
+    from .redact import sanitize
+
+    d = sanitize(diagnosis)
     style = _STYLE[d.status]
     console.print(Text.assemble((f"{_WORD[d.status]}", f"bold {style}"), f"  {d.runbook} · {d.target}"))
     if d.routed:
@@ -102,7 +103,7 @@ def _gauges(d: Diagnosis) -> Table:
         filled = min(20, round(g.percent / 5))
         color = "red" if g.percent >= 90 else "yellow" if g.percent >= 70 else "green"
         bar = Text.assemble(("█" * filled, color), ("░" * (20 - filled), "dim"))
-        table.add_row(escape(g.label), bar, f"{g.percent:5.1f}%  {g.value:g}/{g.limit:g}{g.unit}")
+        table.add_row(Text(g.label), bar, f"{g.percent:5.1f}%  {g.value:g}/{g.limit:g}{g.unit}")
     return table
 
 
@@ -112,7 +113,7 @@ def _skipped(d: Diagnosis) -> Table:
     table.add_column("reason")
     table.add_column("how to allow it", style="dim")
     for s in d.skipped:
-        table.add_row(s.probe, escape(s.reason), escape(s.grant))
+        table.add_row(Text(s.probe), Text(s.reason), Text(s.grant))
     return table
 
 

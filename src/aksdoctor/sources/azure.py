@@ -238,17 +238,22 @@ class AzureReader:
             raise ApiError(what, reason=f"cannot reach Azure: {_first_line(exc)}") from None
 
 
-def live_azure(*, timeout: float = 20.0, context: dict[str, str] | None = None) -> AzureReader:
+def live_azure(
+    *, timeout: float = 20.0, context: dict[str, str] | None = None, deadline: float | None = None
+) -> AzureReader:
     """An AzureReader on DefaultAzureCredential (az login, managed identity, workload identity, env)."""
     from azure.core.pipeline.transport import RequestsTransport
     from azure.identity import DefaultAzureCredential
 
     from .azure_transport import ReadOnlyTransport
 
-    credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+    credential: Any = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+    if deadline is not None:
+        credential = DeadlineCredential(credential, deadline)
 
     def transport() -> Any:
-        return ReadOnlyTransport(RequestsTransport(connection_timeout=min(timeout, 10.0), read_timeout=timeout))
+        left = timeout if deadline is None else max(0.5, min(timeout, deadline - time.monotonic()))
+        return ReadOnlyTransport(RequestsTransport(connection_timeout=min(left, 10.0), read_timeout=left))
 
     return AzureReader(credential, transport_factory=transport, mode="live", context=context)
 
@@ -264,6 +269,50 @@ def replay_azure(transport: Any, *, context: dict[str, str] | None = None) -> Az
         context=context,
         retry_total=0,
     )
+
+
+class DeadlineCredential:
+    """Credential discovery (az CLI, IMDS probing, ...) bounded by the --timeout deadline: a token that has
+    not come by then is a sign-in failure (AzureNotConfigured), never a hang."""
+
+    def __init__(self, inner: Any, deadline: float) -> None:
+        self.inner = inner
+        self.deadline = deadline
+
+    def _bounded(self, fn: Callable[[], T]) -> T:
+        from concurrent.futures import Future
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        from azure.core.exceptions import ClientAuthenticationError
+
+        future: Future[T] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+                future.set_exception(exc)
+
+        threading.Thread(target=run, daemon=True, name="azure-credential").start()
+        try:
+            return future.result(timeout=max(0.0, self.deadline - time.monotonic()))
+        except FutureTimeout:
+            raise ClientAuthenticationError(
+                "Azure credential discovery did not finish before the --timeout deadline"
+            ) from None
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        """The inner credential's token, or a sign-in error at the deadline."""
+        return self._bounded(lambda: self.inner.get_token(*scopes, **kwargs))
+
+    def get_token_info(self, *scopes: str, options: Any = None) -> Any:
+        """Same, in the newer protocol."""
+        return self._bounded(lambda: self.inner.get_token_info(*scopes, options=options))
+
+    def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close:
+            close()
 
 
 class StaticCredential:

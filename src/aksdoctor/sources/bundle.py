@@ -14,10 +14,12 @@ from typing import Any
 
 import yaml
 
-from ..errors import BundleError, NotCaptured, NotFound, SourceUnavailable
+from ..errors import BundleError, NotCaptured, NotFound, SourceUnavailable, UsageError
+from ..scrub import clean, scrub
 from .kube import normalize
 from .resources import KIND_TO_KEY, STEM_TO_KEY, Resource
 from .selectors import field_matcher, label_matcher
+from .validate import check
 
 _SKIP_DIRS = {"azure", "logs"}
 _SUFFIXES = {".yaml", ".yml", ".json"}
@@ -40,6 +42,7 @@ class BundleKube:
         self._by_name: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._captured: set[str] = set()
         self._manifest: dict[str, set[str]] | None = None
+        self._files = 0
         self._load()
 
     def get(self, res: Resource, name: str, namespace: str | None = None) -> dict[str, Any]:
@@ -82,7 +85,7 @@ class BundleKube:
                 f"log of {namespace}/{pod}/{container}", reason=f"the bundle has no {path.relative_to(self.root)}"
             )
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        return "\n".join(lines[-tail:])
+        return scrub(clean("\n".join(lines[-tail:])))
 
     def captured(self, key: str) -> bool:
         """Whether the bundle holds this resource at all."""
@@ -103,6 +106,13 @@ class BundleKube:
             raise SourceUnavailable(
                 f"bundle {self.root} is not a folder", hint="pass --bundle DIR (a folder of kubectl -o yaml/json files)"
             )
+        nested = _nested_bundles(self.root)
+        if len(nested) > 1:
+            shown = ", ".join(nested[:5]) + (f" (+{len(nested) - 5} more)" if len(nested) > 5 else "")
+            raise UsageError(
+                f"{self.root} holds {len(nested)} bundles ({shown}), not one",
+                hint=f"pass one of them: --bundle {self.root / nested[0]}",
+            )
         for path in sorted(self.root.rglob("*")):
             rel = path.relative_to(self.root)
             if rel.parts[0] in _SKIP_DIRS or not path.is_file() or path.suffix.lower() not in _SUFFIXES:
@@ -112,28 +122,49 @@ class BundleKube:
             if rel.as_posix() == _MANIFEST:
                 self._manifest = _read_manifest(path)
                 continue
+            self._files += 1
             for doc, line in _documents(path):
                 self._add_document(doc, path, line)
+        if not self._objects and not self._captured and self._manifest is None:
+            raise BundleError(
+                f"bundle {self.root} holds no Kubernetes object"
+                + ("" if self._files else " (no .yaml, .yml or .json file outside azure/ and logs/)"),
+                hint="a bundle is a folder of `kubectl get ... -o yaml` output (docs/spec/bundle-format.md)",
+            )
 
-    def _add_document(self, doc: Any, path: Path, line: int) -> None:
+    def _add_document(self, doc: Any, path: Path, line: int, item: int | None = None) -> None:
         if doc is None:
             return
-        where = f"{path}:{line}"
         if not isinstance(doc, dict) or not isinstance(doc.get("kind"), str) or not doc.get("apiVersion"):
+            where = f"{path}:{line if item is None else _line_of(path, line, item, [])}"
             raise BundleError(f"{where}: not a Kubernetes object (needs apiVersion and kind)")
         kind = doc["kind"]
-        if kind.endswith("List") and isinstance(doc.get("items"), list):
+        if kind.endswith("List") and "items" in doc:
             items = doc["items"]
+            if items is None:
+                items = []
+            if not isinstance(items, list):
+                raise BundleError(f"{path}:{line}: {kind} 'items' must be a list, not {type(items).__name__}")
             if not items:
                 self._mark_captured_by_name(path, kind)
             item_kind = kind[: -len("List")] if kind != "List" else None
-            for item in items:
-                filled = item
-                if isinstance(item, dict) and item_kind and "kind" not in item:
-                    filled = {"kind": item_kind, "apiVersion": doc["apiVersion"], **item}
-                self._add_document(filled, path, line)
+            for index, entry in enumerate(items):
+                filled = entry
+                if isinstance(entry, dict) and item_kind and "kind" not in entry:
+                    filled = {"kind": item_kind, "apiVersion": doc["apiVersion"], **entry}
+                self._add_document(filled, path, line, index)
             return
         key = KIND_TO_KEY.get(kind)
+        problem = check(doc) if key is not None else None
+        if problem is not None:
+            at, message = problem
+            name = (doc.get("metadata") or {}).get("name") if isinstance(doc.get("metadata"), dict) else None
+            raise BundleError(
+                f"{path}:{_line_of(path, line, item, at)}: {kind} {name or '(no name)'} is not valid evidence: "
+                f"{message}",
+                hint="is the file complete? re-export it with `kubectl get ... -o yaml` (a cut or edited file "
+                "would give a wrong verdict)",
+            )
         if key is None:
             return  # a kind no runbook reads: kept out of the index, not an error
         obj = normalize(doc)
@@ -147,6 +178,40 @@ class BundleKube:
         key = STEM_TO_KEY.get(stem) or KIND_TO_KEY.get(kind[: -len("List")])
         if key:
             self._captured.add(key)
+
+
+def _nested_bundles(root: Path) -> list[str]:
+    """Sub-folders that are bundles of their own (a COMMAND, a manifest or a kubernetes/ folder), when the
+    root itself is not one: merging them would mix clusters into one verdict."""
+    if any((root / marker).exists() for marker in ("COMMAND", _MANIFEST, "kubernetes")):
+        return []
+    return sorted(
+        child.name
+        for child in root.iterdir()
+        if child.is_dir() and any((child / marker).exists() for marker in ("COMMAND", _MANIFEST, "expected.json"))
+    )
+
+
+def _line_of(path: Path, doc_line: int, item: int | None, at: list[Any]) -> int:
+    """The line of a field inside a file (only computed for an error): the deepest part of the path that
+    exists, else the document's first line."""
+    try:
+        chunks = dict(_yaml_chunks(path.read_text(encoding="utf-8")))
+        node = yaml.compose(chunks[doc_line], Loader=_LOADER) if doc_line in chunks else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return doc_line
+    line = doc_line
+    for step in (["items", item] if item is not None else []) + list(at):
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == str(step)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+        else:
+            node = None
+        if node is None:
+            break
+        line = doc_line + node.start_mark.line
+    return line
 
 
 def open_bundle(root: str | Path) -> tuple[BundleKube, Any]:

@@ -35,6 +35,7 @@ class Options:
     cluster: str | None = None
     timeout: float = 60.0
     extra: dict[str, Any] = field(default_factory=dict)
+    deadline: float | None = None  # time.monotonic() of the --timeout deadline (started with the process)
 
 
 _ABSENT = object()  # a preloaded list without the object asked for

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any, Protocol
 
+from ..scrub import clean_tree, scrub
 from .resources import Resource
 
 REDACTED = "<redacted>"
@@ -40,14 +42,78 @@ class KubeReader(Protocol):
         ...
 
 
-def normalize(obj: dict[str, Any]) -> dict[str, Any]:
-    """Make objects of both sources alike: events.k8s.io events in core/v1 shape, secrets without values."""
+def normalize(obj: dict[str, Any], *, control: bool = True) -> dict[str, Any]:
+    """Make objects of both sources alike: events.k8s.io events in core/v1 shape, secrets without values;
+    and safe: terminal control sequences out of every string (`control`; a source that knows the raw text
+    holds none passes False), credentials out of messages, env values and annotations (scrub_object)."""
+    if control:
+        obj = clean_tree(obj, secret=False)
     kind = obj.get("kind")
     if kind == "Event" and str(obj.get("apiVersion", "")).startswith("events.k8s.io/"):
-        return normalize_event(obj)
+        obj = normalize_event(obj)
     if kind == "Secret":
         return redact_secret(obj)
+    return scrub_object(obj)
+
+
+# Env names whose values a runbook reads (workload identity wiring: ids and a file path, no secret).
+ENV_KEPT = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST")
+_SECRET_NAME = re.compile(r"(?i)pass|secret|token|key|credential|conn|pwd|auth|cert|private|sas|sig")
+_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+_STATUS_LISTS = ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
+
+
+def scrub_object(  # noqa: PLR0912 - one pass over the few places a credential hides
+    obj: dict[str, Any],
+) -> dict[str, Any]:
+    """Credentials out of an object as it is read, so neither a report nor a captured bundle holds one:
+    last-applied-configuration dropped (a copy of the spec, env included), annotation values, event and
+    status messages scrubbed, env values named like secrets replaced and the others scrubbed (in place)."""
+    meta = obj.get("metadata")
+    if isinstance(meta, dict) and isinstance(meta.get("annotations"), dict):
+        meta["annotations"] = {
+            k: scrub(v) if isinstance(v, str) else v for k, v in meta["annotations"].items() if k != _LAST_APPLIED
+        }
+    kind = obj.get("kind")
+    if kind == "Event":
+        for key in ("message", "note"):
+            if isinstance(obj.get(key), str):
+                obj[key] = scrub(obj[key])
+        return obj
+    spec = obj.get("spec")
+    if kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job") and isinstance(spec, dict):
+        spec = (spec.get("template") or {}).get("spec")
+    if isinstance(spec, dict):
+        for key in _CONTAINER_LISTS:
+            for container in spec.get(key) or []:
+                if isinstance(container, dict):
+                    _scrub_env(container.get("env"))
+    status = obj.get("status")
+    if isinstance(status, dict):
+        for condition in status.get("conditions") or []:
+            if isinstance(condition, dict) and isinstance(condition.get("message"), str):
+                condition["message"] = scrub(condition["message"])
+        if isinstance(status.get("message"), str):
+            status["message"] = scrub(status["message"])
+        for key in _STATUS_LISTS:
+            for cstatus in status.get(key) or []:
+                for state_key in ("state", "lastState"):
+                    state = (cstatus or {}).get(state_key) if isinstance(cstatus, dict) else None
+                    for detail in (state or {}).values() if isinstance(state, dict) else ():
+                        if isinstance(detail, dict) and isinstance(detail.get("message"), str):
+                            detail["message"] = scrub(detail["message"])
     return obj
+
+
+def _scrub_env(env: Any) -> None:
+    for var in env if isinstance(env, list) else []:
+        if not isinstance(var, dict) or not isinstance(var.get("value"), str):
+            continue
+        name = str(var.get("name") or "")
+        if name in ENV_KEPT:
+            continue
+        var["value"] = REDACTED if _SECRET_NAME.search(name) else scrub(var["value"])
 
 
 def normalize_event(event: dict[str, Any]) -> dict[str, Any]:
@@ -126,4 +192,13 @@ def _decode_docker_config(value: Any, *, is_string: bool = False) -> dict[str, A
     return parsed if isinstance(parsed, dict) else None
 
 
-__all__ = ["REDACTED", "KubeReader", "docker_config_hosts", "normalize", "normalize_event", "redact_secret"]
+__all__ = [
+    "ENV_KEPT",
+    "REDACTED",
+    "KubeReader",
+    "docker_config_hosts",
+    "normalize",
+    "normalize_event",
+    "redact_secret",
+    "scrub_object",
+]

@@ -23,11 +23,13 @@ class Resource:
 
     def path(self, namespace: str | None = None, name: str | None = None) -> str:
         """The REST path for a list or a get."""
+        from urllib.parse import quote
+
         base = f"/apis/{self.group}/{self.version}" if self.group else f"/api/{self.version}"
         if self.namespaced and namespace:
-            base += f"/namespaces/{namespace}"
+            base += f"/namespaces/{quote(namespace, safe='')}"
         base += f"/{self.plural}"
-        return f"{base}/{name}" if name else base
+        return f"{base}/{quote(name, safe='')}" if name else base
 
     def describe(self, verb: str, namespace: str | None) -> str:
         """'list events in namespace shop' — for skipped reasons and grants."""

@@ -1,0 +1,126 @@
+"""Is this evidence an object we can reason on? Checked before any probe runs.
+
+Two checks: the Kubernetes OpenAPI schema of the object's kind and version (the schemas
+`kubernetes-validate` ships, offline), and the fields the runbooks need (`required_fields`, cheap
+enough for every object a live scan reads). Kinds without a shipped schema (CRDs such as
+SecretProviderClass, metrics.k8s.io) get only the required-fields check.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+SCHEMA_VERSION = "1.30"  # the oldest AKS-supported minor the schemas are checked against
+
+# What the runbooks read and cannot do without, per kind: a dotted path and the type it must have.
+_NEEDS: dict[str, tuple[tuple[str, type], ...]] = {
+    "Pod": (("metadata.name", str), ("spec.containers", list), ("status", dict)),
+    "Deployment": (("metadata.name", str), ("spec.template.spec.containers", list)),
+    "StatefulSet": (("metadata.name", str), ("spec.template.spec.containers", list)),
+    "DaemonSet": (("metadata.name", str), ("spec.template.spec.containers", list)),
+    "Node": (("metadata.name", str), ("status", dict)),
+    "Event": (("metadata.name", str),),
+    "Secret": (("metadata.name", str),),
+}
+_DEFAULT_NEEDS: tuple[tuple[str, type], ...] = (("metadata.name", str),)
+_TYPE_WORD = {str: "a string", list: "a list", dict: "an object"}
+
+
+def required_fields(obj: dict[str, Any]) -> str | None:
+    """What the runbooks need that this object lacks ("spec.containers is missing"), or None."""
+    kind = str(obj.get("kind") or "")
+    for path, typ in _NEEDS.get(kind, _DEFAULT_NEEDS):
+        value: Any = obj
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+            if value is None:
+                break
+        if value is None:
+            return f"{path} is missing"
+        if not isinstance(value, typ) or (typ is list and kind != "Event" and not value):
+            return f"{path} must be {_TYPE_WORD[typ]}" + (" with at least one entry" if typ is list else "")
+    if kind == "Event" and not isinstance(obj.get("involvedObject") or obj.get("regarding"), dict):
+        return "involvedObject (or regarding) is missing"
+    return None
+
+
+def schema_error(obj: dict[str, Any]) -> tuple[list[Any], str] | None:
+    """The first OpenAPI schema violation as (path into the object, message), or None (also when no schema)."""
+    validator = _validator(str(obj.get("kind") or ""), str(obj.get("apiVersion") or ""))
+    if validator is None:
+        return None
+    import jsonschema
+
+    # "required" is left to required_fields: hand-assembled bundles (bundle-format.md) omit fields kubectl
+    # would print (nodeInfo.machineID, a ReplicaSet's selector); a wrong type or value is always an error.
+    error = jsonschema.exceptions.best_match(e for e in validator.iter_errors(obj) if e.validator != "required")
+    if error is None:
+        return None
+    path = list(error.absolute_path)
+    where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+    return path, f"{where or 'the object'}: {_short(error)}"
+
+
+def check(obj: dict[str, Any]) -> tuple[list[Any], str] | None:
+    """Schema first, then what the runbooks need: (path, message) of the first problem, or None."""
+    found = schema_error(obj)
+    if found is not None:
+        return found
+    missing = required_fields(obj)
+    if missing is not None:
+        path = missing.split(" ", 1)[0].split(".")
+        return path, missing
+    return None
+
+
+_LOCK = threading.Lock()
+
+
+@functools.cache
+def _validator(kind: str, api_version: str) -> Any:
+    import re
+
+    try:
+        from kubernetes_validate.utils import schema_contents
+        from referencing import Resource
+    except ImportError:  # pragma: no cover - a declared dependency; without it only the field check runs
+        return None
+    import jsonschema
+
+    group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    folder = f"kubernetes-json-schema/v{SCHEMA_VERSION}.0-local"
+    with _LOCK:
+        try:
+            schema = schema_contents(f"{folder}/{kind.lower()}-{group_version}.json", SCHEMA_VERSION)
+        except (FileNotFoundError, OSError, ValueError):
+            return None  # a CRD or a kind the schemas do not cover
+    registry = Resource.from_contents(schema) @ _definitions()
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+
+
+@functools.lru_cache(maxsize=1)
+def _definitions() -> Any:
+    from kubernetes_validate.utils import schema_contents
+    from referencing import Registry, Resource
+
+    folder = f"kubernetes-json-schema/v{SCHEMA_VERSION}.0-local"
+    return Resource.from_contents(schema_contents(f"{folder}/_definitions.json", SCHEMA_VERSION)) @ Registry()
+
+
+def _short(error: Any) -> str:
+    message = str(error.message)
+    if error.validator == "required":
+        missing = message.split("'")[1] if "'" in message else message
+        return f"required field {missing!r} is missing"
+    if error.validator == "type":
+        return f"{_clip(repr(error.instance))} is not of type {error.validator_value!r}"
+    return _clip(message)
+
+
+def _clip(text: str, n: int = 120) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+__all__ = ["SCHEMA_VERSION", "check", "required_fields", "schema_error"]
