@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import DataUnavailable, Forbidden, NotFound
 from ..sources.evidence import Evidence
+from ..sources.kube import VAULT_ENV_NAME
 from ..sources.selectors import dig
 from .mount_messages import VAULT_URL, MountError, MountErrorKind, classify, vault_in
 from .pods import target_pod
@@ -36,9 +37,6 @@ WI_ENV = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE", "A
 # The webhook's configuration, as the AKS add-on and the Helm chart both name it (azure-workload-identity
 # deploy/azure-wi-webhook.yaml); issue #665 asks users for exactly this object.
 WEBHOOK_CONFIG = "azure-wi-webhook-mutating-webhook-configuration"
-_VAULT_ENV_NAME = re.compile(
-    r"(?i)^(?:AZURE_)?KEY_?VAULT(?:_?(?:NAME|URL|URI|ENDPOINT))?$|^(?:AZURE_)?KV_?(?:NAME|URL|URI)$"
-)
 _VAULT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$")
 _NORMALIZED_ANNOTATION = "azureworkloadidentityclientid"
 _LOG_TAIL = 50
@@ -218,7 +216,7 @@ def _vault_from_value(name: str, value: str) -> str | None:
     url = VAULT_URL.search(value)
     if url:
         return url.group(1).lower()
-    if _VAULT_ENV_NAME.match(name) and _VAULT_NAME.match(value.strip()):
+    if VAULT_ENV_NAME.match(name) and _VAULT_NAME.match(value.strip()):
         return value.strip()
     return None
 

@@ -59,6 +59,12 @@ def normalize(obj: dict[str, Any], *, control: bool = True) -> dict[str, Any]:
 # Env names whose values a runbook reads (workload identity wiring: ids and a file path, no secret).
 ENV_KEPT = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST")
 _SECRET_NAME = re.compile(r"(?i)pass|secret|token|key|credential|conn|pwd|auth|cert|private|sas|sig")
+# Which Key Vault an app reads is no secret, and the keyvault runbook needs it: a variable named like a vault
+# (KEYVAULT_NAME, KEY_VAULT_URL, AZURE_KEYVAULT_URL, KV_URI) or a bare vault URL keeps its value.
+VAULT_ENV_NAME = re.compile(
+    r"(?i)^(?:AZURE_)?KEY_?VAULT(?:_?(?:NAME|URL|URI|ENDPOINT))?$|^(?:AZURE_)?KV_?(?:NAME|URL|URI)$"
+)
+_VAULT_URL_VALUE = re.compile(r"(?i)^https://[a-z0-9-]{3,24}\.vault\.(?:azure\.net|azure\.cn|usgovcloudapi\.net)/?$")
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 _STATUS_LISTS = ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
@@ -111,7 +117,9 @@ def _scrub_env(env: Any) -> None:
         if not isinstance(var, dict) or not isinstance(var.get("value"), str):
             continue
         name = str(var.get("name") or "")
-        if name in ENV_KEPT:
+        if name in ENV_KEPT or _VAULT_URL_VALUE.match(var["value"].strip()):
+            continue
+        if VAULT_ENV_NAME.match(name) and re.fullmatch(r"[A-Za-z0-9-]{3,24}|https://[^\s?#@]+", var["value"].strip()):
             continue
         var["value"] = REDACTED if _SECRET_NAME.search(name) else scrub(var["value"])
 
