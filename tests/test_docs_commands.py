@@ -127,10 +127,31 @@ def _with_json(args: list[str]) -> list[str]:
 def _cluster_for(args: list[str]) -> Path:
     """The example whose COMMAND is this command (e.g. `rollout deploy/web -n shop`), else the README's cluster."""
     plain = [a for a in _with_json(args)[:-2] if a not in ("--redact",)]
-    for command in sorted((ROOT / "examples" / "bundles").glob("*/COMMAND")):
+    commands = sorted((ROOT / "examples" / "bundles").glob("*/COMMAND"))
+    for command in commands:
         if shlex.split(command.read_text())[1:] == plain:
             return command.parent
+    # `diagnose svc/checkout -n shop`, `service checkout -n shop --from web/x`: the example of the same object
+    want = _object(plain)
+    for command in commands:
+        if want[0] and _object(shlex.split(command.read_text())[1:]) == want:
+            return command.parent
     return CLUSTER
+
+
+def _object(args: list[str]) -> tuple[str | None, str | None]:
+    """(target name without its TYPE/ prefix, namespace) of `SUBCOMMAND TARGET [-n NS] [--opt VALUE ...]`."""
+    rest, name, namespace = list(args[1:]), None, None
+    while rest:
+        word = rest.pop(0)
+        if word in ("-n", "--namespace"):
+            namespace = rest.pop(0) if rest else None
+        elif word.startswith("-"):
+            if rest and not rest[0].startswith("-") and "=" not in word:
+                rest.pop(0)
+        elif name is None:
+            name = word.split("/", 1)[-1]
+    return name, namespace
 
 
 def _bundle_twin(args: list[str], cluster: Path) -> list[str] | None:
