@@ -171,6 +171,18 @@ RESOURCES: tuple[ResourceDef, ...] = (
     _r(_METRICS_GROUP, "v1beta1", "nodes", "", "NodeMetrics", False, _METRICS_VERBS),
     _r(_METRICS_GROUP, "v1beta1", "pods", "", "PodMetrics", True, _METRICS_VERBS),
     _r("secrets-store.csi.x-k8s.io", "v1", "secretproviderclasses", "secretproviderclass", "SecretProviderClass", True),
+    _r("external-secrets.io", "v1beta1", "secretstores", "secretstore", "SecretStore", True),
+    _r("external-secrets.io", "v1beta1", "clustersecretstores", "clustersecretstore", "ClusterSecretStore", False),
+    _r(
+        "admissionregistration.k8s.io",
+        "v1",
+        "mutatingwebhookconfigurations",
+        "mutatingwebhookconfiguration",
+        "MutatingWebhookConfiguration",
+        False,
+    ),
+    _r("batch", "v1", "jobs", "job", "Job", True, cats=("all",)),
+    _r("batch", "v1", "cronjobs", "cronjob", "CronJob", True, short=("cj",), cats=("all",)),
 )
 
 # /apis group order of a real AKS cluster (kubectl resolves short-name clashes
