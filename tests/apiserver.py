@@ -183,6 +183,16 @@ RESOURCES: tuple[ResourceDef, ...] = (
     _r("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", False),
     _r("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", True),
     _r("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", True),
+    _r("external-secrets.io", "v1beta1", "secretstores", "secretstore", "SecretStore", True),
+    _r("external-secrets.io", "v1beta1", "clustersecretstores", "clustersecretstore", "ClusterSecretStore", False),
+    _r(
+        "admissionregistration.k8s.io",
+        "v1",
+        "mutatingwebhookconfigurations",
+        "mutatingwebhookconfiguration",
+        "MutatingWebhookConfiguration",
+        False,
+    ),
 )
 
 # /apis group order of a real AKS cluster (kubectl resolves short-name clashes
@@ -201,6 +211,8 @@ _GROUP_ORDER = (
     "networking.k8s.io",
     "batch",
     "rbac.authorization.k8s.io",
+    "admissionregistration.k8s.io",
+    "external-secrets.io",
 )
 _BY_PATH: dict[tuple[str, str, str], ResourceDef] = {(r.group, r.version, r.plural): r for r in RESOURCES}
 _BY_KIND: dict[tuple[str, str], ResourceDef] = {(r.group, r.kind): r for r in RESOURCES if "/" not in r.plural}
