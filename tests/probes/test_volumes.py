@@ -130,7 +130,8 @@ def evidence(tmp_path: Path, claims: list[str], objects: list[dict[str, Any]]) -
         "kind": "Pod",
         "metadata": {"name": "db-0", "namespace": "shop", "uid": "uid-db-0"},
         "spec": {
-            "volumes": [{"name": f"v{i}", "persistentVolumeClaim": {"claimName": c}} for i, c in enumerate(claims)]
+            "containers": [{"name": "db", "image": "postgres:16"}],
+            "volumes": [{"name": f"v{i}", "persistentVolumeClaim": {"claimName": c}} for i, c in enumerate(claims)],
         },
         "status": {"phase": "Pending"},
     }
