@@ -521,8 +521,6 @@ def _fit_one(ev: Evidence, fix: Fix, facts: dict[str, Any]) -> list[Fix]:
             return _recreate_pod(cmd.name, cmd.namespace, None,
                                  f"pod {cmd.name} has no controller (deleted, nothing recreates it)")
         return [fix]
-    if owner.manager is not None and verb[0] in ("set", "patch", "edit", "scale", "replace", "apply"):
-        return _managed(owner, cmd, fix, facts)
     note = f" ({owner.inferred})" if owner.inferred else ""
     # the kind kubectl can change is the owner's: retarget ReplicaSet -> Deployment, Job -> CronJob, Pod -> owner
     templated = verb[0] in ("set", "edit", "rollout", "scale") or (verb[0] == "patch" and (
@@ -532,7 +530,10 @@ def _fit_one(ev: Evidence, fix: Fix, facts: dict[str, Any]) -> list[Fix]:
         retarget = Fix(_join(words), f"{explain}; on {owner.ref}, which owns {cmd.kind.lower()}/{cmd.name}{note}")
         cmd = _parse(retarget.command, cmd.namespace) or cmd
         fix = retarget
-    return _fit_kind(owner, cmd, fix)
+    fitted = _fit_kind(owner, cmd, fix)
+    if owner.manager is not None and verb[0] in ("set", "patch", "edit", "scale", "replace", "apply"):
+        return _managed(owner, cmd, fitted[0] if len(fitted) == 1 else fix, facts)
+    return fitted
 
 
 def _fit_kind(owner: Owner, cmd: _Cmd, fix: Fix) -> list[Fix]:  # noqa: PLR0912 - one rule per kind
