@@ -427,15 +427,16 @@ def _recreate_pod(name: str, ns: str, change: list[str] | None, why: str) -> lis
                        f"then delete pod {name} and create it again from {saved}")]
 
 
-def _recreate_job(owner: Owner, why: str) -> list[Fix]:
+def _recreate_job(owner: Owner, why: str, change: str = "") -> list[Fix]:
     name, ns = shlex.quote(owner.name), shlex.quote(owner.namespace)
     return [
         Fix(f"kubectl delete job {name} -n {ns}",
             f"{why}: a Job's pod template is immutable; delete Job {owner.name} and create it again from its manifest "
             "with the change"),
         Fix(f"kubectl apply -n {ns} -f <job-manifest>.yaml",
-            f"the manifest Job {owner.name} was created from (kubectl get job {owner.name} -o yaml holds "
-            "generated selector labels: start from the source manifest)"),
+            f"the manifest Job {owner.name} was created from, with the change in its pod template"
+            + (f" (what `{change}` would set)" if change else "")
+            + f"; kubectl get job {owner.name} -o yaml holds generated selector labels: start from the source"),
     ]
 
 
@@ -553,7 +554,8 @@ def _fit_kind(owner: Owner, cmd: _Cmd, fix: Fix) -> list[Fix]:  # noqa: PLR0912 
         return [fix]
     if owner.kind == "Job":
         if verb[0] in ("rollout", "set", "patch", "edit"):
-            return _recreate_job(owner, f"Job {owner.name} owns the pod and has no CronJob")
+            change = fix.command if verb[0] in ("set", "patch") else ""
+            return _recreate_job(owner, f"Job {owner.name} owns the pod and has no CronJob", change)
         return [fix]
     if owner.kind == "Pod":
         if verb[0] == "rollout":
