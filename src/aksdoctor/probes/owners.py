@@ -415,14 +415,14 @@ def _pod_patch(words: list[str]) -> list[str]:
     return words
 
 
-def _recreate_pod(name: str, ns: str, change: list[str] | None, why: str) -> list[Fix]:
+def _recreate_pod(name: str, ns: str, change: list[str] | None, why: str, *, edit: bool = False) -> list[Fix]:
     saved = f"{name}.yaml"
     if change is not None:
         first = Fix(f"{_join([*change, '--dry-run=client', '-o', 'yaml'])} > {shlex.quote(saved)}",
                     f"{why}: write the changed pod to {saved} (nothing changes yet)")
     else:
         first = Fix(f"kubectl get pod {shlex.quote(name)} -n {shlex.quote(ns)} -o yaml > {shlex.quote(saved)}",
-                    f"{why}: save the pod to {saved} and edit it there")
+                    f"{why}: save the pod to {saved}" + (" and edit it there" if edit else ""))
     return [first, Fix(f"kubectl replace --force -f {shlex.quote(saved)}",
                        f"then delete pod {name} and create it again from {saved}")]
 
@@ -518,6 +518,8 @@ def _fit_one(ev: Evidence, fix: Fix, facts: dict[str, Any]) -> list[Fix]:
     explain = fix.explain
     # a bare pod deleted is gone: recreate it
     if verb[0] == "delete":
+        if any(w == "--force" or w.startswith("--grace-period") for w in cmd.words):
+            return [fix]  # a force delete of a pod stuck on a lost node is meant as it is
         if owner.kind == "Pod" and not owner.inferred and len(owner.chain) == 1 and not _controller(owner.obj):
             return _recreate_pod(cmd.name, cmd.namespace, None,
                                  f"pod {cmd.name} has no controller (deleted, nothing recreates it)")
@@ -568,7 +570,7 @@ def _fit_kind(owner: Owner, cmd: _Cmd, fix: Fix) -> list[Fix]:  # noqa: PLR0912 
             return _recreate_pod(owner.name, ns, _pod_patch(cmd.words),
                                  f"pod {owner.name} has no controller and its spec cannot change in place")
         if verb[0] == "edit":
-            return _recreate_pod(owner.name, ns, None, f"pod {owner.name} has no controller")
+            return _recreate_pod(owner.name, ns, None, f"pod {owner.name} has no controller", edit=True)
         return [fix]
     if verb[0] == "scale" and owner.hpa:
         wanted = _flag(cmd.words, "--replicas")
