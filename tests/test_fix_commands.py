@@ -132,13 +132,133 @@ def _az_problem(words: list[str]) -> str | None:
     return None
 
 
-def _kubectl_static_problem(words: list[str]) -> str | None:
+def _objects(case: Path) -> dict[tuple[str, str, str], dict]:
+    """The case's captured objects by (kind, namespace, name), kind in lower case."""
+    import yaml
+
+    out: dict[tuple[str, str, str], dict] = {}
+    for path in sorted((case / "kubernetes").glob("*")) if (case / "kubernetes").is_dir() else []:
+        if path.suffix not in (".yaml", ".yml", ".json"):
+            continue
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            items = (doc or {}).get("items") if isinstance(doc, dict) and "items" in doc else [doc]
+            for obj in items or []:
+                if isinstance(obj, dict) and obj.get("kind"):
+                    meta = obj.get("metadata") or {}
+                    out[(obj["kind"].lower(), meta.get("namespace") or "", meta.get("name") or "")] = obj
+    return out
+
+
+_KIND_NAMES = {"deploy": "deployment", "deployments": "deployment", "sts": "statefulset", "statefulsets": "statefulset",
+               "ds": "daemonset", "daemonsets": "daemonset", "rs": "replicaset", "replicasets": "replicaset",
+               "po": "pod", "pods": "pod", "jobs": "job", "cj": "cronjob", "cronjobs": "cronjob",
+               "cm": "configmap", "configmaps": "configmap", "secretproviderclasses": "secretproviderclass"}
+_AKS_ADDONS = {"coredns", "metrics-server", "konnectivity-agent", "kube-proxy", "azure-ip-masq-agent",
+               "cloud-node-manager", "csi-azuredisk-node", "csi-azurefile-node", "ama-logs", "ama-metrics"}
+
+
+def _kubectl_target(words: list[str]) -> tuple[list[str], str, str, str] | None:
+    """(verb words, kind, name, namespace) of a kubectl command naming one object."""
+    ns, rest, i = "", [], 1
+    while i < len(words):
+        w = words[i]
+        if w in ("-n", "--namespace") and i + 1 < len(words):
+            ns, i = words[i + 1], i + 2
+            continue
+        if w in ("-p", "--patch", "--type", "-c", "--replicas", "-f", "-l", "-o", "--containers"):
+            i += 2
+            continue
+        if w.startswith("--namespace="):
+            ns = w.split("=", 1)[1]
+        elif not w.startswith("-"):
+            rest.append(w)
+        i += 1
+    verb_len = 2 if rest[:1] in (["rollout"], ["set"]) else 1
+    verb, args = rest[:verb_len], rest[verb_len:]
+    if not args:
+        return None
+    if "/" in args[0]:
+        kind, name = args[0].split("/", 1)
+    elif len(args) > 1:
+        kind, name = args[0], args[1]
+    else:
+        return None
+    kind = kind.lower().split(".", 1)[0]
+    return verb, _KIND_NAMES.get(kind, kind), name, ns
+
+
+def _patch_of(words: list[str]) -> str:
+    for i, w in enumerate(words):
+        if w in ("-p", "--patch") and i + 1 < len(words):
+            return words[i + 1]
+    return ""
+
+
+def _top_template(patch: str) -> bool:
+    """The patch writes spec.template (merge patch) or /spec/template... (JSON patch)."""
+    try:
+        body = json.loads(patch)
+    except ValueError:
+        return False
+    if isinstance(body, list):
+        return any(str(op.get("path", "")).startswith("/spec/template") for op in body if isinstance(op, dict))
+    return isinstance(body, dict) and isinstance(body.get("spec"), dict) and "template" in body["spec"]
+
+
+def _managed_by(obj: dict, kind: str, name: str, ns: str) -> str:
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    if labels.get("kubernetes.azure.com/managedby") == "aks" or labels.get(
+            "addonmanager.kubernetes.io/mode") == "Reconcile":
+        return "AKS (its labels say so)"
+    if ns == "kube-system" and name in _AKS_ADDONS and kind in ("deployment", "daemonset"):
+        return "AKS (a kube-system add-on)"
+    if annotations.get("meta.helm.sh/release-name"):
+        return f"Helm release {annotations['meta.helm.sh/release-name']}"
+    return ""
+
+
+def _kubectl_static_problem(
+    words: list[str], objects: dict[tuple[str, str, str], dict] | None = None, default_ns: str = ""
+) -> str | None:
+    """Why the verb does not fit the kind or the owner of the object the command names (issue 14)."""
+    objects = objects or {}
     if len(words) > 2 and words[1] == "rollout" and words[2] in {"restart", "undo", "resume", "pause", "status",
                                                                   "history"}:
         targets = [w for w in words[3:] if not w.startswith("-") and "/" in w]
         for target in targets:
             if target.split("/", 1)[0].lower() not in KUBECTL_ROLLOUT_KINDS:
                 return f"kubectl rolls out only Deployments, StatefulSets and DaemonSets, not {target}"
+    found = _kubectl_target(words)
+    if found is None:
+        return None
+    verb, kind, name, ns = found
+    ns = ns or default_ns
+    obj = objects.get((kind, ns, name)) or {}
+    owners = (obj.get("metadata") or {}).get("ownerReferences") or []
+    patch = _patch_of(words)
+    if verb[:1] == ["set"] and kind == "replicaset" and (not obj or any(o.get("kind") == "Deployment" for o in owners)):
+        return f"`set {verb[1:]}` on {kind}/{name}: the Deployment owning it reverts it; set it on the Deployment"
+    if verb[:1] == ["set"] and kind == "job":
+        return f"a Job's pod template is immutable: `kubectl set` on job/{name} fails"
+    if verb == ["patch"] and kind == "job" and "template" in patch:
+        return f"a Job's pod template is immutable: patching job/{name} fails; patch its CronJob or recreate the Job"
+    if verb == ["patch"] and kind == "cronjob" and _top_template(patch):
+        return f"a CronJob's pod template is spec.jobTemplate.spec.template, not spec.template ({name})"
+    if verb == ["patch"] and kind == "pod" and _top_template(patch):
+        return f"a pod has no template: the patch of pod/{name} changes nothing"
+    if verb[:2] == ["set", "resources"] and kind == "pod":
+        return f"a pod's resources cannot change in place: recreate pod/{name} or set them on its workload"
+    if verb == ["patch"] and kind == "replicaset" and any(o.get("kind") == "Deployment" for o in owners):
+        return f"replicaset/{name} belongs to a Deployment, which reverts the patch"
+    if verb == ["scale"] and kind in ("deployment", "statefulset"):
+        for (k, hns, hname), hpa in objects.items():
+            ref = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
+            if k == "horizontalpodautoscaler" and hns == ns and ref.get("name") == name and str(
+                    ref.get("kind", "")).lower() == kind:
+                return f"HPA {hname} manages {kind}/{name}: kubectl scale is undone; patch the HPA's min/maxReplicas"
+    if verb[:1] in (["edit"], ["patch"], ["set"], ["scale"]) and obj and (who := _managed_by(obj, kind, name, ns)):
+        return f"{kind}/{name} is managed by {who}, which overwrites `kubectl {verb[0]}`: use its owner's command"
     return None
 
 
@@ -181,7 +301,10 @@ def test_every_kubectl_fix_is_accepted_by_kubectl(case, reports, tmp_path):
         for words in _segments(fix["command"])
         if words[0] == "kubectl"
     ]
-    problems = [f"{shlex.join(w)}\n    -> {why}" for w in commands if (why := _kubectl_static_problem(w))]
+    objects = _objects(case)
+    default_ns = (reports[str(case)].get("target") or {}).get("namespace") or ""
+    problems = [f"{shlex.join(w)}\n    -> {why}" for w in commands
+                if (why := _kubectl_static_problem(w, objects, default_ns))]
     if commands:
         with served(case, tmp_path) as (_server, kubeconfig):
             env = dict(os.environ, KUBECONFIG=kubeconfig, HOME=str(tmp_path), EDITOR="true", KUBE_EDITOR="true")
@@ -217,6 +340,33 @@ def test_the_checks_refuse_what_the_tools_refuse():
                         "--node-count", "3"]) is None
     assert _kubectl_static_problem(["kubectl", "rollout", "restart", "pod/web-1", "-n", "shop"])
     assert _kubectl_static_problem(["kubectl", "rollout", "restart", "deployment/web", "-n", "shop"]) is None
+    # the verb fits the kind and the owner (issue 14)
+    dep_rs = {("replicaset", "shop", "web-7d9f"): {"kind": "ReplicaSet", "metadata": {
+        "name": "web-7d9f", "namespace": "shop", "ownerReferences": [{"kind": "Deployment", "name": "web"}]}}}
+    assert _kubectl_static_problem(["kubectl", "set", "image", "replicaset/web-7d9f", "web=nginx:1", "-n", "shop"],
+                                   dep_rs)
+    assert _kubectl_static_problem(["kubectl", "set", "resources", "replicaset/web-7d9f", "--limits=cpu=1"])
+    assert _kubectl_static_problem(["kubectl", "patch", "job/report-28000000", "-n", "shop", "--type", "merge", "-p",
+                                    '{"spec":{"template":{"spec":{"imagePullSecrets":[{"name":"r"}]}}}}'])
+    assert _kubectl_static_problem(["kubectl", "patch", "cronjob/report", "-n", "shop", "--type", "merge", "-p",
+                                    '{"spec":{"template":{"spec":{"imagePullSecrets":[{"name":"r"}]}}}}'])
+    assert _kubectl_static_problem(["kubectl", "patch", "cronjob/report", "-n", "shop", "--type", "merge", "-p",
+                                    '{"spec":{"jobTemplate":{"spec":{"template":{"spec":{}}}}}}']) is None
+    assert _kubectl_static_problem(["kubectl", "set", "resources", "pod/web-1", "-n", "shop", "--limits=cpu=1"])
+    hpa = {("horizontalpodautoscaler", "shop", "web"): {"kind": "HorizontalPodAutoscaler", "spec": {
+        "scaleTargetRef": {"kind": "Deployment", "name": "web"}}}}
+    assert _kubectl_static_problem(["kubectl", "scale", "deployment/web", "-n", "shop", "--replicas=3"], hpa)
+    assert _kubectl_static_problem(["kubectl", "scale", "deployment/api", "-n", "shop", "--replicas=3"], hpa) is None
+    aks = {("deployment", "kube-system", "metrics-server"): {"kind": "Deployment", "metadata": {
+        "name": "metrics-server", "namespace": "kube-system", "labels": {"kubernetes.azure.com/managedby": "aks"}}}}
+    assert _kubectl_static_problem(["kubectl", "set", "resources", "deployment/metrics-server", "-n", "kube-system",
+                                    "--limits=cpu=1"], aks)
+    assert _kubectl_static_problem(["kubectl", "-n", "kube-system", "rollout", "restart", "deployment/metrics-server"],
+                                   aks) is None
+    helm = {("deployment", "web", "ingress-nginx-controller"): {"kind": "Deployment", "metadata": {
+        "name": "ingress-nginx-controller", "annotations": {"meta.helm.sh/release-name": "ingress-nginx"},
+        "namespace": "web"}}}
+    assert _kubectl_static_problem(["kubectl", "edit", "deployment", "ingress-nginx-controller", "-n", "web"], helm)
     assert _segments("kubectl get pvc a -o json | jq '.x' | kubectl replace --force -f -") == [
         ["kubectl", "get", "pvc", "a", "-o", "json"], ["jq", ".x"], ["kubectl", "replace", "--force", "-f", "-"]]
 

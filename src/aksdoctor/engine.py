@@ -111,7 +111,7 @@ class Engine:
             return
         template = book.causes[dest[len("cause/") :]]
         facts.update(_coordinates_for(template, ev, facts))
-        cause = build_cause(template, facts, evidence)
+        cause = build_cause(template, facts, evidence, ev)
         if via_unknown and not facts.get("confidence") and cause.confidence == "high":
             # the last question could not be answered (see skipped): the cause stands on what was read, not on all
             cause.confidence = "medium"
@@ -133,7 +133,7 @@ class Engine:
         for extra in facts.get("followups") or []:
             if extra in book.causes and all(c.id != extra for c in walk.causes):
                 own = [f for f in evidence if f.probe == found_by] or evidence
-                walk.causes.append(build_cause(book.causes[extra], facts, own))
+                walk.causes.append(build_cause(book.causes[extra], facts, own, ev))
 
     def _outrank(
         self,
@@ -161,7 +161,7 @@ class Engine:
             merged = dict(facts)
             merged.update({k: v for k, v in outcome.facts.items() if v is not None and k not in ("notes", "gauges")})
             merged.update(_coordinates_for(template, ev, merged))
-            cause = build_cause(template, merged, [*walk.evidence, *_facts(rule.probe, outcome)])
+            cause = build_cause(template, merged, [*walk.evidence, *_facts(rule.probe, outcome)], ev)
             local = walk.causes[0]
             spec = self.probes[rule.probe]
             walk.trace.append(Step(rule.probe, outcome.answer, ms, node="outrank", question=spec.question))
@@ -204,13 +204,20 @@ def not_diagnosed(target: Target, source: SourceInfo, reason: str | None) -> Dia
     )
 
 
-def build_cause(template: CauseTemplate, facts: dict[str, Any], evidence: list[Fact]) -> Cause:
-    """A Cause from its template and the facts and evidence gathered on the path."""
+def build_cause(
+    template: CauseTemplate, facts: dict[str, Any], evidence: list[Fact], ev: Evidence | None = None
+) -> Cause:
+    """A Cause from its template and the facts and evidence gathered on the path; with the run's Evidence, each
+    kubectl fix is fitted to the kind and the owner of the object it names (probes/owners.py)."""
     fixes = [
         Fix(fill(f.command, facts, shell=True), fill(f.explain, facts, shell=False))
         for f in template.fix
         if not f.when or facts.get(f.when)
     ]
+    if ev is not None:
+        from .probes.owners import fit
+
+        fixes = fit(ev, fixes, facts)
     return Cause(
         id=template.id,
         title=fill(template.title, facts, shell=False),

@@ -203,22 +203,11 @@ def failing_container(ev: Evidence) -> FailingContainer | None:
 
 
 def workload_of(ev: Evidence, pod: dict[str, Any]) -> str:
-    """`deployment/web` for a pod of a Deployment's ReplicaSet, else its direct owner, else `pod/NAME`."""
-    owners = dig(pod, "metadata.ownerReferences", []) or []
-    owner = next((o for o in owners if o.get("controller")), owners[0] if owners else None)
-    name = dig(pod, "metadata.name")
-    if owner is None:
-        return f"pod/{name}"
-    if owner.get("kind") == "ReplicaSet":
-        try:
-            rs = ev.get("replicasets", owner["name"], dig(pod, "metadata.namespace"))
-        except (DataUnavailable, NotFound):
-            return f"replicaset/{owner['name']}"
-        rs_owner = next(iter(dig(rs, "metadata.ownerReferences", []) or []), None)
-        if rs_owner and rs_owner.get("kind") == "Deployment":
-            return f"deployment/{rs_owner['name']}"
-        return f"replicaset/{owner['name']}"
-    return f"{str(owner.get('kind', 'pod')).lower()}/{owner.get('name')}"
+    """`deployment/web`, `cronjob/report`, `statefulset/db`, ...: the workload owning the pod (owners.py; a
+    ReplicaSet or Job not captured is resolved from its name and labels), else `pod/NAME`."""
+    from .owners import workload_of as resolve_workload
+
+    return resolve_workload(ev, pod)
 
 
 _STATUS_KEYS = (
