@@ -46,6 +46,7 @@ _REACHED = (
     "does not exist",  # `-f FILE` names a file the user writes; kubectl parsed the rest
     "is not supported on resources of kind",  # discovery says the fixture serves no write verb: the write was next
     "unable to find history controlled by",  # rollout undo looked up the revisions the fixture does not hold
+    "is not available",  # logs of a container that has not started: the server's answer to a valid request
 )
 _REFUSED = ("unknown flag", "unknown command", "unknown shorthand flag", "invalid argument", "has been implemented",
             "required flag", "accepts ", "error: unknown", "must specify", "flag needs an argument",
