@@ -15,7 +15,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataUnavailable, NotFound, SourceUnavailable, UsageError
+from .errors import DataUnavailable, NotFound, SourceUnavailable, TargetNotFound, UsageError
 from .model import UNKNOWN, Cause, Diagnosis, Fact, Fix, Gauge, Outcome, Skipped, SourceInfo, Status, Step, Target
 from .probes.registry import ProbeSpec
 from .runbook import CauseTemplate, Runbook, fill, template_fields
@@ -122,11 +122,16 @@ class Engine:
             # ReplicaSet, say) with the same memoized reads; its causes nest under this one.
             target = facts.get("handover_target")
             nested_ev = ev.for_target(target) if target is not None else ev
-            nested = self._walk(self.runbooks[template.handover], nested_ev, deadline=deadline)
-            cause.nested.extend(nested.causes)
-            walk.trace.extend(nested.trace)
-            walk.skipped.extend(nested.skipped)
-            walk.notes.extend(nested.notes)
+            try:
+                nested = self._walk(self.runbooks[template.handover], nested_ev, deadline=deadline)
+            except TargetNotFound as err:  # the object the probe named is gone (or not served): say so, keep the cause
+                nested = None
+                walk.skipped.append(Skipped(f"{template.handover} (nested)", f"not diagnosed: {err}", err.hint or ""))
+            if nested is not None:
+                cause.nested.extend(nested.causes)
+                walk.trace.extend(nested.trace)
+                walk.skipped.extend(nested.skipped)
+                walk.notes.extend(nested.notes)
         # Consequences a probe on the path found (fact `followups`: cause ids of this runbook) follow the cause,
         # each with that probe's evidence.
         found_by = next((f.probe for f in reversed(evidence) if f.probe in walk.followup_probes), None)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.text import Text
 
 from . import common
 
@@ -104,6 +103,8 @@ def _write(runbook_id: str, kind: str, target: str, out: Path, flags: common.Fla
     (out / "COMMAND").write_text(f"aksdoctor {runbook_id}{shown}{in_namespace}{options}\n")
     console = common.stdout_console()
     verdict = diagnosis.causes[0].id if diagnosis.causes else diagnosis.status.value
+    from rich.text import Text  # lazily: a capture is the only user; `-o json` runs never load rich
+
     console.print(Text(f"captured {len(written)} files to {out} ({verdict}); replay with:"))
     console.print(Text(f"  aksdoctor {runbook_id}{shown} --bundle {q(str(out))}{in_namespace}{options}"))
     return int(diagnosis.exit_status)
@@ -143,6 +144,8 @@ def _capture_scan(out: Path, flags: common.Flags, all_namespaces: bool, threshol
     )
     where = " -A" if all_namespaces else f" -n {shlex.quote(str(result.scope.get('namespace')))}"
     (out / "COMMAND").write_text(f"aksdoctor scan{where}\n")
+    from rich.text import Text
+
     common.stdout_console().print(Text(f"captured the scan ({len(result.findings)} findings) to {out}; replay with:"))
     common.stdout_console().print(Text(f"  aksdoctor scan{where} --bundle {shlex.quote(str(out))}"))
     return int(result.exit_status)
