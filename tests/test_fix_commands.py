@@ -296,6 +296,11 @@ def test_no_placeholder_for_a_value_the_report_holds(case, reports):
                                     f"{held[name]}")
                 elif not _set_by(fixes, index, variable):
                     problems.append(f"{command}\n    -> {variable}: neither this fix nor an earlier one sets it")
+                node_rg = held.get("node_resource_group", "")
+                if name in ("resource_group", "cluster") and node_rg and not any(
+                        node_rg.lower() in f["command"].lower() for f in fixes[:index]):
+                    problems.append(f"{command}\n    -> {variable}: the nodes run in node resource group {node_rg}; "
+                                    "an earlier fix must find the cluster from it")
     assert not problems, "\n".join(problems)
 
 
