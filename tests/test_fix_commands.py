@@ -79,9 +79,11 @@ def _fixes(report: dict) -> list[dict]:
 
 
 def _segments(command: str) -> list[list[str]]:
-    """The simple commands of a pipeline or list (`a | b`, `a && b`), each split as a shell would."""
+    """The simple commands of a pipeline or list (`a | b`, `a && b`), each split as a shell would; the command of a
+    `VAR=$(...)` assignment is a segment of its own."""
     # A `<placeholder>` stands for one word the user fills in (not a shell redirection).
     command = re.sub(r"<([A-Za-z][A-Za-z0-9_-]*)>", r"PLACEHOLDER-\1", command)
+    command = re.sub(r"(^|[\s;&|])[A-Za-z_][A-Za-z0-9_]*=\$\(", r"\1", command).replace(")", " ; ")
     lexer = shlex.shlex(command, posix=True, punctuation_chars="|&;<>")
     lexer.whitespace_split = True
     segments, current = [], []
@@ -320,16 +322,158 @@ def test_every_kubectl_fix_is_accepted_by_kubectl(case, reports, tmp_path):
     assert not problems, "\n".join(problems)
 
 
+_CLUSTER_URL = re.compile(
+    r"/subscriptions/(?P<subscription>[^/]+)/resourceGroups/(?P<resource_group>[^/]+)/providers/"
+    r"Microsoft\.ContainerService/managedClusters/(?P<cluster>[^/?]+)(?:\?|$)", re.I)
+_PROVIDER = re.compile(r"^azure:///subscriptions/(?P<subscription>[^/]+)/resourceGroups/(?P<node_resource_group>[^/]+)/",
+                       re.I)
+
+
+def _items(path: Path) -> list[dict]:
+    import yaml
+
+    docs = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if isinstance(d, dict)]
+    return [i for d in docs for i in (d.get("items") if "items" in d else [d]) or [] if isinstance(i, dict)]
+
+
+def held_values(case: Path) -> dict[str, str]:
+    """What the case's own evidence holds, read from the bundle itself (not from the report): the cluster's
+    coordinates (azure/context.json, a managed cluster read from ARM), the nodes' subscription and node
+    resource group (providerID), the pod's namespace and name."""
+    held: dict[str, str] = {}
+    context = case / "azure" / "context.json"
+    if context.is_file():
+        ctx = json.loads(context.read_text(encoding="utf-8"))
+        held |= {k: ctx[c] for k, c in (("subscription", "subscription"), ("resource_group", "resourceGroup"),
+                                          ("cluster", "cluster")) if ctx.get(c)}
+    for jsonl in sorted((case / "azure").glob("*.jsonl")) if (case / "azure").is_dir() else []:
+        for line in jsonl.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            exchange = json.loads(line)
+            match = _CLUSTER_URL.search(exchange.get("url", ""))
+            if match and exchange.get("status") == 200 and exchange.get("method", "GET") == "GET":
+                for key, value in match.groupdict().items():
+                    held.setdefault(key, value)
+    kube = case / "kubernetes"
+    for path in sorted(kube.glob("nodes*.y*ml")) if kube.is_dir() else []:
+        for node in _items(path):
+            match = _PROVIDER.match(str((node.get("spec") or {}).get("providerID") or ""))
+            if match:
+                for key, value in match.groupdict().items():
+                    held.setdefault(key, value)
+    args = shlex.split((case / "COMMAND").read_text(encoding="utf-8").strip())
+    if "-n" in args and args.index("-n") + 1 < len(args):
+        held.setdefault("namespace", args[args.index("-n") + 1])
+    return held
+
+
+def _placeholders(command: str) -> list[str]:
+    """Fact names a command leaves for the user: `<name>` and `"$NAME"` / `$NAME` shell variables."""
+    names = re.findall(r"<([a-z][a-z0-9_-]*)>", command)
+    names += [v.lower() for v in re.findall(r"\$\{?([A-Z][A-Z0-9_]*)\}?", command)]
+    return [n.replace("-", "_") for n in names]
+
+
+def _set_by(fixes: list[dict], index: int, variable: str) -> bool:
+    """Whether the fix says how to set the variable, or an earlier fix of the cause sets it."""
+    if any(re.search(rf"\bset\b[^.;]*\b{variable}\b", f.get("explain") or "") for f in fixes[: index + 1]):
+        return True
+    return any(re.search(rf"(^|[\s;&]){variable}=", f["command"]) for f in fixes[:index])
+
+
+def _cause_fixes(report: dict) -> list[list[dict]]:
+    out: list[list[dict]] = []
+
+    def walk(causes: list[dict]) -> None:
+        for cause in causes:
+            out.append(cause.get("fix") or [])
+            walk(cause.get("nested") or [])
+
+    walk(report.get("causes") or [])
+    for finding in report.get("findings") or []:
+        walk(finding.get("causes") or [])
+    return out
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_no_placeholder_for_a_value_the_report_holds(case, reports):
+    """A value the case's evidence holds is filled in; what is left is a shell variable the fix says how to set.
+
+    `<name>` never appears in a command: a shell reads `<name>` as a redirection from a file.
+    """
     report = reports[str(case)]
-    target = report.get("target") or {}
-    known = {k: v for k, v in (("namespace", target.get("namespace")), ("pod", target.get("name"))) if v}
+    held = held_values(case)
     problems = []
-    for fix in _fixes(report):
-        for placeholder in re.findall(r"<([a-z][a-z0-9_-]*)>", fix["command"]):
-            if placeholder.replace("-", "_") in known:
-                problems.append(f"{fix['command']}: <{placeholder}> is {known[placeholder.replace('-', '_')]}")
+    for fixes in _cause_fixes(report):
+        for index, fix in enumerate(fixes):
+            command = fix["command"]
+            if re.search(r"<[a-z][a-z0-9_-]*>", command):
+                problems.append(f"{command}\n    -> a <placeholder> breaks the shell (it is a redirection)")
+            assigned = set(re.findall(r"(?:^|[\s;&])([A-Z][A-Z0-9_]*)=", command))
+            for name in dict.fromkeys(_placeholders(command)):
+                variable = name.upper()
+                if variable in assigned:
+                    continue
+                if name in held:
+                    problems.append(f"{command}\n    -> leaves {variable} for {name}, which the evidence holds: "
+                                    f"{held[name]}")
+                elif not _set_by(fixes, index, variable):
+                    problems.append(f"{command}\n    -> {variable}: neither this fix nor an earlier one sets it")
+                node_rg = held.get("node_resource_group", "")
+                if name in ("resource_group", "cluster") and node_rg and not any(
+                        node_rg.lower() in f["command"].lower() for f in fixes[:index]):
+                    problems.append(f"{command}\n    -> {variable}: the nodes run in node resource group {node_rg}; "
+                                    "an earlier fix must find the cluster from it")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_read_only_commands_are_checks_and_scan_leads_with_a_fix(case, reports):
+    """kubectl get/describe/logs/top and az list/show are labelled checks; every other command is a fix."""
+    from aksdoctor.model import Fix
+    from aksdoctor.render.scan_report import first_fix
+
+    problems = []
+    for fixes in _cause_fixes(reports[str(case)]):
+        for fix in fixes:
+            words = _segments(fix["command"])
+            reads = all(
+                (w[0] == "kubectl" and len(w) > 1 and w[1] in {"get", "describe", "logs", "top"})
+                or (w[0] == "az" and any(x.startswith(("list", "show")) for x in w[1:4] if not x.startswith("-")))
+                or w[0] in {"echo", "cut", "jq", "openssl"}
+                for w in words
+            )
+            if reads and fix.get("kind") != "check":
+                problems.append(f"{fix['command']}: only reads, yet kind {fix.get('kind')!r}")
+            if any(w[0] == "kubectl" and len(w) > 1 and w[1] in {"patch", "set", "delete", "annotate", "apply",
+                                                                   "rollout", "uncordon", "scale", "create"}
+                   for w in words) and fix.get("kind") != "fix":
+                problems.append(f"{fix['command']}: changes the cluster, yet kind {fix.get('kind')!r}")
+        objects = [Fix(f["command"], f.get("explain", ""), f.get("kind", "")) for f in fixes]
+        if any(f.kind == "fix" for f in objects):
+            chosen = first_fix(objects)
+            assert next(f for f in objects if f.command == chosen).kind == "fix"
+    assert not problems, "\n".join(problems)
+
+
+def test_runbook_templates_hold_no_angle_placeholders_and_explain_their_variables():
+    """In the templates too: no `<word>` in a command; a `$VARIABLE` is explained by its own fix."""
+    import yaml
+
+    problems = []
+    for path in sorted((ROOT / "runbooks").glob("*.yaml")):
+        book = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for cid, cause in (book.get("causes") or {}).items():
+            fixes = cause.get("fix") or []
+            for index, fix in enumerate(fixes):
+                command = fix["command"]
+                if re.search(r"<[A-Za-z][A-Za-z0-9_-]*>", command):
+                    problems.append(f"{path.name} {cid}: {command}")
+                for variable in re.findall(r"\$\{?([A-Z][A-Z0-9_]*)", command):
+                    if not _set_by([{"command": f["command"], "explain": f.get("explain", "")} for f in fixes],
+                                   index, variable):
+                        problems.append(f"{path.name} {cid}: {command}: nothing says how to set {variable}")
     assert not problems, "\n".join(problems)
 
 
@@ -370,6 +514,11 @@ def test_the_checks_refuse_what_the_tools_refuse():
     assert _kubectl_static_problem(["kubectl", "edit", "deployment", "ingress-nginx-controller", "-n", "web"], helm)
     assert _segments("kubectl get pvc a -o json | jq '.x' | kubectl replace --force -f -") == [
         ["kubectl", "get", "pvc", "a", "-o", "json"], ["jq", ".x"], ["kubectl", "replace", "--force", "-f", "-"]]
+    assert _segments('ID=$(az group show -n mc --query managedBy -o tsv) && RG=$(echo "$ID" | cut -d/ -f5)') == [
+        ["az", "group", "show", "-n", "mc", "--query", "managedBy", "-o", "tsv"], ["echo", "$ID"],
+        ["cut", "-d/", "-f5"]]
+    assert _placeholders('az aks nodepool scale -g "$RESOURCE_GROUP" --cluster-name <cluster>') == [
+        "cluster", "resource_group"]
 
 
 def test_kubectl_refuses_a_verb_the_kind_does_not_support(tmp_path):

@@ -112,7 +112,8 @@ def test_fill_shell_quotes_values_and_shows_missing_ones():
         fill("kubectl delete pod {pod} -n {namespace}", facts, shell=True)
         == "kubectl delete pod web-1 -n 'shop; rm -rf /'"
     )
-    assert fill("kubectl -n {cluster}", facts, shell=True) == "kubectl -n <cluster>"
+    assert fill("kubectl -n {cluster}", facts, shell=True) == 'kubectl -n "$CLUSTER"'
+    assert fill("on {cluster}", facts, shell=False) == "on <cluster>"
     assert fill("tags: {tags}", facts, shell=False) == "tags: a b, c"
     assert fill("x {{literal}} {pod}", facts, shell=True) == "x {literal} web-1"
 

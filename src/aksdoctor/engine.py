@@ -8,6 +8,8 @@ probe still running at the deadline never keeps the process alive.
 
 from __future__ import annotations
 
+import re
+import shlex
 import threading
 import time
 from concurrent.futures import Future
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import DataUnavailable, NotFound, SourceUnavailable, TargetNotFound, UsageError
 from .model import UNKNOWN, Cause, Diagnosis, Fact, Fix, Gauge, Outcome, Skipped, SourceInfo, Status, Step, Target
 from .probes.registry import ProbeSpec
-from .runbook import CauseTemplate, Runbook, fill, template_fields
+from .runbook import CauseTemplate, Runbook, fill, missing_fields, shell_variable, template_fields
 
 if TYPE_CHECKING:  # the engine reads Evidence through its methods only: no source or client import
     from .sources.evidence import Evidence
@@ -214,11 +216,22 @@ def build_cause(
 ) -> Cause:
     """A Cause from its template and the facts and evidence gathered on the path; with the run's Evidence, each
     kubectl fix is fitted to the kind and the owner of the object it names (probes/owners.py)."""
-    fixes = [
-        Fix(fill(f.command, facts, shell=True), fill(f.explain, facts, shell=False))
-        for f in template.fix
-        if not f.when or facts.get(f.when)
-    ]
+    fixes: list[Fix] = []
+    found: set[str] = set()
+    for f in template.fix:
+        if f.when and not facts.get(f.when):
+            continue
+        explain = fill(f.explain, facts, shell=False)
+        unset = [n for n in dict.fromkeys(missing_fields(f.command, facts)) if shell_variable(n) not in found]
+        for finder in _finders(unset, facts):
+            fixes.append(finder)
+            found.update(shell_variable(n) for n in unset if shell_variable(n) in finder.command)
+        left = [shell_variable(n) for n in unset if shell_variable(n) not in found]
+        if left:
+            names = " and ".join(left)
+            explain += f" (set {names} first: the evidence does not hold {'them' if len(left) > 1 else 'it'})"
+            found.update(left)
+        fixes.append(Fix(fill(f.command, facts, shell=True), explain))
     if ev is not None:
         from .probes.owners import fit
 
@@ -281,19 +294,67 @@ def _base_facts(ev: Evidence) -> dict[str, Any]:
 
 
 _COORDINATES = ("subscription", "resource_group", "cluster")
+_PROVIDER_ID = re.compile(r"^azure:///subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/", re.I)
 
 
 def _coordinates_for(template: CauseTemplate, ev: Evidence, facts: dict[str, Any]) -> dict[str, Any]:
     """The cluster's Azure coordinates when the cause's texts need them and the path did not find them."""
     texts = (template.title, template.summary, *(f.command for f in template.fix))
     used = {name for text in texts for name in template_fields(text)}
-    if not (used & set(_COORDINATES)) or all(facts.get(k) for k in _COORDINATES):
+    wanted = {*_COORDINATES, "node_resource_group"}
+    if not (used & wanted) or all(facts.get(k) for k in used & wanted):
         return {}
     try:
         coords = ev.cluster_coordinates()
     except (DataUnavailable, NotFound):
-        return {}
+        coords = _node_coordinates(ev)
     return {k: v for k, v in coords.items() if v and not facts.get(k)}
+
+
+def _node_coordinates(ev: Evidence) -> dict[str, str]:
+    """What the nodes say of the cluster's Azure home when Azure was not read: the subscription and node resource
+    group of a node's providerID (the label kubernetes.azure.com/cluster keeps the group's case)."""
+    try:
+        node = ev.any_node()
+    except (DataUnavailable, NotFound):
+        return {}
+    match = _PROVIDER_ID.match(str((node.get("spec") or {}).get("providerID") or ""))
+    if not match:
+        return {}
+    label = str(((node.get("metadata") or {}).get("labels") or {}).get("kubernetes.azure.com/cluster", ""))
+    node_rg = label if label.lower() == match.group("rg").lower() else match.group("rg")
+    return {"subscription": match.group("sub"), "node_resource_group": node_rg}
+
+
+def _finders(unset: list[str], facts: dict[str, Any]) -> list[Fix]:
+    """Read-only commands that set the shell variables standing for facts the evidence lacks."""
+    out = []
+    wanted = set(unset)
+    if wanted & {"resource_group", "cluster"}:
+        node_rg, sub = facts.get("node_resource_group"), facts.get("subscription")
+        if node_rg:
+            where = f" --subscription {shlex.quote(str(sub))}" if sub else ""
+            out.append(Fix(
+                f"CLUSTER_ID=$(az group show -n {shlex.quote(str(node_rg))}{where} --query managedBy -o tsv)"
+                ' && RESOURCE_GROUP=$(echo "$CLUSTER_ID" | cut -d/ -f5) && CLUSTER=$(echo "$CLUSTER_ID" | cut -d/ -f9)',
+                f"sets RESOURCE_GROUP and CLUSTER: the nodes run in node resource group {node_rg}, which the "
+                "cluster owns (its managedBy is the cluster's id)",
+                kind="check",
+            ))
+        else:
+            out.append(Fix(
+                'az aks list --query "[].{resourceGroup:resourceGroup, name:name, nodeResourceGroup:nodeResourceGroup}"'
+                " -o table",
+                "find the cluster (no node names an Azure resource group); set RESOURCE_GROUP=... CLUSTER=... from it",
+                kind="check",
+            ))
+    if "subscription" in wanted:
+        out.append(Fix(
+            "SUBSCRIPTION=$(az account show --query id -o tsv)",
+            "sets SUBSCRIPTION to the az CLI's current subscription: check it is the cluster's",
+            kind="check",
+        ))
+    return out
 
 
 def cluster_id(facts: dict[str, Any]) -> str:

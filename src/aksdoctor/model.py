@@ -102,14 +102,77 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Fix:
-    """A command the user runs to fix the cause (aksdoctor never runs it)."""
+    """A command the user runs to fix the cause (aksdoctor never runs it).
+
+    `kind` is "check" for a command that only reads (kubectl get/describe/logs/top, az ... list/show), "fix"
+    for one that changes something; derived from the command when not given.
+    """
 
     command: str
     explain: str = ""
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            object.__setattr__(self, "kind", "check" if is_read_only(self.command) else "fix")
 
     def to_json(self) -> dict[str, str]:
         """The report form."""
-        return {"command": self.command, "explain": self.explain}
+        return {"command": self.command, "explain": self.explain, "kind": self.kind}
+
+
+# Read-only verbs: kubectl's, and the last word of an az command path (az vm list-usage, az acr show).
+_KUBECTL_READS = {"get", "describe", "logs", "top", "explain", "api-resources", "api-versions", "version",
+                  "events", "cluster-info", "auth"}
+_AZ_READ_PREFIXES = ("list", "show", "get-", "check-")
+_OTHER_READS = {"jq", "cut", "echo", "grep", "head", "tail", "sort", "nslookup", "dig", "openssl", "true"}
+
+
+def _simple_commands(command: str) -> list[list[str]]:
+    """The simple commands of `a | b && c; d`, with `VAR=$(inner)` unwrapped to its inner command."""
+    import shlex
+
+    lexer = shlex.shlex(command.replace("$(", " ").replace(")", " ) "), posix=True, punctuation_chars="|&;")
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        return []
+    out: list[list[str]] = [[]]
+    for token in tokens:
+        if token in ("|", "||", "&&", ";", "&", ")"):
+            out.append([])
+        elif not (out[-1] == [] and "=" in token and token.split("=", 1)[0].isidentifier()):
+            out[-1].append(token)
+    return [words for words in out if words]
+
+
+def is_read_only(command: str) -> bool:
+    """Whether every part of a shell command only reads (a check, not a fix)."""
+    commands = _simple_commands(command)
+    if not commands:
+        return False
+    for words in commands:
+        tool = words[0]
+        positional = [w for w in words[1:] if not w.startswith("-")]
+        if tool == "kubectl":
+            verb = positional[0] if positional else ""
+            if verb == "rollout":
+                if positional[1:2] not in (["status"], ["history"]):
+                    return False
+            elif verb not in _KUBECTL_READS or (verb == "auth" and positional[1:2] != ["can-i"]):
+                return False
+        elif tool == "az":
+            flags_at = next((i for i, w in enumerate(words[1:]) if w.startswith("-")), len(words) - 1)
+            path = words[1 : 1 + flags_at]
+            if not path or not path[-1].startswith(_AZ_READ_PREFIXES):
+                return False
+        elif tool == "docker":
+            if positional[:3] != ["buildx", "imagetools", "inspect"]:
+                return False
+        elif tool not in _OTHER_READS:
+            return False
+    return True
 
 
 @dataclass

@@ -229,7 +229,8 @@ def load_all(probes: dict[str, Any]) -> dict[str, Runbook]:
 def fill(template: str, facts: dict[str, Any], *, shell: bool) -> str:
     """Put facts into a template; in shell commands every value is shell-quoted.
 
-    A placeholder with no fact stays visible as <name>, so a person sees what to fill in.
+    A placeholder with no fact stays visible: in prose as <name>; in a shell command as "$NAME", a shell
+    variable the user sets (the fix's explain says how), because `<name>` in a shell is a redirection.
     """
     out = []
     for literal, name, _spec, _conv in string.Formatter().parse(template):
@@ -238,13 +239,23 @@ def fill(template: str, facts: dict[str, Any], *, shell: bool) -> str:
             continue
         value = facts.get(name)
         if value is None or value in ("", []):
-            out.append(f"<{name}>")
+            out.append(f'"${shell_variable(name)}"' if shell else f"<{name}>")
         elif isinstance(value, (list, tuple)):
             text = ", ".join(str(v) for v in value)
             out.append(" ".join(shlex.quote(str(v)) for v in value) if shell else text)
         else:
             out.append(shlex.quote(str(value)) if shell else str(value))
     return "".join(out)
+
+
+def shell_variable(name: str) -> str:
+    """The shell variable that stands for a fact the evidence does not hold (resource_group -> RESOURCE_GROUP)."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", name).upper()
+
+
+def missing_fields(template: str, facts: dict[str, Any]) -> list[str]:
+    """Placeholders of a template that the facts leave empty."""
+    return [n for n in template_fields(template) if facts.get(n) is None or facts.get(n) in ("", [])]
 
 
 def template_fields(template: str) -> list[str]:

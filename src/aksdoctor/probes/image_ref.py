@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["ImageRef", "InvalidImageName", "closest", "guess_registry", "parse_image", "registry_host"]
+__all__ = ["ImageRef", "InvalidImageName", "closest", "guess_registry", "parse_image", "registry_host", "repair"]
 
 DOCKER_HUB = "docker.io"
 _LEGACY_DOCKER_HUB = "index.docker.io"
@@ -265,3 +265,63 @@ def closest(name: str, candidates: Iterable[str], *, n: int = 5) -> list[str]:
 
         return sorted(unique, key=key)[:n]
     return sorted(unique, key=lambda c: (-ratios[c], c))[:n]
+
+
+# --- repairs ----------------------------------------------------------------------------------------
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_BARE_HEX = re.compile(r"[a-f0-9]{64}|[a-f0-9]{96}|[a-f0-9]{128}", re.ASCII)
+
+
+def repair(image: str) -> tuple[str, list[str]] | None:
+    """The valid reference an invalid one most likely means, and what was changed; None when no visible
+    mistake explains it (or the repair is still invalid).
+
+    Repairs: surrounding spaces; a URL scheme (https://); a trailing slash; upper case in the registry or
+    repository (tags may hold upper case); a digest written as a tag (`:sha256:...`) or without its algorithm
+    (`@<64 hex>`); a tag after the digest (`@sha256:...:1.2` -> `:1.2@sha256:...`).
+    """
+    if not isinstance(image, str) or not image.strip() or len(image) > _INPUT_MAX:
+        return None
+    changes: list[str] = []
+    text = image.strip()
+    if text != image:
+        changes.append("surrounding spaces removed")
+    if _SCHEME.match(text):
+        changes.append(f"scheme {text.split('://', 1)[0]}:// removed (an image reference is not a URL)")
+        text = _SCHEME.sub("", text, count=1)
+    if text.endswith("/"):
+        text = text.rstrip("/")
+        changes.append("trailing slash removed")
+    name, digest = text, ""
+    if "@" in text:
+        name, _, digest = text.partition("@")
+        if ":" in digest and digest.count(":") == 2:  # sha256:<hex>:tag
+            algorithm, hex_, tag = digest.split(":")
+            digest = f"{algorithm}:{hex_}"
+            name = f"{name}:{tag}" if ":" not in name.rsplit("/", 1)[-1] else name
+            changes.append("tag moved before the digest (name:tag@sha256:...)")
+        elif _BARE_HEX.fullmatch(digest.lower()):
+            algorithm = {64: "sha256", 96: "sha384", 128: "sha512"}[len(digest)]
+            digest = f"{algorithm}:{digest.lower()}"
+            changes.append(f"digest algorithm {algorithm}: added")
+    else:
+        last = name.rsplit("/", 1)[-1]
+        parts = last.split(":")
+        if len(parts) == 3 and parts[1] in _DIGEST_ENCODINGS:  # name:sha256:<hex>, a digest written as a tag
+            name = name[: len(name) - len(last)] + parts[0]
+            digest = f"{parts[1]}:{parts[2]}"
+            changes.append("digest written after '@', not ':'")
+    # lower-case the registry and repository; the tag keeps its case
+    head, sep, last = name.rpartition("/")
+    base, colon, tag = last.partition(":")
+    lowered = f"{head}{sep}{base}".lower()
+    if lowered != f"{head}{sep}{base}":
+        changes.append("registry and repository lower-cased")
+    candidate = lowered + (colon + tag if colon else "") + (f"@{digest.lower()}" if digest else "")
+    if not changes:
+        return None
+    try:
+        parse_image(candidate)
+    except InvalidImageName:
+        return None
+    return candidate, changes

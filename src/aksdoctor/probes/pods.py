@@ -11,7 +11,7 @@ from ..model import Outcome, Skipped
 from ..sources.evidence import Evidence
 from ..sources.kube import docker_config_hosts
 from ..sources.selectors import dig
-from .image_ref import ImageRef, InvalidImageName, closest, parse_image
+from .image_ref import ImageRef, InvalidImageName, closest, parse_image, repair
 from .pull_messages import PullError, PullErrorKind, classify, most_specific
 from .registry import probe
 
@@ -69,7 +69,14 @@ def image_pull_state(ev: Evidence) -> Outcome:
     }.get(failing.kind, "container")
     line = (f"{kind} {failing.container} waits in {failing.reason} for image {failing.image}", ref)
     if failing.reason == "InvalidImageName" or failing.ref is None:
-        return Outcome.of("invalid-name", line, **facts)
+        repaired = repair(failing.image)
+        if repaired is not None:
+            facts |= {"repaired_image": repaired[0], "image_repair": "; ".join(repaired[1])}
+            return Outcome.of(
+                "invalid-name", line, (f"{failing.image!r} reads as {repaired[0]}: {'; '.join(repaired[1])}", ref),
+                **facts,
+            )
+        return Outcome.of("invalid-name", line, no_repair=True, **facts)
     return Outcome.of("failing", line, **facts)
 
 

@@ -47,6 +47,23 @@ _ANY_IP = ("0.0.0.0", "::")
 _POD_PHASES_BOUND = "status.phase!=Succeeded,status.phase!=Failed"
 
 
+# Scheduling gates of known controllers: who removes the gate, and where the controller runs.
+# Kueue: pkg/controller/jobframework (the pod integration adds kueue.x-k8s.io/admission and removes it on admission).
+GATE_CONTROLLERS = {"kueue.x-k8s.io/admission": ("Kueue", "kueue-system")}
+
+
+def gate_facts(pod: dict[str, Any], gate: str) -> dict[str, Any]:
+    """The JSON patch that removes this one gate (a `test` of its name at its index, then `remove`), and the
+    controller that owns it when it is a known one."""
+    names = [g.get("name") for g in dig(pod, "spec.schedulingGates", []) or []]
+    index = names.index(gate)
+    patch = [{"op": "test", "path": f"/spec/schedulingGates/{index}/name", "value": gate},
+             {"op": "remove", "path": f"/spec/schedulingGates/{index}"}]
+    controller, namespace = GATE_CONTROLLERS.get(gate, (f"the controller of {gate.split('/', 1)[0]}", None))
+    return {"gate_patch": json.dumps(patch, separators=(",", ":")), "gate_controller": controller,
+            "gate_controller_namespace": namespace, "no_gate_controller": namespace is None}
+
+
 # ---- probes -------------------------------------------------------------------------------------
 @probe("pod.pending_state", outcomes=("gated", "unscheduled", "starting", "other-waiting", "not-pending"))
 def pending_state(ev: Evidence) -> Outcome:
@@ -65,7 +82,7 @@ def pending_state(ev: Evidence) -> Outcome:
     gates = [g.get("name") for g in dig(pod, "spec.schedulingGates", []) or [] if g.get("name")]
     if gates:
         text = f"spec.schedulingGates holds {', '.join(gates)}: the scheduler does not consider the pod"
-        return Outcome.of("gated", (text, ref), gates=gates, gate=gates[0], **facts)
+        return Outcome.of("gated", (text, ref), gates=gates, gate=gates[0], **facts, **gate_facts(pod, gates[0]))
     node = dig(pod, "spec.nodeName")
     if not node:
         condition = _condition(pod, "PodScheduled") or {}

@@ -51,7 +51,9 @@ def _cause(cause: Cause, *, level: int) -> list[str]:
         out += ["**Fix**", ""]
         for fix in cause.fix:
             if fix.explain:
-                out.append(f"{fix.explain[0].upper()}{fix.explain[1:]}:")
+                label = "Check: " if fix.kind == "check" else ""
+                text = f"{label}{fix.explain}" if label else f"{fix.explain[0].upper()}{fix.explain[1:]}"
+                out.append(f"{text}:")
             out += ["", "```sh", fix.command, "```", ""]
     if cause.docs:
         out += [f"Docs: {cause.docs}", ""]

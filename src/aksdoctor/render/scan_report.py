@@ -39,7 +39,7 @@ def groups(result: ScanResult) -> list[dict[str, Any]]:
                     for f in findings
                 ],
                 "text": _describe(pods, workloads, findings),
-                "fix": first.causes[0].fix[0].command if first.causes and first.causes[0].fix else "",
+                "fix": first_fix(first.causes[0].fix) if first.causes else "",
                 "clusters": sorted({f.source.context for f in findings}),
             }
         )
@@ -155,3 +155,9 @@ def _few(names: list[str], n: int = 3) -> str:
 
 
 __all__ = ["groups", "render_json", "render_markdown", "render_text"]
+
+
+def first_fix(fixes: list[Any]) -> str:
+    """The first command that fixes (not a read-only check); a check only when the cause has nothing else."""
+    chosen = next((f for f in fixes if getattr(f, "kind", "fix") != "check"), fixes[0] if fixes else None)
+    return chosen.command if chosen is not None else ""

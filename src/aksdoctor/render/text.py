@@ -58,8 +58,9 @@ def _action(cause: Cause, style: str, console: Console, *, depth: int) -> None:
     if cause.fix:
         console.print(Text(f"{lead}fix:", style="bold"))
     for fix in cause.fix:
-        if fix.explain:
-            console.print(Text(f"# {fix.explain}", style="dim"))
+        label = "check: " if fix.kind == "check" else ""
+        if fix.explain or label:
+            console.print(Text(f"# {label}{fix.explain}".rstrip(": "), style="dim"))
         command(console, fix.command)
     for nested in cause.nested:
         _action(nested, style, console, depth=depth + 1)
