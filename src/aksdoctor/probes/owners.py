@@ -433,8 +433,9 @@ def _recreate_job(owner: Owner, why: str, change: str = "") -> list[Fix]:
         Fix(f"kubectl delete job {name} -n {ns}",
             f"{why}: a Job's pod template is immutable; delete Job {owner.name} and create it again from its manifest "
             "with the change"),
-        Fix(f"kubectl apply -n {ns} -f <job-manifest>.yaml",
-            f"the manifest Job {owner.name} was created from, with the change in its pod template"
+        Fix(f'kubectl apply -n {ns} -f "$JOB_MANIFEST"',
+            f"set JOB_MANIFEST to the manifest file Job {owner.name} was created from, with the change in its pod "
+            "template"
             + (f" (what `{change}` would set)" if change else "")
             + f"; kubectl get job {owner.name} -o yaml holds generated selector labels: start from the source"),
     ]
@@ -445,14 +446,16 @@ def _managed(owner: Owner, cmd: _Cmd, original: Fix, facts: dict[str, Any]) -> l
     assert m is not None
     ns = shlex.quote(owner.namespace)
     if m.kind == "helm":
-        release = m.name or "<release>"
-        chart = m.chart or "<chart>"
+        release = shlex.quote(m.name) if m.name else '"$RELEASE"'
+        chart = m.chart or "$CHART"
         return [
-            Fix(f"helm get values {shlex.quote(release)} -n {ns} --all",
+            Fix(f"helm get values {release} -n {ns} --all",
                 f"check: {m.why}; the chart value that renders this field"),
-            Fix(f"helm upgrade {shlex.quote(release)} <repo>/{chart} -n {ns} --reuse-values --set <value>=<new-value>",
-                f"change it through the release (a kubectl change is reverted at the next helm upgrade): the "
-                f"chart value for what `{original.command}` would change"),
+            Fix(f'helm upgrade {release} "$CHART_REPO/{chart}" -n {ns} --reuse-values --set "$VALUE_KEY=$NEW_VALUE"',
+                f"change it through the release (a kubectl change is reverted at the next helm upgrade): set "
+                f"CHART_REPO to the chart's repository (helm repo list), VALUE_KEY and NEW_VALUE to the chart value "
+                f"for what `{original.command}` would change"
+                + ("" if m.name and m.chart else "; set RELEASE and CHART from helm list -n " + ns)),
         ]
     if m.kind == "operator":
         return [
