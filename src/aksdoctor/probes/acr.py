@@ -51,8 +51,14 @@ def _tag_exists(ev: Evidence, failing: Any) -> Outcome:
                 f"{failing.image} is pinned by digest {ref.digest}; {ref.registry} is not an ACR, so whether that "
                 "digest exists was not verified (a tag that exists does not make the digest available)",
                 confidence="medium",
+                other_repository=f"{ref.registry}/{ref.repository}",
             )
-        return Outcome.of("not-acr", f"{ref.registry} is not an ACR: its tags are not listed", confidence="medium")
+        return Outcome.of(
+            "not-acr",
+            f"{ref.registry} is not an ACR: its tags are not listed",
+            confidence="medium",
+            other_repository=f"{ref.registry}/{ref.repository}",
+        )
     if ref.digest:
         return _digest_exists(ev, failing.image, ref)
     if ref.tag is None:
