@@ -20,7 +20,9 @@ from typing import Any
 from ..errors import DataUnavailable, NotFound
 from ..model import Outcome, Skipped
 from ..sources.evidence import Evidence
-from ..sources.selectors import dig, parse_resource_id
+from ..sources.selectors import dig
+from ..sources.selectors import name_of as _name
+from ..sources.selectors import resource_group_of as _rg
 from .csi import chosen_mount, newest_error
 from .mount_messages import MountErrorKind
 from .pods import target_pod
@@ -345,18 +347,6 @@ def _guarded(skipped: list[Skipped], read: Callable[[], Any]) -> Any:
 def _with(outcome: Outcome, skipped: list[Skipped]) -> Outcome:
     outcome.skipped = list(skipped)
     return outcome
-
-
-def _rg(resource_id: str) -> str:
-    return parse_resource_id(resource_id).get("resource_group", "")
-
-
-def _sub(resource_id: str) -> str:
-    return parse_resource_id(resource_id).get("subscription", "")
-
-
-def _name(resource_id: str) -> str:
-    return resource_id.rstrip("/").rsplit("/", 1)[-1]
 
 
 __all__ = ["KV_ZONE", "PrivatePath", "check_network", "egress_ips", "private_path", "subnet", "traffic_subnets"]

@@ -12,6 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .azure import AzureReader, arm_json, parse_resource_id
+from .selectors import name_of as _name
+from .selectors import resource_group_of as _rg
+from .selectors import subscription_of as _sub
 
 KEYVAULT_MGMT = "azure.mgmt.keyvault:KeyVaultManagementClient"
 MSI = "azure.mgmt.msi:ManagedServiceIdentityClient"
@@ -245,18 +248,6 @@ def _net(azure: AzureReader, resource_id: str, what: str, action: str, fn: Calla
         return arm_json(result) if hasattr(result, "as_dict") or hasattr(result, "serialize") else result
 
     return azure.call(what, load, action=action, scope=resource_id)
-
-
-def _rg(resource_id: str) -> str:
-    return parse_resource_id(resource_id).get("resource_group", "")
-
-
-def _sub(resource_id: str) -> str:
-    return parse_resource_id(resource_id).get("subscription", "")
-
-
-def _name(resource_id: str) -> str:
-    return resource_id.rstrip("/").rsplit("/", 1)[-1]
 
 
 __all__ = ["READS"]

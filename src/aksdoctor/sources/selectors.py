@@ -106,4 +106,27 @@ def parse_resource_id(resource_id: str) -> dict[str, str]:
 
 
 
-__all__ = ["dig", "field_matcher", "label_matcher", "parse_resource_id"]
+def resource_group_of(resource_id: str) -> str:
+    """The resource group an ARM id names ('' when none)."""
+    return parse_resource_id(resource_id).get("resource_group", "")
+
+
+def subscription_of(resource_id: str) -> str:
+    """The subscription an ARM id names ('' when none)."""
+    return parse_resource_id(resource_id).get("subscription", "")
+
+
+def name_of(resource_id: str) -> str:
+    """The last segment of an ARM id: the resource's own name."""
+    return resource_id.rstrip("/").rsplit("/", 1)[-1]
+
+
+__all__ = [
+    "dig",
+    "field_matcher",
+    "label_matcher",
+    "name_of",
+    "parse_resource_id",
+    "resource_group_of",
+    "subscription_of",
+]
