@@ -65,17 +65,8 @@ def _report(cli: Any, case: Path) -> dict:
 
 
 def _fixes(report: dict) -> list[dict]:
-    out: list[dict] = []
-
-    def walk(causes: list[dict]) -> None:
-        for cause in causes:
-            out.extend(cause.get("fix") or [])
-            walk(cause.get("nested") or [])
-
-    walk(report.get("causes") or [])
-    for finding in report.get("findings") or []:
-        walk(finding.get("causes") or [])
-    return out
+    """Every fix of the report, nested causes and scan findings included."""
+    return [fix for fixes in _cause_fixes(report) for fix in fixes]
 
 
 def _segments(command: str) -> list[list[str]]:
