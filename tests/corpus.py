@@ -1,4 +1,4 @@
-"""The case format shared by tests/realworld/*/ and examples/bundles/*/ (see /work/notes/BRIEF.md): a bundle, its
+"""The case format shared by tests/realworld/*/ and examples/bundles/*/ (see tests/realworld/README.md): a bundle, its
 COMMAND and an expected.json. Loading, checking an expected.json, running a case through the CLI and judging its
 report live here, used by tests/test_realworld.py, tests/test_examples.py, tests/test_live_parity.py and
 scripts/realworld_score.py."""
