@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -1584,9 +1585,149 @@ def nodecpu_aks2345_pending_pods_quota() -> None:
     )
 
 
+GPU_SIZES = [
+    {"name": "Standard_D3_v2", "numberOfCores": 4, "osDiskSizeInMB": 1047552, "resourceDiskSizeInMB": 204800,
+     "memoryInMB": 14336, "maxDataDiskCount": 16},
+    {"name": "Standard_NC4as_T4_v3", "numberOfCores": 4, "osDiskSizeInMB": 1047552, "resourceDiskSizeInMB": 180224,
+     "memoryInMB": 28672, "maxDataDiskCount": 8},
+    {"name": "Standard_NC6s_v3", "numberOfCores": 6, "osDiskSizeInMB": 1047552, "resourceDiskSizeInMB": 344064,
+     "memoryInMB": 114688, "maxDataDiskCount": 12},
+]
+
+
+def on_aks(n: dict[str, Any], i: int) -> dict[str, Any]:
+    """The node as an AKS node of cluster rg-shop-prod/aks-prod (the providerID that names its scale set)."""
+    pool = n["metadata"]["labels"]["agentpool"]
+    vmss = n["metadata"]["name"].rsplit("vmss", 1)[0] + "vmss"
+    n["metadata"]["labels"]["kubernetes.azure.com/cluster"] = "MC_rg-shop-prod_aks-prod_westeurope"
+    n["spec"]["providerID"] = (
+        f"azure:///subscriptions/{SUB}/resourceGroups/mc_rg-shop-prod_aks-prod_westeurope/providers/"
+        f"Microsoft.Compute/virtualMachineScaleSets/{vmss}/virtualMachines/{i}"
+    )
+    assert pool
+    return n
+
+
+def gpu_arm_records(pools: list[dict[str, Any]], usages: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:
+    """arm_records with the region's VM sizes holding GPU sizes and the GPU families' usages (0 vCPUs: the default
+    of a subscription that never asked for them)."""
+    recs = arm_records(pools)
+    recs[3]["body"]["value"] = [*recs[3]["body"]["value"], *GPU_SIZES]
+    for family, label in (("standardNCASv3_T4Family", "Standard NCASv3_T4 Family vCPUs"),
+                          ("standardNCSv3Family", "Standard NCSv3 Family vCPUs")):
+        recs[2]["body"]["value"].append(
+            {"limit": 0, "unit": "Count", "currentValue": 0, "name": {"value": family, "localizedValue": label}}
+        )
+    for u in recs[2]["body"]["value"]:
+        if u["name"]["value"] in usages:
+            u["currentValue"], u["limit"] = usages[u["name"]["value"]]
+    return recs
+
+
+@case
+def pending_mln487_gpu_model_on_cpu_only_cluster() -> None:
+    """Azure/MachineLearningNotebooks#487: a GPU model deployed by Azure ML to an AKS cluster whose only pool is
+    of a VM size without GPUs ("0/3 nodes are available: 3 Insufficient nvidia.com/gpu."): more nodes of that pool
+    cannot help, a pool of a GPU size can — and the GPU family's regional quota (0 vCPUs) must be raised first."""
+    ns = "azureml-mlws"
+    nodes = [on_aks(node(f"aks-agentpool-31094752-vmss{i:06d}", pool="agentpool", cpu="3860m", memory="10566592Ki",
+                         vm="Standard_D3_v2", capacity_cpu="4"), i) for i in range(3)]
+    fill = [filler(ns, "azureml-fe", n["metadata"]["name"], "100m", "256Mi") for n in nodes]
+    msg = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu."
+    target, rs = pending_app(
+        ns, "imgclassify", "7f9c6d5b8", "p2w7r", {"cpu": "100m", "memory": "512Mi"}, msg,
+        limits={"nvidia.com/gpu": "1"}, image="mlws0a1b2c3d.azurecr.io/azureml/azureml_5f0c1e2d:1",
+    )
+    target["spec"]["containers"][0]["resources"]["requests"]["nvidia.com/gpu"] = "1"
+    write_case(
+        "pending-mln487-gpu-model-on-cpu-only-cluster",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/Azure/MachineLearningNotebooks/issues/487",
+            'deployment error on kubernetes - "code": "Unschedulable", "message": "0/3 nodes are available: 3 '
+            'Insufficient nvidia.com/gpu."',
+            "github-issue",
+            msg,
+            "problem",
+            "request-exceeds-node-size",
+            ["Standard_NC4as_T4_v3", "az quota update", "standardNCASv3_T4Family"],
+            ["the scheduler message", "three nodes"],
+            ["the pool (Standard_D3_v2, autoscaler off: Azure ML's default inference cluster)", "namespace and names",
+             "the region's VM sizes and the GPU families' quota of 0 vCPUs"],
+        ),
+        files={"nodes": nodes, "pods": [*fill, target], "replicasets": [rs], "configmaps": [],
+               "events": [event(target, "FailedScheduling", msg, count=8)]},
+        azure=gpu_arm_records(
+            [{"name": "agentpool", "count": 3, "vmSize": "Standard_D3_v2", "mode": "System", "enableAutoScaling": False}],
+            {"cores": (12, 100), "standardDv2Family": (12, 100)},
+        ),
+    )
+
+
+@case
+def pending_aks4418_spot_gpu_nodes_without_gpu_capacity() -> None:
+    """Azure/AKS#4418: Spot nodes of a Standard_NC6s_v3 pool advertise no nvidia.com/gpu; a new node of the pool
+    would not either, so neither "scale-up in progress" nor another VM size is the answer (the device plugin is)."""
+    ns = "kubeflow-user"
+    spot_taints = [{"key": "type", "value": "gpu-spot", "effect": "NoSchedule"},
+                   {"key": "kubernetes.azure.com/scalesetpriority", "value": "spot", "effect": "NoSchedule"}]
+    gpu = on_aks(node("aks-gpuspot-27718324-vmss000000", pool="gpuspot", cpu="5840m", memory="51573948Ki",
+               vm="Standard_NC6s_v3", capacity_cpu="6", taints=spot_taints,
+               labels={"type": "gpu-spot", "kubernetes.azure.com/scalesetpriority": "spot"}), 0)
+    sys_ = on_aks(node("aks-nodepool1-27718324-vmss000000", pool="nodepool1", cpu="1900m", memory="5Gi",
+                       taints=[TAINT_SYS]), 0)
+    msg = (
+        "0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 node(s) didn't match Pod's node affinity/selector. "
+        "preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not "
+        "helpful for scheduling."
+    )
+    tolerations = [{"key": t["key"], "operator": "Equal", "value": t["value"], "effect": "NoSchedule"}
+                   for t in spot_taints]
+    target, rs = pending_app(
+        ns, "notebook", "6b8d7c9f5", "q8z2m", {"cpu": "1", "memory": "4Gi"}, msg,
+        limits={"nvidia.com/gpu": "1"}, image="kubeflownotebookswg/jupyter-pytorch-cuda-full:v1.8.0",
+        tolerations=tolerations, node_selector={"type": "gpu-spot"},
+    )
+    target["spec"]["containers"][0]["resources"]["requests"]["nvidia.com/gpu"] = "1"
+    write_case(
+        "pending-aks4418-spot-gpu-nodes-without-gpu-capacity",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/Azure/AKS/issues/4418",
+            "[BUG] Missing nvidia.com/gpu capacity in Spot nodes",
+            "github-issue",
+            "Missing **nvidia.com/gpu: 1** capacity in the Spot nodes",
+            "inconclusive",
+            None,
+            [],
+            ["the pool gpuspot: Standard_NC6s_v3, Spot, min 0 max 3, autoscaling, its labels and taints",
+             "the node's instance type", "the GPU node's allocatable cpu and memory"],
+            ["the scheduler message", "the pending pod and its tolerations", "the system pool", "one node present"],
+        ),
+        files={"nodes": [gpu, sys_], "pods": [target], "replicasets": [rs], "configmaps": [],
+               "events": [event(target, "FailedScheduling", msg, count=5)]},
+        azure=gpu_arm_records(
+            [
+                {"name": "nodepool1", "count": 1, "mode": "System", "enableAutoScaling": False,
+                 "nodeTaints": ["CriticalAddonsOnly=true:NoSchedule"]},
+                {"name": "gpuspot", "count": 1, "vmSize": "Standard_NC6s_v3", "mode": "User",
+                 "enableAutoScaling": True, "minCount": 0, "maxCount": 3, "scaleSetPriority": "Spot",
+                 "scaleSetEvictionPolicy": "Delete", "spotMaxPrice": -1,
+                 "nodeLabels": {"type": "gpu-spot", "kubernetes.azure.com/scalesetpriority": "spot"},
+                 "nodeTaints": ["type=gpu-spot:NoSchedule", "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"]},
+            ],
+            {"lowPriorityCores": (0, 100)},
+        ),
+    )
+
+
 def main() -> None:
-    for fn in CASES.values():
-        fn()
+    only = sys.argv[1:]
+    for name, fn in CASES.items():
+        if not only or name in only:
+            fn()
 
 
 if __name__ == "__main__":

@@ -191,3 +191,16 @@ def test_a_quota_failure_outranks_the_anti_affinity_the_walk_reached(cli, tmp_pa
         n.startswith("also seen: No node satisfies the pod's required pod anti-affinity") for n in report["notes"]
     )
     assert report["trace"][-1]["probe"] == "capacity.scale_out" and report["trace"][-1]["outcome"] == "quota"
+
+
+def test_a_gpu_pool_whose_nodes_advertise_no_gpu_is_not_scale_up_in_progress(cli):
+    # Azure/AKS#4418: Spot Standard_NC6s_v3 nodes without nvidia.com/gpu; the autoscaler has room, but a new node
+    # would advertise no GPU either: inconclusive, and the note names the device plugin, not another VM size
+    from corpus import REALWORLD, run
+
+    _code, report, _ = run(cli, REALWORLD / "pending-aks4418-spot-gpu-nodes-without-gpu-capacity")
+    assert report["status"] == "inconclusive" and not report["causes"]
+    import json
+
+    text = json.dumps(report)
+    assert "NVIDIA device plugin DaemonSet (or the GPU operator) is not running" in text and "pool gpuspot" in text

@@ -11,6 +11,7 @@ from aksdoctor.probes.capacity import (
     _pool,
     _quota_from_message,
     aks_allocatable,
+    gpu_count,
     kube_reserved_cpu,
     kube_reserved_memory,
     parse_status,
@@ -280,3 +281,44 @@ def test_a_quota_failure_of_the_autoscaler_is_vm_quota_exceeded_with_its_figures
     )
     allocation = _failure_outcome(ScaleFailure("aks-userpool-1-vmss", "Code: ZonalAllocationFailed", "x"), {})
     assert allocation.answer == "scale-up-failed" and "ZonalAllocationFailed" in allocation.facts["notes"][0]
+
+
+# ---- extended resources on pool templates (a GPU pod is never "fits a new node" of a pool without GPUs) -----------
+GPU_SIZES = [*SIZES, {"name": "Standard_NC4as_T4_v3", "numberOfCores": 4, "memoryInMB": 28672},
+             {"name": "Standard_NC6s_v3", "numberOfCores": 6, "memoryInMB": 114688},
+             {"name": "Standard_NV12s_v3", "numberOfCores": 12, "memoryInMB": 114688}]
+ONE_GPU = Resources(500, 1 * GIB, 1, {"nvidia.com/gpu": 1})
+
+
+def test_gpu_counts_known_sizes_and_calls_other_n_series_unknown():
+    assert gpu_count("Standard_NC6s_v3") == 1 and gpu_count("standard_nc96ads_a100_v4") == 4
+    assert gpu_count("Standard_D4ds_v5") == 0  # outside the N-series: no GPU
+    assert gpu_count("Standard_NV12s_v3") is None  # an N-series size the table does not know: unknown, never 0
+
+
+def test_a_new_node_modelled_on_a_node_without_gpus_does_not_fit_a_gpu_pod():
+    pool = _pool({"name": "userpool", "count": 3, "vmSize": "Standard_D4ds_v5", "mode": "User"})
+    view = ClusterView([node_state("aks-userpool-1-vmss000000", "userpool")], [], [])
+    template = pool_template(pool, view, None, "1.31")
+    assert template.fits(Resources(500, 1 * GIB, 1))
+    assert not template.fits(ONE_GPU) and template.lacks(ONE_GPU) == ["nvidia.com/gpu"]
+
+
+def test_a_pool_estimated_from_its_vm_size_knows_gpus_only_for_known_sizes():
+    view = ClusterView([], [], [])
+    cpu_only = pool_template(_pool({"name": "d8", "count": 0, "vmSize": "Standard_D8ds_v5"}), view, GPU_SIZES, "1.31")
+    t4 = pool_template(_pool({"name": "t4", "count": 0, "vmSize": "Standard_NC4as_T4_v3"}), view, GPU_SIZES, "1.31")
+    nv = pool_template(_pool({"name": "nv", "count": 0, "vmSize": "Standard_NV12s_v3"}), view, GPU_SIZES, "1.31")
+    assert not cpu_only.fits(ONE_GPU)
+    assert t4.fits(ONE_GPU) and not t4.fits(Resources(500, GIB, 1, {"nvidia.com/gpu": 2}))
+    assert nv.fits(ONE_GPU) and nv.lacks(ONE_GPU) == []  # unknown: not ruled out (and not proven either)
+    # no extended resource but GPUs is known for an estimated node: not ruled out
+    assert cpu_only.fits(Resources(500, GIB, 1, {"example.com/fpga": 1}))
+
+
+def test_the_suggested_size_for_a_gpu_pod_offers_whole_gpus():
+    got = suggest_vm_size(ONE_GPU, GPU_SIZES, current="Standard_D4ds_v5", daemonsets=Resources(), max_pods=110,
+                          version="1.31")
+    assert got == "Standard_NC4as_T4_v3"
+    assert suggest_vm_size(Resources(500, GIB, 1, {"nvidia.com/gpu": 8}), GPU_SIZES, current="Standard_D4ds_v5",
+                           daemonsets=Resources(), max_pods=110, version="1.31") == ""

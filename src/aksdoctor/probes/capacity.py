@@ -75,6 +75,7 @@ _OLD_STATUS_GROUP = re.compile(  # the text format before cluster-autoscaler 1.3
         "too-small",
         "no-pool",
         "scale-up-failed",
+        "unadvertised",
     ),
 )
 def scale_out(ev: Evidence) -> Outcome:
@@ -111,6 +112,9 @@ def _decide(
         return Outcome.of("no-pool", "no node pool's labels and taints admit the pod", **_coordinates(ev))
     fitting = [t for t in hosting if t.fits(requests)]
     if not fitting:
+        unadvertised = _unadvertised(requests, hosting)
+        if unadvertised is not None:
+            return unadvertised
         return _too_small(ev, requests, hosting, sizes)
     chosen = _choose(fitting, ev)
     facts = _coordinates(ev) | chosen.facts() | _need_facts(ev, pod, requests, chosen)
@@ -276,6 +280,13 @@ class PoolTemplate:
     source: str
     nodes: list[NodeState] = field(default_factory=list)
     vcpus: int = 0
+    # extended resources (nvidia.com/gpu, ...) whose amount on a new node is not known: a pool estimated from
+    # its VM size knows GPUs only for sizes of GPU_COUNTS (and that other sizes have none), nothing else
+    unknown: frozenset[str] = frozenset()
+    estimated: bool = False  # from the VM size, not from a node: no extended resource but GPUs is known
+
+    def _unknown(self, name: str) -> bool:
+        return name in self.unknown or (self.estimated and name != GPU)
 
     @property
     def room(self) -> Resources:
@@ -287,8 +298,20 @@ class PoolTemplate:
         return matches_node(pod, self.labels) and not untolerated(pod, self.taints)
 
     def fits(self, requests: Resources) -> bool:
-        """An empty node of this pool holds the pod."""
-        return not ({Reason.CPU, Reason.MEMORY, Reason.PODS} & set(self.room.short(requests)))
+        """An empty node of this pool holds the pod: CPU, memory, a pod slot and every extended resource
+        (nvidia.com/gpu, hugepages, ephemeral-storage) whose amount on a new node is known."""
+        known = {k: v for k, v in requests.other.items() if not self._unknown(k)}
+        need = Resources(requests.cpu, requests.memory, requests.pods, known)
+        return not self.room.short(need)
+
+    def lacks(self, requests: Resources) -> list[str]:
+        """The extended resources the pod asks for that a new node of this pool does not offer (known amounts)."""
+        room = self.room
+        return sorted(
+            k for k, v in requests.other.items()
+            if v > 0 and not self._unknown(k) and v > room.other.get(k, 0)
+            and (k in room.other or k != "ephemeral-storage")
+        )
 
     def why_not(self, pod: dict[str, Any]) -> str:
         """Why the pool cannot host the pod (labels or taints)."""
@@ -302,9 +325,13 @@ class PoolTemplate:
         p = self.pool
         scaler = f"autoscaler on (min {p.min_count}, max {p.max_count})" if p.autoscale else "autoscaler off"
         room = self.room
+        extra = "".join(
+            f", {'an unknown number of' if self._unknown(k) else format(room.other.get(k, 0), 'g')} {k}"
+            for k, v in sorted(requests.other.items()) if v > 0 and k != "ephemeral-storage"
+        )
         text = (
             f"pool {p.name}: {p.vm_size}, {p.count} nodes, {scaler}; a new node offers "
-            f"{format_cpu(room.cpu)} CPU, {format_memory(room.memory)} ({self.source})"
+            f"{format_cpu(room.cpu)} CPU, {format_memory(room.memory)}{extra} ({self.source})"
         )
         return text, f"managed cluster agentPoolProfiles[{p.name}]"
 
@@ -340,12 +367,19 @@ def pool_template(pool: Pool, view: ClusterView, sizes: list[dict[str, Any]] | N
     labels = _synthetic_labels(pool)
     ds = max((n.daemonsets for n in view.nodes), key=lambda r: (r.cpu, r.memory), default=Resources())
     if size is None:
-        return PoolTemplate(pool, labels, pool.taints, Resources(pods=pool.max_pods), ds, "VM size unknown", [], 0)
+        return PoolTemplate(
+            pool, labels, pool.taints, Resources(pods=pool.max_pods), ds, "VM size unknown", [], 0, frozenset({GPU}),
+            estimated=True,
+        )
     alloc = aks_allocatable(
         int(size["numberOfCores"]), int(size["memoryInMB"]) * MIB, pool.max_pods, os_type=pool.os_type, version=version
     )
+    gpus = gpu_count(pool.vm_size)
+    if gpus:
+        alloc.other[GPU] = gpus
     return PoolTemplate(
-        pool, labels, pool.taints, alloc, ds, f"estimated from {pool.vm_size}", [], int(size["numberOfCores"])
+        pool, labels, pool.taints, alloc, ds, f"estimated from {pool.vm_size}", [], int(size["numberOfCores"]),
+        frozenset() if gpus is not None else frozenset({GPU}), estimated=True,
     )
 
 
@@ -356,6 +390,55 @@ _STATE_TAINTS = (
     "ToBeDeletedByClusterAutoscaler",
     "DeletionCandidateOfClusterAutoscaler",
 )
+
+
+GPU = "nvidia.com/gpu"
+
+# Whole NVIDIA GPUs per VM size, as the device plugin advertises them on an AKS node (Microsoft Learn, "Sizes
+# for virtual machines in Azure": NCasT4_v3, NCv3, NC A100 v4, ND A100 v4, NCads H100 v5, NDv5 H100 series).
+# Fractional-GPU sizes (NVadsA10 v5 below 36 vCPUs) and sizes not listed here count as unknown, never as 0.
+GPU_COUNTS = {
+    "standard_nc4as_t4_v3": 1, "standard_nc8as_t4_v3": 1, "standard_nc16as_t4_v3": 1, "standard_nc64as_t4_v3": 4,
+    "standard_nc6s_v3": 1, "standard_nc12s_v3": 2, "standard_nc24s_v3": 4, "standard_nc24rs_v3": 4,
+    "standard_nc24ads_a100_v4": 1, "standard_nc48ads_a100_v4": 2, "standard_nc96ads_a100_v4": 4,
+    "standard_nd96asr_v4": 8, "standard_nd96amsr_a100_v4": 8,
+    "standard_nc40ads_h100_v5": 1, "standard_nc80adis_h100_v5": 2, "standard_nd96isr_h100_v5": 8,
+}
+_GPU_SERIES = re.compile(r"^Standard_N[A-Z]", re.IGNORECASE)
+
+
+def gpu_count(vm_size: str) -> int | None:
+    """NVIDIA GPUs a node of the VM size offers: the table's count, 0 for a size outside the N-series (no GPU),
+    None for an N-series size the table does not know."""
+    if not vm_size:
+        return None
+    if vm_size.lower() in GPU_COUNTS:
+        return GPU_COUNTS[vm_size.lower()]
+    return None if _GPU_SERIES.match(vm_size) else 0
+
+
+def _unadvertised(requests: Resources, hosting: list[PoolTemplate]) -> Outcome | None:
+    """A pool of a GPU VM size whose nodes advertise no nvidia.com/gpu: a new node would not either, and no
+    other VM size is the answer: the NVIDIA device plugin (or the GPU operator) is not running on them."""
+    if requests.other.get(GPU, 0) <= 0:
+        return None
+    for t in hosting:
+        plain = Resources(requests.cpu, requests.memory, requests.pods)
+        if (
+            t.nodes
+            and gpu_count(t.pool.vm_size) != 0
+            and not any(n.allocatable.other.get(GPU, 0) > 0 for n in t.nodes)
+            and not t.room.short(plain)
+        ):
+            note = (
+                f"pool {t.pool.name} is of GPU size {t.pool.vm_size} but none of its nodes advertises {GPU} in its "
+                "allocatable: the NVIDIA device plugin DaemonSet (or the GPU operator) is not running on them, so a "
+                "new node of the pool would not offer one either; check `kubectl get pods -A -o wide | grep -i "
+                "nvidia` and learn.microsoft.com/azure/aks/use-nvidia-gpu"
+            )
+            text = f"pool {t.pool.name} ({t.pool.vm_size}): its {len(t.nodes)} node(s) advertise no {GPU}"
+            return Outcome.of("unadvertised", (text, f"nodes of pool {t.pool.name}: status.allocatable"), notes=[note])
+    return None
 
 
 def _synthetic_labels(pool: Pool) -> dict[str, str]:
@@ -458,21 +541,25 @@ def suggest_vm_size(
 ) -> str:
     """The smallest VM size whose new node holds the pod, preferring the current size's series."""
     series = _series(current)
+    gpus = requests.other.get(GPU, 0)
     fitting = []
     for size in sizes:
         name = str(size.get("name", ""))
         if not _SIZE.match(name) or _SIZE.match(name).group("constrained") or "Promo" in name:  # type: ignore[union-attr]
             continue
+        if gpus > 0 and (GPU_COUNTS.get(name.lower()) or 0) < gpus:
+            continue  # a GPU pod needs a size known to offer that many whole GPUs
         alloc = aks_allocatable(
             int(size.get("numberOfCores") or 0), int(size.get("memoryInMB") or 0) * MIB, max_pods, version=version
         )
         if not (
             {Reason.CPU, Reason.MEMORY} & set(alloc.minus(daemonsets).short(Resources(requests.cpu, requests.memory)))
         ):
-            fitting.append(
-                (_series(name) != series, int(size.get("numberOfCores") or 0), int(size.get("memoryInMB") or 0), name)
-            )
-    return min(fitting)[3] if fitting else ""
+            fitting.append((
+                GPU_COUNTS.get(name.lower(), 0) if gpus > 0 else 0,
+                _series(name) != series, int(size.get("numberOfCores") or 0), int(size.get("memoryInMB") or 0), name,
+            ))
+    return min(fitting)[-1] if fitting else ""
 
 
 def _series(name: str) -> str:
@@ -843,6 +930,7 @@ def _too_small(
 ) -> Outcome:
     biggest = max(hosting, key=lambda t: (t.room.cpu, t.room.memory))
     version = kubernetes_version(ev)
+    lacking = sorted({k for t in hosting for k in t.lacks(requests)})
     suggestion = suggest_vm_size(
         requests,
         sizes or [],
@@ -851,8 +939,12 @@ def _too_small(
         max_pods=biggest.pool.max_pods,
         version=version,
     )
+    if lacking and lacking != [GPU]:
+        suggestion = ""  # no VM size list says which size offers that resource
     labels = selector_labels(target_pod(ev))
     room = biggest.room
+    short_of = set(room.short(Resources(requests.cpu, requests.memory)))
+    extra = "".join(f", {room.other.get(k, 0):g} {k}" for k in lacking)
     facts = (
         _coordinates(ev)
         | biggest.facts()
@@ -863,18 +955,61 @@ def _too_small(
             "new_pool_plain": not labels or None,
             "largest_pool": biggest.pool.name,
             "largest_vm_size": biggest.pool.vm_size,
-            "largest_room": f"{format_cpu(biggest.room.cpu)} CPU, {format_memory(biggest.room.memory)}",
+            "largest_room": f"{format_cpu(biggest.room.cpu)} CPU, {format_memory(biggest.room.memory)}{extra}",
+            "lower_requests": bool(short_of & {Reason.CPU, Reason.MEMORY}) or None,
             "suggested_vm_size": suggestion or None,
             "new_pool_name": _pool_name(suggestion) if suggestion else None,
         }
     )
+    needs = "".join(f", {requests.other[k]:g} {k}" for k in lacking)
     text = (
-        f"the pod needs {format_cpu(requests.cpu)} CPU and {format_memory(requests.memory)}; the largest new node any "
-        f"pool can add ({biggest.pool.vm_size} in {biggest.pool.name}) offers {facts['largest_room']}"
+        f"the pod needs {format_cpu(requests.cpu)} CPU and {format_memory(requests.memory)}{needs}; the largest new "
+        f"node any pool can add ({biggest.pool.vm_size} in {biggest.pool.name}) offers {facts['largest_room']}"
     )
+    if lacking:
+        offers = "; ".join(f"{t.pool.name} ({t.pool.vm_size}): {t.room.other.get(k, 0):g} {k}" for t in hosting
+                           for k in t.lacks(requests))
+        text += f"; no pool that admits the pod offers {', '.join(lacking)} ({offers})"
     if suggestion:
         text += f"; the smallest size that fits is {suggestion}"
-    return Outcome.of("too-small", (text, "VM sizes of the region and AKS node resource reservations"), **facts)
+    skipped: list[Skipped] = []
+    quota = _new_size_quota(ev, suggestion, sizes, skipped) if suggestion else None
+    evidence: list[tuple[str, str]] = [(text, "VM sizes of the region and AKS node resource reservations")]
+    if quota:
+        facts |= quota
+        evidence.append((quota["new_size_quota_text"], quota["new_size_quota_source"]))
+    out = Outcome.of("too-small", *evidence, **facts)
+    out.skipped = skipped
+    return out
+
+
+def _new_size_quota(
+    ev: Evidence, vm_size: str, sizes: list[dict[str, Any]] | None, skipped: list[Skipped]
+) -> dict[str, Any] | None:
+    """Whether the region's quota of a proposed VM size's family (and total regional vCPUs) holds one node of it:
+    a pool that cannot get its first node is not a fix to offer first (GPU families start at 0 vCPUs)."""
+    cores = _size_cores(sizes, vm_size)
+    usages = _optional(ev, compute_usages, skipped) if cores else None
+    if not usages:
+        return None
+    table = {str(dig(u, "name.value", "")): u for u in usages}
+    _sub, location = _region(ev)
+    for name in [family_for_size(vm_size, list(table)) or "", "cores"]:
+        usage = table.get(name)
+        if usage is None:
+            continue
+        limit, used = int(usage.get("limit") or 0), int(usage.get("currentValue") or 0)
+        if limit - used < cores:
+            label = dig(usage, "name.localizedValue", name)
+            return {
+                "new_size_family": name,
+                "new_size_quota_new_limit": used + cores,
+                "location": location,
+                "new_size_quota_text": f"{label} in {location}: {used} of {limit} vCPUs used, {limit - used} free; "
+                f"one {vm_size} node needs {cores}",
+                "new_size_quota_source": f"Microsoft.Compute/locations/{location}/usages ({name})",
+            }
+    return None
 
 
 def _pool_name(vm_size: str) -> str:
