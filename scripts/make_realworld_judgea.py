@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -910,12 +909,11 @@ def pending_threadr68_gpu_node_without_device_plugin() -> None:
         "ollama",
         "5d9c7b8f6",
         "k4v8p",
-        {"cpu": "1", "memory": "4Gi"},
+        {"cpu": "1", "memory": "4Gi", "nvidia.com/gpu": "1"},
         msg,
         limits={"nvidia.com/gpu": "1"},
         image="ollama/ollama:0.1.30",
     )
-    target["spec"]["containers"][0]["resources"]["requests"]["nvidia.com/gpu"] = "1"
     write_case(
         "pending-threadr68-gpu-node-without-device-plugin",
         command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
@@ -1635,10 +1633,9 @@ def pending_mln487_gpu_model_on_cpu_only_cluster() -> None:
     fill = [filler(ns, "azureml-fe", n["metadata"]["name"], "100m", "256Mi") for n in nodes]
     msg = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu."
     target, rs = pending_app(
-        ns, "imgclassify", "7f9c6d5b8", "p2w7r", {"cpu": "100m", "memory": "512Mi"}, msg,
+        ns, "imgclassify", "7f9c6d5b8", "p2w7r", {"cpu": "100m", "memory": "512Mi", "nvidia.com/gpu": "1"}, msg,
         limits={"nvidia.com/gpu": "1"}, image="mlws0a1b2c3d.azurecr.io/azureml/azureml_5f0c1e2d:1",
     )
-    target["spec"]["containers"][0]["resources"]["requests"]["nvidia.com/gpu"] = "1"
     write_case(
         "pending-mln487-gpu-model-on-cpu-only-cluster",
         command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
@@ -1685,11 +1682,10 @@ def pending_aks4418_spot_gpu_nodes_without_gpu_capacity() -> None:
     tolerations = [{"key": t["key"], "operator": "Equal", "value": t["value"], "effect": "NoSchedule"}
                    for t in spot_taints]
     target, rs = pending_app(
-        ns, "notebook", "6b8d7c9f5", "q8z2m", {"cpu": "1", "memory": "4Gi"}, msg,
+        ns, "notebook", "6b8d7c9f5", "q8z2m", {"cpu": "1", "memory": "4Gi", "nvidia.com/gpu": "1"}, msg,
         limits={"nvidia.com/gpu": "1"}, image="kubeflownotebookswg/jupyter-pytorch-cuda-full:v1.8.0",
         tolerations=tolerations, node_selector={"type": "gpu-spot"},
     )
-    target["spec"]["containers"][0]["resources"]["requests"]["nvidia.com/gpu"] = "1"
     write_case(
         "pending-aks4418-spot-gpu-nodes-without-gpu-capacity",
         command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
@@ -1724,10 +1720,8 @@ def pending_aks4418_spot_gpu_nodes_without_gpu_capacity() -> None:
 
 
 def main() -> None:
-    only = sys.argv[1:]
-    for name, fn in CASES.items():
-        if not only or name in only:
-            fn()
+    for fn in CASES.values():
+        fn()
 
 
 if __name__ == "__main__":

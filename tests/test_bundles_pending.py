@@ -200,7 +200,5 @@ def test_a_gpu_pool_whose_nodes_advertise_no_gpu_is_not_scale_up_in_progress(cli
 
     _code, report, _ = run(cli, REALWORLD / "pending-aks4418-spot-gpu-nodes-without-gpu-capacity")
     assert report["status"] == "inconclusive" and not report["causes"]
-    import json
-
     text = json.dumps(report)
     assert "NVIDIA device plugin DaemonSet (or the GPU operator) is not running" in text and "pool gpuspot" in text

@@ -300,18 +300,16 @@ class PoolTemplate:
     def fits(self, requests: Resources) -> bool:
         """An empty node of this pool holds the pod: CPU, memory, a pod slot and every extended resource
         (nvidia.com/gpu, hugepages, ephemeral-storage) whose amount on a new node is known."""
-        known = {k: v for k, v in requests.other.items() if not self._unknown(k)}
-        need = Resources(requests.cpu, requests.memory, requests.pods, known)
-        return not self.room.short(need)
+        return not self.room.short(self._known(requests))
 
     def lacks(self, requests: Resources) -> list[str]:
         """The extended resources the pod asks for that a new node of this pool does not offer (known amounts)."""
-        room = self.room
-        return sorted(
-            k for k, v in requests.other.items()
-            if v > 0 and not self._unknown(k) and v > room.other.get(k, 0)
-            and (k in room.other or k != "ephemeral-storage")
-        )
+        return self.room.short_other(self._known(requests))
+
+    def _known(self, requests: Resources) -> Resources:
+        """The requests without the extended resources whose amount on a new node is unknown."""
+        known = {k: v for k, v in requests.other.items() if not self._unknown(k)}
+        return Resources(requests.cpu, requests.memory, requests.pods, known)
 
     def why_not(self, pod: dict[str, Any]) -> str:
         """Why the pool cannot host the pod (labels or taints)."""
@@ -422,8 +420,8 @@ def _unadvertised(requests: Resources, hosting: list[PoolTemplate]) -> Outcome |
     other VM size is the answer: the NVIDIA device plugin (or the GPU operator) is not running on them."""
     if requests.other.get(GPU, 0) <= 0:
         return None
+    plain = Resources(requests.cpu, requests.memory, requests.pods)
     for t in hosting:
-        plain = Resources(requests.cpu, requests.memory, requests.pods)
         if (
             t.nodes
             and gpu_count(t.pool.vm_size) != 0
@@ -593,28 +591,37 @@ def _quota(ev: Evidence, chosen: PoolTemplate, nodes: int, skipped: list[Skipped
     names = ["lowPriorityCores"] if pool.spot else [family_for_size(pool.vm_size, list(table)) or "", "cores"]
     need = chosen.vcpus * nodes
     _sub, location = _region(ev)
+    short = _first_short(table, names, need)
+    if short is not None:
+        name, limit, used, label = short
+        free = limit - used
+        return {
+            "quota_short": True,
+            "vm_family": name,
+            "quota_limit": limit,
+            "quota_used": used,
+            "quota_free": free,
+            "quota_needed": need,
+            "quota_new_limit": used + need,
+            "node_vcpus": chosen.vcpus,
+            "location": location,
+            "quota_text": f"{label} in {location}: {used} of {limit} vCPUs used, {free} free; "
+            f"{nodes} more {pool.vm_size} node(s) need {need}",
+            "quota_source": f"Microsoft.Compute/locations/{location}/usages ({name})",
+        }
+    family = family_for_size(pool.vm_size, list(table))
+    return {"quota_short": False, "vm_family": family or None, "location": location, "node_vcpus": chosen.vcpus}
+
+
+def _first_short(table: dict[str, dict[str, Any]], names: list[str], need: int) -> tuple[str, int, int, str] | None:
+    """The first of the usages `names` (in that order, those the region lists) with fewer than `need` vCPUs free:
+    (name, limit, used, its localized label)."""
     for name in [n for n in names if n in table]:
         usage = table[name]
         limit, used = int(usage.get("limit") or 0), int(usage.get("currentValue") or 0)
-        free = limit - used
-        label = dig(usage, "name.localizedValue", name)
-        if free < need:
-            return {
-                "quota_short": True,
-                "vm_family": name,
-                "quota_limit": limit,
-                "quota_used": used,
-                "quota_free": free,
-                "quota_needed": need,
-                "quota_new_limit": used + need,
-                "node_vcpus": chosen.vcpus,
-                "location": location,
-                "quota_text": f"{label} in {location}: {used} of {limit} vCPUs used, {free} free; "
-                f"{nodes} more {pool.vm_size} node(s) need {need}",
-                "quota_source": f"Microsoft.Compute/locations/{location}/usages ({name})",
-            }
-    family = family_for_size(pool.vm_size, list(table))
-    return {"quota_short": False, "vm_family": family or None, "location": location, "node_vcpus": chosen.vcpus}
+        if limit - used < need:
+            return name, limit, used, str(dig(usage, "name.localizedValue", name))
+    return None
 
 
 def _quota_note(quota: dict[str, Any] | None) -> list[str]:
@@ -930,7 +937,8 @@ def _too_small(
 ) -> Outcome:
     biggest = max(hosting, key=lambda t: (t.room.cpu, t.room.memory))
     version = kubernetes_version(ev)
-    lacking = sorted({k for t in hosting for k in t.lacks(requests)})
+    lacks = {t.pool.name: t.lacks(requests) for t in hosting}
+    lacking = sorted({k for names in lacks.values() for k in names})
     suggestion = suggest_vm_size(
         requests,
         sizes or [],
@@ -968,7 +976,7 @@ def _too_small(
     )
     if lacking:
         offers = "; ".join(f"{t.pool.name} ({t.pool.vm_size}): {t.room.other.get(k, 0):g} {k}" for t in hosting
-                           for k in t.lacks(requests))
+                           for k in lacks[t.pool.name])
         text += f"; no pool that admits the pod offers {', '.join(lacking)} ({offers})"
     if suggestion:
         text += f"; the smallest size that fits is {suggestion}"
@@ -994,21 +1002,17 @@ def _new_size_quota(
         return None
     table = {str(dig(u, "name.value", "")): u for u in usages}
     _sub, location = _region(ev)
-    for name in [family_for_size(vm_size, list(table)) or "", "cores"]:
-        usage = table.get(name)
-        if usage is None:
-            continue
-        limit, used = int(usage.get("limit") or 0), int(usage.get("currentValue") or 0)
-        if limit - used < cores:
-            label = dig(usage, "name.localizedValue", name)
-            return {
-                "new_size_family": name,
-                "new_size_quota_new_limit": used + cores,
-                "location": location,
-                "new_size_quota_text": f"{label} in {location}: {used} of {limit} vCPUs used, {limit - used} free; "
-                f"one {vm_size} node needs {cores}",
-                "new_size_quota_source": f"Microsoft.Compute/locations/{location}/usages ({name})",
-            }
+    short = _first_short(table, [family_for_size(vm_size, list(table)) or "", "cores"], cores)
+    if short is not None:
+        name, limit, used, label = short
+        return {
+            "new_size_family": name,
+            "new_size_quota_new_limit": used + cores,
+            "location": location,
+            "new_size_quota_text": f"{label} in {location}: {used} of {limit} vCPUs used, {limit - used} free; "
+            f"one {vm_size} node needs {cores}",
+            "new_size_quota_source": f"Microsoft.Compute/locations/{location}/usages ({name})",
+        }
     return None
 
 

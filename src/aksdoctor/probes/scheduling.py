@@ -167,12 +167,17 @@ class Resources:
             out.append(Reason.MEMORY)
         if need.pods > self.pods:
             out.append(Reason.PODS)
-        if any(
-            v > 0 and v > self.other.get(k, 0) and (k in self.other or k != "ephemeral-storage")
-            for k, v in need.other.items()
-        ):  # a node that reports no ephemeral-storage (a hand-made bundle) is not short of it
+        if self.short_other(need):
             out.append(Reason.OTHER_RESOURCE)
         return out
+
+    def short_other(self, need: Resources) -> list[str]:
+        """The extended resources (nvidia.com/gpu, hugepages, ephemeral-storage) this lacks for `need`, sorted."""
+        return sorted(
+            k
+            for k, v in need.other.items()
+            if v > 0 and v > self.other.get(k, 0) and (k in self.other or k != "ephemeral-storage")
+        )  # a node that reports no ephemeral-storage (a hand-made bundle) is not short of it
 
     def describe(self) -> str:
         """'1.5 CPU, 512Mi memory'."""
