@@ -46,7 +46,10 @@ def timed(cmd: list[str], label: str = "") -> float:
 def imported(args: list[str]) -> list[str]:
     """Which of HEAVY the command imports (run in-process, as the entry point does)."""
     code = (
-        f"import sys\nsys.argv = ['aksdoctor', *{args!r}]\nfrom aksdoctor.cli import run\n"
+        "import os, sys\n"
+        "def _stay(code):\n    raise SystemExit(code)\n"
+        "os._exit = _stay\n"  # the entry point leaves with os._exit after flushing; stay to read sys.modules
+        f"sys.argv = ['aksdoctor', *{args!r}]\nfrom aksdoctor.cli import run\n"
         "try:\n    run()\nexcept SystemExit:\n    pass\n"
         f"mods = set(sys.modules)\nprint(__import__('json').dumps([h for h in {HEAVY!r} "
         "if h in mods or any(m.startswith(h + '.') for m in mods)]), file=sys.stderr)"

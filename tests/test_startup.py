@@ -88,6 +88,38 @@ def test_bundle_diagnosis_imports_no_kubernetes_client(tmp_path):
     assert code == 1 and json.loads(out)["causes"][0]["id"] == "acr-pull-permission-missing"
     assert "kubernetes" not in mods and "urllib3" not in mods
     assert "rich" not in mods  # -o json renders without rich
+    assert "pydantic" not in mods  # typer < 0.29: 0.29 coerces every parameter through a pydantic TypeAdapter
+
+
+def test_a_diagnosis_reads_only_the_runbooks_it_runs(monkeypatch):
+    from aksdoctor import runbook
+    from aksdoctor.probes import PROBES
+
+    loaded: list[str] = []
+    real = runbook.load_runbook
+
+    def spy(path, *args, **kwargs):
+        loaded.append(Path(path).stem)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(runbook, "load_runbook", spy)
+    books = runbook.Runbooks(PROBES)
+    assert "pending" in books and sorted(books) == sorted(runbook.runbook_files()) and loaded == []
+    assert books["imagepull"].id == "imagepull" and books["imagepull"] is books["imagepull"]
+    assert loaded == ["imagepull"]  # read once, when asked for; the other runbooks stay unread
+    assert [b.id for b in books.values()] == sorted(runbook.runbook_files())  # iterating reads every one
+
+
+def test_a_runbook_file_is_parsed_once_for_declarations_and_the_run():
+    from aksdoctor import runbook
+    from aksdoctor.probes import PROBES
+
+    runbook._parsed.cache_clear()
+    runbook.declared.cache_clear()
+    runbook.declared()
+    parsed = runbook._parsed.cache_info().misses
+    runbook.Runbooks(PROBES)["pending"]
+    assert runbook._parsed.cache_info().misses == parsed == len(runbook.runbook_files())
 
 
 def test_bundle_diagnosis_without_azure_imports_no_azure_sdk(tmp_path):

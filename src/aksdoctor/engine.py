@@ -12,6 +12,7 @@ import re
 import shlex
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timezone
@@ -29,7 +30,7 @@ if TYPE_CHECKING:  # the engine reads Evidence through its methods only: no sour
 class Engine:
     """Runs runbooks; knows the probe registry and every runbook (for hand-overs)."""
 
-    def __init__(self, probes: dict[str, ProbeSpec], runbooks: dict[str, Runbook]) -> None:
+    def __init__(self, probes: Mapping[str, ProbeSpec], runbooks: Mapping[str, Runbook]) -> None:
         self.probes = probes
         self.runbooks = runbooks
 

@@ -6,6 +6,8 @@ import functools
 import re
 import shlex
 import string
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -94,7 +96,7 @@ def load_runbook(path: Path | str, probes: dict[str, Any], *, known_runbooks: fr
     """Read and validate one runbook file; RunbookError names the file, node and reason."""
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_RunbookLoader)
+        data = _document(path)
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RunbookError(f"{path}: cannot read runbook ({exc})") from None
     return parse_runbook(data, probes, source=str(path), stem=path.stem, known_runbooks=known_runbooks)
@@ -200,7 +202,7 @@ def declared() -> dict[str, dict[str, Any]]:
     out = {}
     for rid, path in runbook_files().items():
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_RunbookLoader) or {}
+            data = _document(path) or {}
         except (OSError, yaml.YAMLError, UnicodeDecodeError):
             continue  # load_all reports it with the file and the reason
         if isinstance(data, dict):
@@ -210,6 +212,47 @@ def declared() -> dict[str, dict[str, Any]]:
                 "routes": data.get("routes"),
             }
     return out
+
+
+def _document(path: Path) -> Any:
+    """A runbook file parsed once per process (keyed on its size and mtime: an edited file is read afresh).
+    The CLI reads the declarations to build its commands and then the runbook it runs: one parse serves both.
+    Callers only read the document (parse_runbook builds new objects from it)."""
+    stat = path.stat()
+    return _parsed(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: str, _size: int, _mtime_ns: int) -> Any:
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_RunbookLoader)
+
+
+class Runbooks(Mapping[str, "Runbook"]):
+    """The shipped runbooks by id, each read and validated when first asked for: a diagnosis parses the runbook
+    it runs (and those it hands over to), not all of them. Iterating loads every one, as load_all does."""
+
+    def __init__(self, probes: dict[str, Any]) -> None:
+        self._probes = probes
+        self._files = runbook_files()
+        self._known = frozenset(self._files)
+        self._loaded: dict[str, Runbook] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, runbook_id: str) -> Runbook:
+        with self._lock:
+            if runbook_id not in self._loaded:
+                path = self._files[runbook_id]  # KeyError for an unknown id, as a dict
+                self._loaded[runbook_id] = load_runbook(path, self._probes, known_runbooks=self._known)
+            return self._loaded[runbook_id]
+
+    def __contains__(self, runbook_id: object) -> bool:
+        return runbook_id in self._files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._files))
+
+    def __len__(self) -> int:
+        return len(self._files)
 
 
 @functools.lru_cache(maxsize=1)
@@ -406,6 +449,7 @@ __all__ = [
     "FixTemplate",
     "Node",
     "Runbook",
+    "Runbooks",
     "declared",
     "fill",
     "load_all",

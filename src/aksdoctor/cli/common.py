@@ -228,7 +228,7 @@ def run_diagnosis(
     """Build the sources (optionally wrapped, e.g. for capture), run the runbook, return the Diagnosis."""
     from ..engine import Engine
     from ..probes import PROBES
-    from ..runbook import load_all
+    from ..runbook import Runbooks
     from ..sources.evidence import Evidence, Options
 
     kind, name = split_target(name, kind, runbook_id)
@@ -250,7 +250,7 @@ def run_diagnosis(
         deadline=deadline_of(flags),
     )
     ev = Evidence(kube=kube, azure=azure, target=target, options=options)
-    books = load_all(PROBES)
+    books = Runbooks(PROBES)  # the runbook this run needs is read when the engine asks for it
     engine = Engine(PROBES, books)
     where = f"{target.namespace}/{name}" if target.namespace else name
     with _spinner(flags, f"diagnosing {kind.lower()} {where}"):
