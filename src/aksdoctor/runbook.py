@@ -229,7 +229,7 @@ def _parsed(path: str, _size: int, _mtime_ns: int) -> Any:
 
 class Runbooks(Mapping[str, "Runbook"]):
     """The shipped runbooks by id, each read and validated when first asked for: a diagnosis parses the runbook
-    it runs (and those it hands over to), not all of them. Iterating loads every one, as load_all does."""
+    it runs (and those it hands over to), not all of them. Ids and `in` need no read; values() reads every one."""
 
     def __init__(self, probes: dict[str, Any]) -> None:
         self._probes = probes
