@@ -107,7 +107,7 @@ def test_a_diagnosis_reads_only_the_runbooks_it_runs(monkeypatch):
     assert "pending" in books and sorted(books) == sorted(runbook.runbook_files()) and loaded == []
     assert books["imagepull"].id == "imagepull" and books["imagepull"] is books["imagepull"]
     assert loaded == ["imagepull"]  # read once, when asked for; the other runbooks stay unread
-    assert [b.id for b in books.values()] == sorted(runbook.runbook_files())  # iterating reads every one
+    assert [b.id for b in books.values()] == sorted(runbook.runbook_files())  # values() reads every one
 
 
 def test_a_runbook_file_is_parsed_once_for_declarations_and_the_run():
