@@ -16,6 +16,15 @@ EXAMPLES = ROOT / "examples" / "bundles"
 SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests keep start-up caches (help text, parsed runbooks: aksdoctor/usercache.py) out of the user's home;
+    subprocesses inherit the variable. Tests of the cache set their own."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture(scope="session")
 def validate_report() -> Callable[[dict[str, Any]], None]:
     """Validate a JSON report against docs/report.schema.json."""

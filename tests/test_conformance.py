@@ -62,6 +62,26 @@ def test_generated_docs_are_up_to_date(cli):
     assert result.exit_code == 0, f"run `aksdoctor runbooks docs` and commit:\n{result.stdout}"
 
 
+def test_the_probe_table_lists_every_probe_function_and_nothing_else():
+    """probes/__init__.py imports a probe's module on first use from its table: the table must name every
+    @probe function of the package, under its own id, and nothing that is not one."""
+    import importlib
+    import pkgutil
+
+    import aksdoctor.probes as pkg
+
+    decorated = {}
+    for info in pkgutil.iter_modules(pkg.__path__):
+        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        for name, fn in vars(module).items():
+            spec = getattr(fn, "__probe__", None)
+            if spec is not None and fn.__module__ == module.__name__:
+                assert spec.id not in decorated, f"probe id {spec.id} used twice"
+                decorated[spec.id] = f"{info.name}.{name}"
+    assert decorated == pkg.INDEX
+    assert all(pkg.PROBES[pid].fn.__probe__.id == pid for pid in pkg.PROBES)
+
+
 def test_every_flowchart_names_every_node_and_cause():
     from aksdoctor.probes import PROBES
     from aksdoctor.render.runbook_docs import flowchart

@@ -14,6 +14,9 @@ import yaml
 from conftest import ROOT, example
 
 WATCH = ("typer", "rich", "rich.markdown", "pydantic", "kubernetes", "azure", "azure.core", "yaml", "urllib3")
+# probe modules of other runbooks than imagepull's (probes/__init__.py imports a probe's module on first use)
+OTHER_PROBES = tuple(f"aksdoctor.probes.{m}" for m in ("keyvault", "scheduling", "capacity", "service", "node_health"))
+WATCH += ("jsonschema", "kubernetes_validate", "jsonschema_rs", "aksdoctor.probes.pods", "aksdoctor.probes.acr", *OTHER_PROBES)
 BUNDLE = "imagepull-acr-pull-permission-missing"
 DIAGNOSIS = ["imagepull", "web-7d9f8-x2x", "-n", "shop", "--bundle", str(example(BUNDLE)), "-o", "json"]
 
@@ -89,6 +92,11 @@ def test_bundle_diagnosis_imports_no_kubernetes_client(tmp_path):
     assert "kubernetes" not in mods and "urllib3" not in mods
     assert "rich" not in mods  # -o json renders without rich
     assert "pydantic" not in mods  # typer < 0.29: 0.29 coerces every parameter through a pydantic TypeAdapter
+    assert {"aksdoctor.probes.pods", "aksdoctor.probes.acr"} <= set(mods)  # imagepull's probes ...
+    assert not set(OTHER_PROBES) & set(mods)  # ... and no other runbook's
+    # the OpenAPI check compiles kubernetes-validate's schema files with jsonschema-rs, importing neither
+    # jsonschema nor kubernetes_validate's module (with them it cost ~115 ms of a ~520 ms run)
+    assert "jsonschema_rs" in mods and not {"jsonschema", "kubernetes_validate"} & set(mods)
 
 
 def test_a_diagnosis_reads_only_the_runbooks_it_runs(monkeypatch):
@@ -173,3 +181,54 @@ def test_live_pages_are_decoded_with_orjson_to_the_same_objects():
     doc = yaml.safe_load(page)
     raw = json.dumps(doc, ensure_ascii=False).encode()
     assert kube_live._loads(raw) == json.loads(raw)
+
+
+def _fresh_parse_caches(runbook) -> None:
+    runbook._parsed.cache_clear()
+    runbook.declared.cache_clear()
+
+
+def test_a_runbook_parse_is_kept_in_the_user_cache_and_read_back(monkeypatch, tmp_path):
+    from aksdoctor import runbook
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    _fresh_parse_caches(runbook)
+    files = runbook.runbook_files()
+    first = {rid: runbook._document(path) for rid, path in files.items()}
+    assert first == {rid: yaml.load(p.read_text(), Loader=runbook._RunbookLoader) for rid, p in files.items()}
+    stored = sorted(p.name.split(".")[1] for p in (tmp_path / "aksdoctor").glob("runbook.*.json"))
+    assert stored == sorted(files)  # every shipped runbook is JSON-safe, so every one is kept
+
+    def no_yaml(*_args, **_kwargs):
+        raise AssertionError("parsed again although the cache holds it")
+
+    _fresh_parse_caches(runbook)  # as a new process would start
+    monkeypatch.setattr(runbook.yaml, "load", no_yaml)
+    assert {rid: runbook._document(path) for rid, path in files.items()} == first
+
+
+def test_an_edited_torn_or_unsafe_runbook_file_is_parsed_afresh(monkeypatch, tmp_path):
+    from aksdoctor import runbook
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    book = tmp_path / "demo.yaml"
+    book.write_text("id: demo\non: {yes: a}\n")
+    _fresh_parse_caches(runbook)
+    assert runbook._document(book) == {"id": "demo", "on": {"yes": "a"}}  # YAML 1.2 booleans, as parsed
+    (entry,) = (tmp_path / "cache" / "aksdoctor").glob("runbook.demo.*.json")
+
+    entry.write_bytes(b'{"id": "dem')  # torn (a crash mid-write elsewhere)
+    _fresh_parse_caches(runbook)
+    assert runbook._document(book) == {"id": "demo", "on": {"yes": "a"}}
+
+    book.write_text("id: demo2\n")  # edited: size and mtime change the key; the old entry is removed
+    os.utime(book, ns=(1, 10**18))
+    _fresh_parse_caches(runbook)
+    assert runbook._document(book) == {"id": "demo2"}
+    assert len(list((tmp_path / "cache" / "aksdoctor").glob("runbook.demo.*.json"))) == 1
+
+    book.write_text("id: demo\nwhen: 2024-01-01\n")  # a timestamp JSON would turn into a string: not kept
+    os.utime(book, ns=(1, 2 * 10**18))
+    _fresh_parse_caches(runbook)
+    assert str(runbook._document(book)["when"]) == "2024-01-01" and not isinstance(runbook._document(book)["when"], str)
+    assert not list((tmp_path / "cache" / "aksdoctor").glob("runbook.demo.*.json"))

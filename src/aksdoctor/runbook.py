@@ -9,7 +9,6 @@ import string
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +91,9 @@ class Runbook:
     routes: dict[str, Any] | None = None
 
 
-def load_runbook(path: Path | str, probes: dict[str, Any], *, known_runbooks: frozenset[str] | None = None) -> Runbook:
+def load_runbook(
+    path: Path | str, probes: Mapping[str, Any], *, known_runbooks: frozenset[str] | None = None
+) -> Runbook:
     """Read and validate one runbook file; RunbookError names the file, node and reason."""
     path = Path(path)
     try:
@@ -103,7 +104,7 @@ def load_runbook(path: Path | str, probes: dict[str, Any], *, known_runbooks: fr
 
 
 def parse_runbook(
-    data: Any, probes: dict[str, Any], *, source: str, stem: str, known_runbooks: frozenset[str] | None = None
+    data: Any, probes: Mapping[str, Any], *, source: str, stem: str, known_runbooks: frozenset[str] | None = None
 ) -> Runbook:
     """Validate a runbook document (already parsed) and build it."""
     v = _Validator(source)
@@ -153,7 +154,7 @@ def parse_runbook(
 
 
 def _outrank(
-    v: _Validator, raw: Any, nodes: dict[str, Node], causes: dict[str, CauseTemplate], probes: dict[str, Any]
+    v: _Validator, raw: Any, nodes: dict[str, Node], causes: dict[str, CauseTemplate], probes: Mapping[str, Any]
 ) -> tuple[Outrank, ...]:
     v.check(isinstance(raw, list), "outrank", "outrank is a list of {probe, answer, cause}")
     out = []
@@ -223,15 +224,42 @@ def _document(path: Path) -> Any:
 
 
 @functools.lru_cache(maxsize=64)
-def _parsed(path: str, _size: int, _mtime_ns: int) -> Any:
-    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_RunbookLoader)
+def _parsed(path: str, size: int, mtime_ns: int) -> Any:
+    """The YAML parse (libyaml, Python resolvers: ~4 ms a file) is kept as JSON in the user's cache, keyed on the
+    file's path, size and mtime, the package version and this loader's source: the next run reads JSON (~0.1 ms).
+    A document JSON cannot carry unchanged (a timestamp, a non-string key) is parsed each time."""
+    import zlib
+
+    import orjson
+
+    from . import __version__
+    from .usercache import forget_cached, read_cached, store_cached
+
+    here = Path(__file__).stat()  # the loader's rules live in this file: an edit of it parses afresh
+    stem, where = Path(path).stem, zlib.crc32(path.encode())
+    name = f"runbook.{stem}.{__version__}-{where:08x}-{size}-{mtime_ns}-{here.st_size}-{here.st_mtime_ns}.json"
+    cached = read_cached(name)
+    if cached is not None:
+        try:
+            return orjson.loads(cached)
+        except orjson.JSONDecodeError:
+            pass  # a torn or foreign file: parse afresh and replace it
+    doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_RunbookLoader)
+    try:
+        data: bytes | None = orjson.dumps(doc)
+    except TypeError:  # non-string keys
+        data = None
+    if data is not None and orjson.loads(data) == doc:
+        store_cached(name, data)
+    forget_cached(f"runbook.{stem}.", keep=name)  # an older parse of an edited or upgraded file
+    return doc
 
 
 class Runbooks(Mapping[str, "Runbook"]):
     """The shipped runbooks by id, each read and validated when first asked for: a diagnosis parses the runbook
     it runs (and those it hands over to), not all of them. Ids and `in` need no read; values() reads every one."""
 
-    def __init__(self, probes: dict[str, Any]) -> None:
+    def __init__(self, probes: Mapping[str, Any]) -> None:
         self._probes = probes
         self._files = runbook_files()
         self._known = frozenset(self._files)
@@ -257,12 +285,13 @@ class Runbooks(Mapping[str, "Runbook"]):
 
 @functools.lru_cache(maxsize=1)
 def runbook_files() -> dict[str, Path]:
-    """The shipped runbooks by id (runbooks/*.yaml, packaged as aksdoctor.runbooks)."""
-    root = resources.files("aksdoctor.runbooks")
-    return {Path(str(p)).stem: Path(str(p)) for p in root.iterdir() if str(p).endswith(".yaml")}
+    """The shipped runbooks by id (runbooks/*.yaml, packaged as aksdoctor.runbooks beside this module: a file on
+    disk in a wheel, an editable install and the shiv zipapp, which unpacks; importlib.resources costs ~15 ms)."""
+    root = Path(__file__).with_name("runbooks")
+    return {p.stem: p for p in root.iterdir() if p.name.endswith(".yaml")}
 
 
-def load_all(probes: dict[str, Any]) -> dict[str, Runbook]:
+def load_all(probes: Mapping[str, Any]) -> dict[str, Runbook]:
     """Every shipped runbook, validated (Runbooks, read whole)."""
     return dict(Runbooks(probes))
 
@@ -368,7 +397,7 @@ def _cause(v: _Validator, cid: str, raw: Any) -> CauseTemplate:
     )
 
 
-def _node(v: _Validator, name: str, raw: Any, probes: dict[str, Any]) -> Node:
+def _node(v: _Validator, name: str, raw: Any, probes: Mapping[str, Any]) -> Node:
     where = f"node {name}"
     v.check(isinstance(raw, dict), where, "a node is a mapping with probe and on")
     v.check(not (set(raw) - _NODE_KEYS), where, f"unknown keys {sorted(set(raw) - _NODE_KEYS)}")
@@ -385,7 +414,7 @@ def _check_branches(
     node: Node,
     nodes: dict[str, Node],
     causes: dict[str, CauseTemplate],
-    probes: dict[str, Any],
+    probes: Mapping[str, Any],
     known_runbooks: frozenset[str] | None,
 ) -> None:
     where = f"node {node.name}"

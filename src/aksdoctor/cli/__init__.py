@@ -81,23 +81,17 @@ def _help_key() -> str | None:
     return hashlib.sha256(repr((__version__, sys.version_info[:2], stats)).encode()).hexdigest()[:24]
 
 
-def _help_path() -> str | None:
+def _help_name() -> str | None:
     key = _help_key()
-    if key is None:
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "aksdoctor", f"help-{key}.txt")
+    return None if key is None else f"help-{key}.txt"
 
 
 def _cached_help() -> str | None:
-    path = _help_path()
-    if path is None:
-        return None
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except OSError:
-        return None
+    from ..usercache import read_cached
+
+    name = _help_name()
+    data = None if name is None else read_cached(name)
+    return None if data is None else data.decode("utf-8", "replace")
 
 
 def _render_help() -> str:
@@ -111,17 +105,11 @@ def _render_help() -> str:
 
 
 def _store_help(text: str) -> None:
-    path = _help_path()
-    if path is None or "Usage: aksdoctor " not in text[:40]:
-        return
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home (a container) renders the help each time
+    from ..usercache import store_cached
+
+    name = _help_name()
+    if name is not None and "Usage: aksdoctor " in text[:40]:
+        store_cached(name, text.encode("utf-8"))
 
 
 __all__ = ["run"]

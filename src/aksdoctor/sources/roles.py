@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 
@@ -61,7 +61,7 @@ def operation_matches(pattern: str, operation: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _builtin() -> dict[str, dict[str, Any]]:
-    raw = json.loads(resources.files("aksdoctor.data").joinpath("builtin_roles.json").read_text(encoding="utf-8"))
+    raw = json.loads((Path(__file__).parent.parent / "data" / "builtin_roles.json").read_text(encoding="utf-8"))
     out = {}
     for role in raw["roles"]:
         arm = {

@@ -1,15 +1,17 @@
 """Is this evidence an object we can reason on? Checked before any probe runs.
 
 Two checks: the Kubernetes OpenAPI schema of the object's kind and version (the schemas
-`kubernetes-validate` ships, offline), and the fields the runbooks need (`required_fields`, cheap
-enough for every object a live scan reads). Kinds without a shipped schema (CRDs such as
+`kubernetes-validate` ships, offline, compiled by jsonschema-rs), and the fields the runbooks need
+(`required_fields`, cheap enough for every object a live scan reads). Kinds without a shipped schema (CRDs such as
 SecretProviderClass, metrics.k8s.io) get only the required-fields check.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import threading
+from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = "1.30"  # the oldest AKS-supported minor the schemas are checked against
@@ -51,16 +53,16 @@ def schema_error(obj: dict[str, Any]) -> tuple[list[Any], str] | None:
     validator = _validator(str(obj.get("kind") or ""), str(obj.get("apiVersion") or ""))
     if validator is None:
         return None
-    import jsonschema
-
     # "required" is left to required_fields: hand-assembled bundles (bundle-format.md) omit fields kubectl
     # would print (nodeInfo.machineID, a ReplicaSet's selector); a wrong type or value is always an error.
-    error = jsonschema.exceptions.best_match(e for e in validator.iter_errors(obj) if e.validator != "required")
-    if error is None:
+    # The shallowest violation is reported (the one nearest the object's top: jsonschema's best_match rule).
+    errors = [e for e in validator.iter_errors(obj) if type(e.kind).__name__ != "Required"]
+    if not errors:
         return None
-    path = list(error.absolute_path)
+    error = min(errors, key=lambda e: len(e.instance_path))
+    path = list(error.instance_path)
     where = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
-    return path, f"{where or 'the object'}: {_short(error)}"
+    return path, f"{where or 'the object'}: {_clip(str(error.message))}"
 
 
 def check(obj: dict[str, Any]) -> tuple[list[Any], str] | None:
@@ -76,47 +78,52 @@ def check(obj: dict[str, Any]) -> tuple[list[Any], str] | None:
 
 
 _LOCK = threading.Lock()
+_DEFINITIONS_URI = "/api/_definitions.json"  # how the kind schemas of kubernetes-validate $ref the definitions
 
 
 @functools.cache
 def _validator(kind: str, api_version: str) -> Any:
+    """A compiled validator for this kind and version, or None (a CRD or a kind the schemas do not cover).
+
+    The schemas are kubernetes-validate's files, read as data (its Python module, which imports jsonschema,
+    is not imported); jsonschema-rs compiles them (a third of the start-up cost of jsonschema: issue 17)."""
     import re
 
-    try:
-        from kubernetes_validate.utils import schema_contents
-        from referencing import Resource
-    except ImportError:  # pragma: no cover - a declared dependency; without it only the field check runs
+    folder = _schema_folder()
+    if folder is None:  # pragma: no cover - a declared dependency; without it only the field check runs
         return None
-    import jsonschema
-
     group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
-    folder = f"kubernetes-json-schema/v{SCHEMA_VERSION}.0-local"
+    path = folder / f"{kind.lower()}-{group_version}.json"
+    if not kind or "/" in kind or not path.is_file():
+        return None
+    import jsonschema_rs
+
     with _LOCK:
-        try:
-            schema = schema_contents(f"{folder}/{kind.lower()}-{group_version}.json", SCHEMA_VERSION)
-        except (FileNotFoundError, OSError, ValueError):
-            return None  # a CRD or a kind the schemas do not cover
-    registry = Resource.from_contents(schema) @ _definitions()
-    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+        schema = _read_json(path)
+        return jsonschema_rs.Draft202012Validator(schema, registry=_definitions())
 
 
 @functools.lru_cache(maxsize=1)
 def _definitions() -> Any:
-    from kubernetes_validate.utils import schema_contents
-    from referencing import Registry, Resource
+    import jsonschema_rs
 
-    folder = f"kubernetes-json-schema/v{SCHEMA_VERSION}.0-local"
-    return Resource.from_contents(schema_contents(f"{folder}/_definitions.json", SCHEMA_VERSION)) @ Registry()
+    folder = _schema_folder()
+    assert folder is not None
+    return jsonschema_rs.Registry([(_DEFINITIONS_URI, _read_json(folder / "_definitions.json"))])
 
 
-def _short(error: Any) -> str:
-    message = str(error.message)
-    if error.validator == "required":
-        missing = message.split("'")[1] if "'" in message else message
-        return f"required field {missing!r} is missing"
-    if error.validator == "type":
-        return f"{_clip(repr(error.instance))} is not of type {error.validator_value!r}"
-    return _clip(message)
+@functools.lru_cache(maxsize=1)
+def _schema_folder() -> Path | None:
+    spec = importlib.util.find_spec("kubernetes_validate")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / f"kubernetes-json-schema/v{SCHEMA_VERSION}.0-local"
+
+
+def _read_json(path: Path) -> Any:
+    import orjson
+
+    return orjson.loads(path.read_bytes())
 
 
 def _clip(text: str, n: int = 120) -> str:
