@@ -1719,6 +1719,78 @@ def pending_aks4418_spot_gpu_nodes_without_gpu_capacity() -> None:
     )
 
 
+# Rancher/rancher#33885: the sizes Azure listed for the subscription in westus (the message's list up to where the
+# issue quotes it): no N-series among them. Cores and memory as Microsoft Learn's size pages give them.
+RANCHER33885_SIZES = [
+    (name, cores, mem) for name, cores, mem in (
+        ("Basic_A0", 1, 768), ("Basic_A1", 1, 1792), ("Basic_A2", 2, 3584), ("Basic_A3", 4, 7168),
+        ("Basic_A4", 8, 14336), ("Standard_A2", 2, 3584), ("Standard_A2_v2", 2, 4096), ("Standard_A2m_v2", 2, 16384),
+        ("Standard_A3", 4, 7168), ("Standard_A4", 8, 14336), ("Standard_A4_v2", 4, 8192),
+        ("Standard_A4m_v2", 4, 32768), ("Standard_A5", 2, 14336), ("Standard_A6", 4, 28672), ("Standard_A7", 8, 57344),
+        ("Standard_A8_v2", 8, 16384), ("Standard_A8m_v2", 8, 65536), ("Standard_B12ms", 12, 49152),
+        ("Standard_B16ms", 16, 65536), ("Standard_B1ls", 1, 512), ("Standard_B20ms", 20, 81920),
+        ("Standard_B2ms", 2, 8192), ("Standard_B2s", 2, 4096), ("Standard_B4ms", 4, 16384), ("Standard_B8ms", 8, 32768),
+        ("Standard_D1", 1, 3584), ("Standard_D11", 2, 14336), ("Standard_D11_v2", 2, 14336), ("Standard_D12", 4, 28672),
+        ("Standard_D12_v2", 4, 28672), ("Standard_D13", 8, 57344), ("Standard_D13_v2", 8, 57344),
+        ("Standard_D14", 16, 114688), ("Standard_D14_v2", 16, 114688), ("Standard_D16_v3", 16, 65536),
+        ("Standard_D16_v4", 16, 65536), ("Standard_D16a_v4", 16, 65536), ("Standard_D16as_v4", 16, 65536),
+        ("Standard_D16d_v4", 16, 65536), ("Standard_D16ds_v4", 16, 65536), ("Standard_D16s_v3", 16, 65536),
+        ("Standard_D16s_v4", 16, 65536), ("Standard_D1_v2", 1, 3584), ("Standard_D2", 2, 7168),
+        ("Standard_D2_v2", 2, 7168), ("Standard_D2_v3", 2, 8192), ("Standard_D2_v4", 2, 8192),
+        ("Standard_D2a_v4", 2, 8192), ("Standard_D2as_v4", 2, 8192),
+    )
+]
+
+
+@case
+def pending_rancher33885_no_gpu_size_for_the_subscription() -> None:
+    """rancher/rancher#33885: Azure answers that Standard_NV12 "is not supported for subscription ... in location
+    'westus'" and lists the sizes that are: no N-series. A GPU pod on the cluster's D-series pool cannot fit any
+    node, and no size of the region's list (as the subscription sees it) offers a GPU either: the answer is
+    request-exceeds-node-size without a size to suggest (no `<suggested_vm_size>` left in the text), and the fix
+    is the read-only listing of the region's N-series sizes and their restrictions, not a node pool of no size."""
+    ns = "render"
+    nodes = [on_aks(node(f"aks-nodepool1-40217751-vmss{i:06d}", pool="nodepool1", cpu="15820m", memory="57240592Ki",
+                         vm="Standard_D16s_v3", capacity_cpu="16"), i) for i in range(2)]
+    msg = "0/2 nodes are available: 2 Insufficient nvidia.com/gpu."
+    target, rs = pending_app(
+        ns, "nv-render", "5c8f9d7b6", "k4t9x", {"cpu": "2", "memory": "8Gi", "nvidia.com/gpu": "1"}, msg,
+        limits={"nvidia.com/gpu": "1"}, image="nvidia/cuda:11.4.0-runtime-ubuntu20.04",
+    )
+    recs = arm_records(
+        [{"name": "nodepool1", "count": 2, "vmSize": "Standard_D16s_v3", "mode": "System", "enableAutoScaling": False}],
+        {"cores": (32, 100), "standardDSv3Family": (32, 100)},
+    )
+    recs[3]["body"]["value"] = [
+        {"name": name, "numberOfCores": cores, "osDiskSizeInMB": 1047552, "resourceDiskSizeInMB": 32768,
+         "memoryInMB": mem, "maxDataDiskCount": 8} for name, cores, mem in RANCHER33885_SIZES
+    ]
+    recs = json.loads(json.dumps(recs).replace("westeurope", "westus"))
+    nodes = json.loads(json.dumps(nodes).replace("westeurope", "westus"))
+    write_case(
+        "pending-rancher33885-no-gpu-size-for-the-subscription",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/rancher/rancher/issues/33885",
+            "Cannot provision GPU machines - Cluster Creation - Azure",
+            "github-issue",
+            "Code=\"VMSizeNotSupported\" Message=\"Virtual Machine size: 'Standard_NV12' is not supported for "
+            "subscription xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx in location 'westus'. The available VM sizes are "
+            "'basic_a0,basic_a1,basic_a2,basic_a3,basic_a4,",
+            "problem",
+            "request-exceeds-node-size",
+            ["az vm list-skus", "westus", "Standard_N"],
+            ["the region (westus)", "the sizes the subscription may use there, up to where the issue quotes them"],
+            ["an existing cluster with a Standard_D16s_v3 pool (the issue creates one)", "the GPU pod and the "
+             "scheduler message", "namespace and names", "cores and memory of the listed sizes (Microsoft Learn)"],
+        ),
+        files={"nodes": nodes, "pods": [target], "replicasets": [rs], "configmaps": [],
+               "events": [event(target, "FailedScheduling", msg, count=6)]},
+        azure=recs,
+    )
+
+
 def main() -> None:
     for fn in CASES.values():
         fn()

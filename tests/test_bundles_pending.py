@@ -202,3 +202,30 @@ def test_a_gpu_pool_whose_nodes_advertise_no_gpu_is_not_scale_up_in_progress(cli
     assert report["status"] == "inconclusive" and not report["causes"]
     text = json.dumps(report)
     assert "NVIDIA device plugin DaemonSet (or the GPU operator) is not running" in text and "pool gpuspot" in text
+
+
+def test_a_gpu_pod_where_the_region_lists_no_gpu_size_gets_the_listing_not_a_placeholder_pool(cli):
+    # rancher/rancher#33885: the sizes westus offers the subscription include no N-series. No size is suggested,
+    # so the summary must say why (not "<suggested_vm_size>") and the fix must not be `nodepool add` of no size
+    from corpus import REALWORLD, run
+
+    _code, report, _ = run(cli, REALWORLD / "pending-rancher33885-no-gpu-size-for-the-subscription")
+    (cause,) = report["causes"]
+    assert cause["id"] == "request-exceeds-node-size"
+    assert "<" not in cause["summary"] and "49 VM sizes listed for this subscription in westus" in cause["summary"]
+    commands = [f["command"] for f in cause["fix"]]
+    assert commands == ["az vm list-skus --location westus --size Standard_N --all --output table"]
+    notes = " ".join(report["notes"])
+    assert "no node is of a GPU VM size: Standard_D16s_v3" in notes and "device plugin" not in notes
+
+
+def test_a_gpu_pod_on_a_cpu_only_cluster_is_not_told_about_the_device_plugin(cli):
+    # Azure/MachineLearningNotebooks#487: Standard_D3_v2 nodes only; the device plugin is beside the point there,
+    # while a GPU-size node without it (carverauto/threadr#68) still gets the device-plugin remark
+    from corpus import REALWORLD, run
+
+    _code, report, _ = run(cli, REALWORLD / "pending-mln487-gpu-model-on-cpu-only-cluster")
+    notes = " ".join(report["notes"])
+    assert "no node is of a GPU VM size: Standard_D3_v2" in notes and "device plugin" not in notes
+    _code, report, _ = run(cli, REALWORLD / "pending-threadr68-gpu-node-without-device-plugin")
+    assert "nodes of GPU size Standard_NC4as_T4_v3 need the NVIDIA device plugin" in " ".join(report["notes"])

@@ -9,6 +9,7 @@ whether the VM family's regional quota (Microsoft.Compute/locations/{region}/usa
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import re
@@ -21,6 +22,7 @@ from ..errors import AzureNotConfigured, DataUnavailable, NotFound
 from ..model import Outcome, Skipped
 from ..sources.evidence import Evidence, event_time
 from ..sources.selectors import dig
+from .gpu_sizes import GPU, GPU_COUNTS, gpu_count
 from .pods import target_pod
 from .quantity import format_cpu, format_memory
 from .quota import family_for_size
@@ -388,31 +390,6 @@ _STATE_TAINTS = (
     "ToBeDeletedByClusterAutoscaler",
     "DeletionCandidateOfClusterAutoscaler",
 )
-
-
-GPU = "nvidia.com/gpu"
-
-# Whole NVIDIA GPUs per VM size, as the device plugin advertises them on an AKS node (Microsoft Learn, "Sizes
-# for virtual machines in Azure": NCasT4_v3, NCv3, NC A100 v4, ND A100 v4, NCads H100 v5, NDv5 H100 series).
-# Fractional-GPU sizes (NVadsA10 v5 below 36 vCPUs) and sizes not listed here count as unknown, never as 0.
-GPU_COUNTS = {
-    "standard_nc4as_t4_v3": 1, "standard_nc8as_t4_v3": 1, "standard_nc16as_t4_v3": 1, "standard_nc64as_t4_v3": 4,
-    "standard_nc6s_v3": 1, "standard_nc12s_v3": 2, "standard_nc24s_v3": 4, "standard_nc24rs_v3": 4,
-    "standard_nc24ads_a100_v4": 1, "standard_nc48ads_a100_v4": 2, "standard_nc96ads_a100_v4": 4,
-    "standard_nd96asr_v4": 8, "standard_nd96amsr_a100_v4": 8,
-    "standard_nc40ads_h100_v5": 1, "standard_nc80adis_h100_v5": 2, "standard_nd96isr_h100_v5": 8,
-}
-_GPU_SERIES = re.compile(r"^Standard_N[A-Z]", re.IGNORECASE)
-
-
-def gpu_count(vm_size: str) -> int | None:
-    """NVIDIA GPUs a node of the VM size offers: the table's count, 0 for a size outside the N-series (no GPU),
-    None for an N-series size the table does not know."""
-    if not vm_size:
-        return None
-    if vm_size.lower() in GPU_COUNTS:
-        return GPU_COUNTS[vm_size.lower()]
-    return None if _GPU_SERIES.match(vm_size) else 0
 
 
 def _unadvertised(requests: Resources, hosting: list[PoolTemplate]) -> Outcome | None:
@@ -969,6 +946,9 @@ def _too_small(
             "new_pool_name": _pool_name(suggestion) if suggestion else None,
         }
     )
+    facts |= _size_advice(ev, requests, suggestion, sizes, lacking)
+    if not suggestion and sizes is not None:  # the region's sizes were read and none holds the pod
+        facts["new_pool_plain"] = facts["new_pool_labels"] = None
     needs = "".join(f", {requests.other[k]:g} {k}" for k in lacking)
     text = (
         f"the pod needs {format_cpu(requests.cpu)} CPU and {format_memory(requests.memory)}{needs}; the largest new "
@@ -980,6 +960,8 @@ def _too_small(
         text += f"; no pool that admits the pod offers {', '.join(lacking)} ({offers})"
     if suggestion:
         text += f"; the smallest size that fits is {suggestion}"
+    elif sizes is not None:
+        text += f"; none of the {len(sizes)} VM sizes the region lists for the subscription holds it"
     skipped: list[Skipped] = []
     quota = _new_size_quota(ev, suggestion, sizes, skipped) if suggestion else None
     evidence: list[tuple[str, str]] = [(text, "VM sizes of the region and AKS node resource reservations")]
@@ -989,6 +971,39 @@ def _too_small(
     out = Outcome.of("too-small", *evidence, **facts)
     out.skipped = skipped
     return out
+
+
+def _size_advice(
+    ev: Evidence, requests: Resources, suggestion: str, sizes: list[dict[str, Any]] | None, lacking: list[str]
+) -> dict[str, Any]:
+    """The summary's sentence on a VM size that would hold the pod, and when the region's list has none for a GPU
+    pod, the read-only command that shows which GPU sizes the subscription may use there."""
+    if suggestion:
+        return {"size_advice": f"The smallest VM size that holds the pod is {suggestion}."}
+    if sizes is None:
+        return {"size_advice": "The region's VM sizes could not be read, so no VM size is suggested."}
+    location = ""
+    with contextlib.suppress(DataUnavailable, NotFound, KeyError):
+        location = _region(ev)[1]
+    where = f" in {location}" if location else ""
+    if lacking == [GPU]:
+        gpus = f"{requests.other.get(GPU, 0):g}"
+        n_series = sorted(str(z.get("name")) for z in sizes if gpu_count(str(z.get("name") or "")) != 0)
+        advice = (
+            f"None of the {len(sizes)} VM sizes listed for this subscription{where} is of the N-series (GPU): "
+            "a GPU pool needs a region that offers it, or a support request for the N-series there."
+            if not n_series
+            else f"No VM size listed for this subscription{where} is known to offer {gpus} {GPU} (N-series "
+            f"listed: {', '.join(n_series[:6])}{', …' if len(n_series) > 6 else ''}; their GPU counts are not in "
+            "aksdoctor's table)."
+        )
+        return {"size_advice": advice, "gpu_sizes_missing": True, "location": location or None}
+    if lacking:
+        return {
+            "size_advice": f"No VM size list says which size offers {', '.join(lacking)}: it is advertised by the "
+            "device plugin of whatever provides it, on the nodes that run that plugin."
+        }
+    return {"size_advice": f"No VM size{where} ({len(sizes)} listed) holds the pod once AKS's reservations are taken."}
 
 
 def _new_size_quota(

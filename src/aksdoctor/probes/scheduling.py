@@ -24,6 +24,7 @@ from ..errors import DataUnavailable
 from ..model import Gauge, Outcome, Skipped
 from ..sources.evidence import Evidence, event_time
 from ..sources.selectors import dig
+from .gpu_sizes import GPU, gpu_count
 from .pods import target_pod, workload_of
 from .quantity import InvalidQuantity, cpu_millicores, format_cpu, format_memory, memory_bytes, parse_quantity
 from .registry import probe
@@ -679,8 +680,7 @@ def _resource_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, view: C
         k for k, v in fit.requests.other.items() if v > 0 and not any(k in n.allocatable.other for n in view.nodes)
     )
     if fit.category == "other-resource" and unoffered:
-        gpu = " (a GPU pool needs the NVIDIA device plugin DaemonSet or the GPU operator to advertise it)"
-        gpu = gpu if any("gpu" in k for k in unoffered) else ""
+        gpu = "" if GPU not in unoffered else _gpu_remark(view)
         facts["notes"] = [
             f"no node advertises {', '.join(unoffered)} in its allocatable{gpu}: a node of the same pools cannot "
             "help; check `kubectl describe node` Capacity"
@@ -690,6 +690,21 @@ def _resource_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, view: C
     if fit.category == "memory" and best_mem.node.free.memory >= 2**20:
         facts["suggested_memory_request"] = f"{best_mem.node.free.memory // 2**20}Mi"
     return facts
+
+
+def _gpu_remark(view: ClusterView) -> str:
+    """Why no node advertises nvidia.com/gpu, as far as the nodes' VM sizes say: GPU-size nodes without the device
+    plugin, or no GPU-size node at all (then the device plugin is beside the point)."""
+    sizes = sorted({str(n.labels.get("node.kubernetes.io/instance-type") or "") for n in view.nodes})
+    gpu_sized = [z for z in sizes if z and gpu_count(z) != 0]
+    if gpu_sized:
+        return (
+            f" (nodes of GPU size {', '.join(gpu_sized)} need the NVIDIA device plugin DaemonSet or the GPU operator"
+            " to advertise it)"
+        )
+    if sizes and all(sizes):
+        return f" (no node is of a GPU VM size: {', '.join(sizes)}; a pool of an N-series size is needed)"
+    return " (a GPU pool needs the NVIDIA device plugin DaemonSet or the GPU operator to advertise it)"
 
 
 def _too_large_facts(ev: Evidence, pod: dict[str, Any], fit: FitAnalysis, view: ClusterView) -> dict[str, Any]:
