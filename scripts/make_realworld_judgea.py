@@ -1791,6 +1791,76 @@ def pending_rancher33885_no_gpu_size_for_the_subscription() -> None:
     )
 
 
+@case
+def pending_aks2665_backoff_subnet_cannot_hold_a_node() -> None:
+    """Azure/AKS#2665 as its author resolved it: the pool is in backoff after a failed scale-up with no error text,
+    and the cause was "an insufficient number of IP addresses remaining in the cluster vnet to cover the max number
+    of pods that could potentially be scheduled on the new node". With the subnet read (Azure CNI: a new node takes
+    maxPods + 1 = 31 addresses; the /26 has 19 left) the answer is subnet-full, not the scheduler's "Too many pods"
+    (which is what the same case says when Azure was not read: pending-aks2665-backoff-no-message)."""
+    ns, pool, pool_id = "default", "agentpool", "12880745"
+    nodes = aks_pool_nodes(pool, pool_id, 1, cpu="1900m", memory="5Gi", pods=30)
+    nodes = [on_aks(n, i) for i, n in enumerate(nodes)]
+    fill = [filler(ns, "backend", nodes[0]["metadata"]["name"], "100m" if i == 0 else "1m", "64Mi", i)
+            for i in range(30)]
+    scheduler = "0/1 nodes are available: 1 Too many pods."
+    target, rs = pending_app(ns, "web", "5c7d9f8b6", "x2k4q", {"cpu": "100m", "memory": "512Mi"}, scheduler)
+    events = [event(target, "FailedScheduling", scheduler, count=12),
+              event(target, "NotTriggerScaleUp", "pod didn't trigger scale-up: 1 in backoff after failed scale-up",
+                    kind="Normal", component="cluster-autoscaler")]
+    vnet_rg = "rg-shop-network"
+    subnet_id = (f"/subscriptions/{SUB}/resourceGroups/{vnet_rg}/providers/Microsoft.Network/virtualNetworks/"
+                 "vnet-aks/subnets/snet-aks-nodes")
+    recs = arm_records(
+        [{"name": pool, "count": 1, "vmSize": "Standard_DS2_v2", "mode": "System", "enableAutoScaling": True,
+          "minCount": 1, "maxCount": 3, "maxPods": 30, "vnetSubnetID": subnet_id}],
+        {"cores": (2, 100), "standardDSv2Family": (2, 100)},
+    )
+    for r in recs[:2]:
+        body = r["body"]["value"][0] if "value" in r["body"] else r["body"]
+        body["properties"]["networkProfile"] = {
+            "networkPlugin": "azure", "loadBalancerSku": "Standard", "serviceCidr": "10.0.0.0/16",
+            "dnsServiceIP": "10.0.0.10", "outboundType": "loadBalancer", "serviceCidrs": ["10.0.0.0/16"],
+            "ipFamilies": ["IPv4"],
+        }
+    vmss = f"/subscriptions/{SUB}/resourceGroups/MC_rg-shop-prod_aks-prod_westeurope/providers/Microsoft.Compute/" \
+        f"virtualMachineScaleSets/aks-{pool}-{pool_id}-vmss/virtualMachines/0/networkInterfaces/aks-{pool}-{pool_id}-vmss"
+    configs = [{"id": f"{vmss}/ipConfigurations/ipconfig{i}"} for i in range(1, 32)]  # the node + its 30 pod IPs
+    configs += [{"id": f"/subscriptions/{SUB}/resourceGroups/{vnet_rg}/providers/Microsoft.Network/networkInterfaces/"
+                       f"vm-jump-{i}-nic/ipConfigurations/ipconfig1"} for i in range(9)]  # other VMs of the subnet
+    recs.append({
+        "method": "GET",
+        "url": f"https://management.azure.com{subnet_id}?api-version=2025-05-01",
+        "status": 200,
+        "body": {"id": subnet_id, "name": "snet-aks-nodes", "type": "Microsoft.Network/virtualNetworks/subnets",
+                 "properties": {"addressPrefix": "10.240.0.0/26", "ipConfigurations": configs,
+                                "provisioningState": "Succeeded", "privateEndpointNetworkPolicies": "Disabled"}},
+    })
+    write_case(
+        "pending-aks2665-backoff-subnet-cannot-hold-a-node",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/Azure/AKS/issues/2665",
+            'AKS node autoscaling fails to trigger - "pod didn\'t trigger scale-up: 1 in backoff after failed '
+            'scale-up"',
+            "github-issue",
+            "The cluster autoscaler for nodes was not kicking off due to an insufficient number of IP addresses "
+            "remaining in the cluster vnet  to cover the max number of pods that could potentially be scheduled on "
+            "the new node.",
+            "problem",
+            "subnet-full",
+            ["snet-aks-nodes", "az aks nodepool add", "agentpool"],
+            ["the FailedScheduling and NotTriggerScaleUp texts", "min 1 max 3, one node",
+             "the author's resolution: too few addresses left for a new node's maxPods"],
+            ["Azure CNI, maxPods 30 and the 30 pods on the node", "the /26 subnet and its 40 used addresses",
+             "names"],
+        ),
+        files={"nodes": nodes, "pods": [*fill, target], "replicasets": [rs], "configmaps": [], "events": events},
+        azure=recs,
+    )
+
+
 def main() -> None:
     for fn in CASES.values():
         fn()

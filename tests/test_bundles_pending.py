@@ -229,3 +229,24 @@ def test_a_gpu_pod_on_a_cpu_only_cluster_is_not_told_about_the_device_plugin(cli
     assert "no node is of a GPU VM size: Standard_D3_v2" in notes and "device plugin" not in notes
     _code, report, _ = run(cli, REALWORLD / "pending-threadr68-gpu-node-without-device-plugin")
     assert "nodes of GPU size Standard_NC4as_T4_v3 need the NVIDIA device plugin" in " ".join(report["notes"])
+
+
+def test_a_backoff_without_a_message_reads_the_pools_subnet(cli, tmp_path):
+    # Azure/AKS#2665 as resolved by its author: the /26 cannot take the 31 addresses of a new Azure CNI node, so
+    # the backoff is subnet-full; the same backoff on a subnet with room stays the scheduler's proven blocker
+    import shutil
+
+    from corpus import REALWORLD, run
+
+    case = REALWORLD / "pending-aks2665-backoff-subnet-cannot-hold-a-node"
+    _code, report, _ = run(cli, case)
+    (cause,) = report["causes"]
+    assert cause["id"] == "subnet-full" and "19 free" in cause["summary"] and "31 addresses" in cause["summary"]
+
+    roomy = tmp_path / "roomy"
+    shutil.copytree(case, roomy)
+    arm = roomy / "azure" / "arm.jsonl"
+    arm.write_text(arm.read_text().replace('"addressPrefix":"10.240.0.0/26"', '"addressPrefix":"10.240.0.0/24"'))
+    _code, report, _ = run(cli, roomy)
+    assert [c["id"] for c in report["causes"]] == ["too-many-pods"]
+    assert any("40 of 251 addresses in use, 211 free" in n for n in report["notes"])

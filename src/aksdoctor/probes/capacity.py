@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ from .scheduling import (
     selector_labels,
     untolerated,
 )
+from .subnet_room import addresses_per_node, subnet_room
 
 MIB = 2**20
 GIB = 2**30
@@ -129,7 +131,8 @@ def _decide(
     failure = signals.failure_for(fitting) or signals.backoff_for({t.pool.name for t in fitting})
     quota = _quota(ev, chosen, facts["nodes_needed"], skipped)
     if failure is not None:
-        return _failure_outcome(failure, facts, quota)
+        failed = next((t for t in fitting if t.pool.name == failure.pool), chosen)
+        return _failure_outcome(failure, facts, quota, subnet=lambda: _subnet(ev, failed.pool, skipped))
     if chosen.pool.autoscale and chosen.pool.count < chosen.pool.max_count:
         if quota and quota["quota_short"]:
             return Outcome.of("quota", (quota["quota_text"], quota["quota_source"]), **(facts | quota))
@@ -180,9 +183,16 @@ def _from_signals_only(ev: Evidence, signals: Signals, why: Skipped) -> Outcome:
     return out
 
 
-def _failure_outcome(failure: ScaleFailure, facts: dict[str, Any], quota: dict[str, Any] | None = None) -> Outcome:
-    """A failed scale-up (or a backoff): its text names quota or subnet; else the region's usages decide; else
-    the outcome is `scale-up-failed`, which the runbook answers with the blocker the nodes show."""
+def _failure_outcome(
+    failure: ScaleFailure,
+    facts: dict[str, Any],
+    quota: dict[str, Any] | None = None,
+    *,
+    subnet: Callable[[], dict[str, Any] | None] | None = None,
+) -> Outcome:
+    """A failed scale-up (or a backoff): its text names quota or subnet; else the region's usages, then the pool's
+    subnet decide; else the outcome is `scale-up-failed`, which the runbook answers with the blocker the nodes
+    show."""
     kind = scale_failure_kind(failure.message)
     more = {"failure_message": failure.message or None, "failure_pool": failure.pool or None}
     if failure.pool:
@@ -196,7 +206,13 @@ def _failure_outcome(failure: ScaleFailure, facts: dict[str, Any], quota: dict[s
         return Outcome.of("subnet-full", line, **(facts | more))
     if quota and quota.get("quota_short"):  # the usages explain the failure the message does not name
         return Outcome.of("quota", line, (quota["quota_text"], quota["quota_source"]), **(facts | quota | more))
+    room = subnet() if subnet is not None else None
+    if room and room["no_node_fits"]:  # ... or the subnet cannot take the addresses one new node needs
+        more["failure_message"] = f"{said}; {room['subnet_text']}"
+        return Outcome.of("subnet-full", line, (room["subnet_text"], room["subnet_source"]), **(facts | more | room))
     checked = "the region's vCPU quota has room" if quota else "the region's quota was not read"
+    if room:
+        checked += f", and {room['subnet_text']}"
     return Outcome.of(
         "scale-up-failed",
         line,
@@ -207,6 +223,29 @@ def _failure_outcome(failure: ScaleFailure, facts: dict[str, Any], quota: dict[s
         ],
         **(facts | (quota or {}) | more | {"scale_up_failed": True}),
     )
+
+
+def _subnet(ev: Evidence, pool: Pool, skipped: list[Skipped]) -> dict[str, Any] | None:
+    """The pool's subnet against the addresses one new node takes (None: AKS-managed VNet, or not read)."""
+    if not pool.subnet_id:
+        return None
+    try:
+        room = subnet_room(ev, pool.subnet_id)
+        per_node, how = addresses_per_node(ev.managed_cluster(), pool.max_pods, pool.pod_subnet_id)
+    except DataUnavailable as exc:
+        skipped.append(Skipped("capacity.scale_out", f"could not {exc.what}: {exc.reason}", exc.grant))
+        return None
+    except NotFound:
+        return None
+    if room is None:
+        return None
+    return room.facts() | {
+        "ips_per_node": per_node,
+        "no_node_fits": room.free < per_node,
+        "subnet_text": f"{room.text()}; a new node of pool {pool.name} takes "
+        + (how.replace(" each", " addresses", 1) if per_node > 1 else "1 address"),
+        "subnet_source": f"subnet {pool.subnet_id}",
+    }
 
 
 # ---- node pools ---------------------------------------------------------------------------------
@@ -229,6 +268,7 @@ class Pool:
     subnet_id: str
     spot: bool
     orchestrator: str
+    pod_subnet_id: str = ""
 
 
 def agent_pools(ev: Evidence) -> list[Pool]:
@@ -260,6 +300,7 @@ def _pool(p: dict[str, Any]) -> Pool:
         subnet_id=p.get("vnetSubnetID") or "",
         spot=spot,
         orchestrator=p.get("currentOrchestratorVersion") or p.get("orchestratorVersion") or "",
+        pod_subnet_id=p.get("podSubnetID") or "",
     )
 
 

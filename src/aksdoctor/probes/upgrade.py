@@ -24,10 +24,10 @@ from ..errors import DataUnavailable, NotFound, TargetNotFound
 from ..model import Outcome, Skipped
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
-from .kv_network import subnet as read_subnet
 from .pdb import Blocking, blocking_pdbs, handover_target
 from .quota import family_for_size
 from .registry import probe
+from .subnet_room import addresses_per_node, subnet_room
 
 POOL_LABELS = ("kubernetes.azure.com/agentpool", "agentpool")
 BUSY = ("Upgrading", "Updating", "Scaling", "Creating", "Starting", "Stopping", "Migrating")
@@ -333,41 +333,29 @@ def _surge_check(ev: Evidence) -> SurgeResult:
 def _subnet_check(
     ev: Evidence, state: PoolState, pool: PoolInfo, evidence: list[Any], notes: list[str], skipped: list[Skipped]
 ) -> SurgeResult | None:
-    net = dig(state.cluster, "properties.networkProfile", {}) or {}
-    cni = net.get("networkPlugin") == "azure" and net.get("networkPluginMode") != "overlay" and not pool.pod_subnet_id
-    per_node = pool.max_pods + 1 if cni else 1
+    per_node, how = addresses_per_node(state.cluster, pool.max_pods, pool.pod_subnet_id)
     if not pool.subnet_id:
         notes.append(f"pool {pool.name} is on the AKS-managed VNet: its subnet was not checked")
         return None
     try:
-        body = read_subnet(ev, pool.subnet_id)
+        room = subnet_room(ev, pool.subnet_id)
     except DataUnavailable as exc:
         skipped.append(Skipped("upgrade.surge", f"could not {exc.what}: {exc.reason}", exc.grant))
         return None
     except NotFound:
         notes.append(f"subnet {pool.subnet_id} of pool {pool.name} was not found")
         return None
-    prefix = str(dig(body, "properties.addressPrefix") or (dig(body, "properties.addressPrefixes") or [""])[0])
-    if "/" not in prefix:
+    if room is None:
         return None
-    usable = 2 ** (32 - int(prefix.split("/")[1])) - 5  # Azure reserves 5 addresses per subnet
-    used = len(dig(body, "properties.ipConfigurations", []) or [])
-    free, need = usable - used, pool.surge_nodes * per_node
-    name = pool.subnet_id.rstrip("/").rsplit("/", 1)[-1]
-    how = f"{per_node} each (Azure CNI: maxPods {pool.max_pods} + 1)" if cni else "1 each"
+    free, need = room.free, pool.surge_nodes * per_node
     line = (
-        f"subnet {name} ({prefix}): {used} of {usable} addresses in use, {free} free; pool {pool.name}'s "
-        f"{pool.surge_nodes} surge node(s) need {need}, {how}",
+        f"{room.text()}; pool {pool.name}'s {pool.surge_nodes} surge node(s) need {need}, {how}",
         f"subnet {pool.subnet_id}",
     )
     evidence.append(line)
     if free >= need:
         return None
-    facts = _pool_facts(pool) | {
-        "subnet": name,
-        "subnet_id": pool.subnet_id,
-        "subnet_prefix": prefix,
-        "subnet_free": free,
+    facts = _pool_facts(pool) | room.facts() | {
         "ips_needed": need,
         "ips_per_node": per_node,
         "one_node_fits": free >= per_node and pool.surge_nodes > 1,
