@@ -669,9 +669,17 @@ def realworld(shapes: Path) -> dict[str, dict[str, Any]]:
             "I have my serviceaccount and my pod labeled",
             "problem",
             "serviceaccount-annotation-missing",
-            ["kubectl annotate serviceaccount sa-aks-appelent-workload-identity -n django-api-dev"],
+            [
+                "kubectl annotate serviceaccount sa-aks-appelent-workload-identity -n django-api-dev "
+                f"azure.workload.identity/client-id={kv.CLIENT_ID}"
+            ],
             verbatim_parts=["namespace, pod, ServiceAccount names and their labels"],
-            reconstructed=["the missing annotation", "vault URL", "Azure"],
+            reconstructed=[
+                "the missing annotation",
+                "vault URL",
+                "Azure: the identity whose federated credential trusts the ServiceAccount (the issue's own annotation, "
+                "added later, names 559588f6-…; the corpus identity's client id stands for it)",
+            ],
         ),
     }
     # devopsaitoolkit.com: "Forbidden Key Vault secrets get": ForbiddenByRbac for db-password of prod-kv.

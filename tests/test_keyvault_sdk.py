@@ -205,6 +205,7 @@ def test_the_runbook_yaml_is_the_one_source_of_the_chain():
     for node in book.nodes.values():
         first.setdefault(node.probe, node)
     to_cause = {p: {a for a, d in n.on.items() if d.startswith("cause/")} for p, n in first.items()}
+
     def ends_in_causes(dest: str) -> bool:  # a node every answer of which names a cause (wi-injection)
         node = book.nodes.get(dest)
         return node is not None and all(d.startswith("cause/") for d in node.on.values())
@@ -213,3 +214,29 @@ def test_the_runbook_yaml_is_the_one_source_of_the_chain():
         leads = dict(first[link.probe_id].on)
         assert to_cause.get(link.probe_id, set()) <= set(link.broken), link.probe_id
         assert all(leads[a].startswith("cause/") or ends_in_causes(leads[a]) for a in link.broken), link.probe_id
+
+
+def _without_federation_match(bundle, subject_from: str, subject_to: str) -> None:
+    arm = bundle / "azure" / "arm.jsonl"
+    arm.write_text(arm.read_text().replace(subject_from, subject_to))
+
+
+def test_a_missing_annotation_names_the_identity_federated_with_the_service_account(cli, tmp_path):
+    # the identity whose federated credential trusts system:serviceaccount:shop:web from this cluster's issuer is
+    # the one the annotation should name: its clientId is filled in; without such a credential (or with two
+    # candidates) the fix says how to find it instead of guessing
+    case = "keyvault-serviceaccount-annotation-missing"
+    _result, report = run(cli, case)
+    commands = fixes(report)
+    assert f"azure.workload.identity/client-id={CLIENT_ID}" in " ".join(commands)
+    assert not any(c.startswith("az identity list") for c in commands)
+    assert "has federated credential" in facts(report) and "system:serviceaccount:shop:web" in facts(report)
+
+    bundle = tmp_path / "other-subject"
+    shutil.copytree(EXAMPLES / case, bundle)
+    _without_federation_match(
+        bundle, '"subject":"system:serviceaccount:shop:web"', '"subject":"system:serviceaccount:shop:api"'
+    )
+    _result, report = run(cli, case, bundle=bundle)
+    commands = fixes(report)
+    assert any(c.startswith("az identity list") for c in commands) and CLIENT_ID not in " ".join(commands)

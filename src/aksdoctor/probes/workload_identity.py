@@ -191,12 +191,51 @@ def _annotation_missing(
             )
             evidence.append((text, f"ServiceAccount {ns}/{name}"))
             extra = _right_sa_facts(ev, name)
+    if not extra:
+        federated = _identity_federated_with(ev, subject(ev))
+        if federated is not None:
+            identity, cred, src = federated
+            client_id = str(dig(identity, "properties.clientId", ""))
+            text = (
+                f"managed identity {identity['name']} (clientId {client_id}) has federated credential {cred['name']} "
+                f"for {subject(ev)} from this cluster's issuer: the annotation should name it"
+            )
+            evidence.append((text, src))
+            extra = {
+                "suggested_client_id": client_id,
+                "annotation_problem": f"identity {identity['name']} is federated with this ServiceAccount",
+            }
     said = newest_error(ev, MountErrorKind.NOT_INJECTED, MountErrorKind.IDENTITY_NOT_FOUND)
     if said:
         evidence.append((f"the app logged: {said[0].summary}", said[1]))
     if not extra.get("right_sa") and not extra.get("suggested_client_id"):
         extra["annotate_sa"] = True
     return Outcome.of("annotation-missing", *evidence, pod_labelled=labelled, **facts, **extra)
+
+
+_MAX_IDENTITIES = 50  # federated credentials are read per identity: beyond this the list is not searched
+
+
+def _identity_federated_with(ev: Evidence, want: str) -> tuple[dict[str, Any], dict[str, Any], str] | None:
+    """The one user-assigned identity of the subscription with a federated credential that trusts this subject from
+    this cluster's issuer (None when none, several, or nothing could be read: the fix then says how to find it)."""
+    try:
+        issuer = dig(ev.managed_cluster(), "properties.oidcIssuerProfile.issuerURL") or ""
+        identities = managed_identities(ev) if issuer else []
+    except (DataUnavailable, NotFound):
+        return None
+    if len(identities) > _MAX_IDENTITIES:
+        return None
+    found = []
+    for identity in identities:
+        try:
+            creds = federated_credentials(ev, identity)
+        except (DataUnavailable, NotFound):
+            continue
+        cred = next((c for c in creds if _matches(c, issuer, want)), None)
+        if cred is not None:
+            found.append((identity, cred, f"federated credentials of {identity['name']}"))
+    return found[0] if len(found) == 1 else None
 
 
 def _optional_get(ev: Evidence, key: str, name: str, ns: str) -> dict[str, Any] | None:
