@@ -67,6 +67,9 @@ def sdk_world(shapes: Path, case: dict[str, Any]) -> dict[str, Any]:
         "fics": [kv.fic(f"aks-{kv.NS}-{kv.SA}", kv.ISSUER, f"system:serviceaccount:{kv.NS}:{kv.SA}")],
     }
     world |= case.get("world", {})
+    if case.get("access_policies"):  # a vault on the access-policy model, and the add-on identity listed
+        world["vault"] = kv.vault_body(shapes, rbac=False)
+        world["identities"] = [kv.identity_body(shapes), kv.addon_identity_body(shapes)]
     for edit in case.get("edits", []):
         edit(world)
     return world
@@ -753,6 +756,38 @@ def realworld(shapes: Path) -> dict[str, dict[str, Any]]:
             acceptable=["federated-credential-missing"],
             verbatim_parts=["AADSTS700213", "the operator labelled through podLabels, the fix: set serviceAccountName"],
             reconstructed=["the ServiceAccount names", "namespace", "identity", "the log wording around the code"],
+        ),
+    }
+    # Azure/secrets-store-csi-driver-provider-azure#881: the vault is in another subscription (and region) than the
+    # cluster; the CSI mount of the add-on identity gets 403 "does not have secrets get permission" (access policies).
+    denied = kv.access_denied_message(kv.ADDON_CLIENT, kv.ADDON_PRINCIPAL)
+    out[rw + "csi881-vault-other-subscription-access-policy"] = {
+        "vault_sub": OTHER_SUB,
+        "access_policies": True,
+        "world": {
+            "mode": "csi",
+            "pod_labels": {},
+            "pod_env": [],
+            "fics": [],
+            "assignments": [],
+            "spc": kv.spc_object(client_id="", vm_identity=kv.ADDON_CLIENT),
+            "events": [kv.failed_mount(kv.kv_403("AccessDenied", denied), 13)],
+        },
+        "expected": real(
+            "https://github.com/Azure/secrets-store-csi-driver-provider-azure/issues/881",
+            'Getting "Access Denied" for AKV when it is in a different subscription and region',
+            "github-issue",
+            '"failed to process mount request" err="failed to get objectType:secret, objectName:my-secret, '
+            "objectVersion:: keyvault.BaseClient#GetSecret: Failure responding to request: StatusCode=403 -- Original "
+            'Error: autorest/azure: Service returned an error. Status=403 Code=\\"Forbidden\\" Message=\\"The user, '
+            "group or ap",
+            "problem",
+            "keyvault-access-policy-missing",
+            ["az keyvault set-policy --name kv-shop-prod --resource-group rg-shop-secrets "
+             f"--subscription {OTHER_SUB}", kv.ADDON_PRINCIPAL],
+            verbatim_parts=["the vault in another subscription than the cluster", "the 403 of GetSecret on the mount"],
+            reconstructed=["the access-policy model and its one policy for another principal", "the add-on identity",
+                           "names", "the region (the issue's vault is in another region too)"],
         ),
     }
     return out

@@ -114,3 +114,22 @@ def test_markdown_report_is_incident_ready(cli):
     assert md.startswith(f"## aksdoctor keyvault: Pod shop/{POD}")
     assert "`federated-credential-missing`" in md
     assert "```sh\naz identity federated-credential create --name aks-shop-web" in md
+
+
+def test_vault_commands_name_the_vaults_own_subscription(cli, tmp_path):
+    # a vault in another subscription than the cluster's: `az keyvault network-rule add --name V -g RG` run in the
+    # cluster's subscription answers ResourceNotFound, so the fix carries --subscription of the vault
+    import shutil
+
+    other = "9c4e2a7b-1d3f-4b5a-8e6c-0f2a4b6c8d1e"
+    bundle = tmp_path / "fw"
+    shutil.copytree(example("keyvault-keyvault-firewall-blocked"), bundle)
+    arm = bundle / "azure" / "arm.jsonl"
+    arm.write_text(arm.read_text().replace(f"/subscriptions/{SUB}/resourceGroups/rg-shop-secrets",
+                                           f"/subscriptions/{other}/resourceGroups/rg-shop-secrets"))
+    args = shlex.split((example("keyvault-keyvault-firewall-blocked") / "COMMAND").read_text())[1:]
+    report = json.loads(cli(*args, "--bundle", str(bundle), "-o", "json").stdout)
+    commands = [f["command"] for c in report["causes"] for f in c["fix"]]
+    rule = next(c for c in commands if c.startswith("az keyvault network-rule add"))
+    assert f"--resource-group rg-shop-secrets --subscription {other} " in rule
+    assert f"--subnet {SUBNET}" in rule  # the subnet stays in the cluster's subscription
