@@ -1,10 +1,11 @@
-"""Live imagepull against the API server fixture with latency added to every response.
+"""A live diagnosis (imagepull by default; any example with a COMMAND: --case rollout-new-pods-crashloop) against
+the API server fixture with latency added to every response.
 
 Counts the Kubernetes requests and the sequential rounds they form (a request is one round deeper than
 every request that had completed before it was sent), and the wall time. Azure is answered by
 `responses` without latency, so the rounds are the Kubernetes critical path.
 
-    python bench/bench_imagepull.py [--latency 0.05] [--case imagepull-acr-pull-permission-missing] [--runs 5]
+    python bench/bench_imagepull.py [--latency 0.05] [--case imagepull-acr-pull-permission-missing] [--runs 5] [-v]
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ def rounds(requests: list) -> int:
     return max(depth.values(), default=0)
 
 
-def run_once(case: str, latency: float) -> tuple[float, int, int, int, str]:
+def run_once(case: str, latency: float, *, verbose: bool = False) -> tuple[float, int, int, int, str]:
     """One diagnosis: wall ms, k8s requests, rounds, Azure requests, verdict."""
     import json
+    import shlex
 
     import pytest
     from typer.testing import CliRunner
@@ -41,7 +43,9 @@ def run_once(case: str, latency: float) -> tuple[float, int, int, int, str]:
     from live import azure_mock, served
 
     bundle = ROOT / "examples" / "bundles" / case
-    args = ["imagepull", "web-7d9f8-x2x", "-n", "shop", "--context", "fixture", "-o", "json"]
+    args = [*shlex.split((bundle / "COMMAND").read_text())[1:], "--context", "fixture", "-o", "json"]
+    if not (bundle / "azure").is_dir():
+        args.append("--no-azure")
     with (
         tempfile.TemporaryDirectory() as tmp,
         pytest.MonkeyPatch.context() as mp,
@@ -56,7 +60,13 @@ def run_once(case: str, latency: float) -> tuple[float, int, int, int, str]:
         azure_calls = len(mock.calls)
     report = json.loads(result.stdout)
     verdict = report["causes"][0]["id"] if report["causes"] else report["status"]
+    if verbose:
+        start = min(r.at for r in reqs)
+        for r in sorted(reqs, key=lambda r: r.at):
+            query = "&".join(f"{k}={v}" for k, v in (r.query or {}).items())
+            print(f"  {(r.at - start) * 1000:7.1f} ms  {r.method} {r.path}{'?' + query if query else ''}")
     return wall, len(reqs), rounds(reqs), azure_calls, verdict
+
 
 
 def main() -> None:
@@ -64,8 +74,9 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--case", default="imagepull-acr-pull-permission-missing")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("-v", action="store_true", help="list the requests of the last run with their send times")
     args = parser.parse_args()
-    runs = [run_once(args.case, args.latency) for _ in range(args.runs)]
+    runs = [run_once(args.case, args.latency, verbose=args.v and i == args.runs - 1) for i in range(args.runs)]
     walls = [r[0] for r in runs]
     _, k8s, depth, azure, verdict = runs[-1]
     print(f"case {args.case}, {int(args.latency * 1000)} ms added to every API server response, {args.runs} runs")

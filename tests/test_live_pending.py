@@ -61,7 +61,9 @@ def test_reads_do_not_grow_with_the_number_of_nodes(cli, tmp_path, monkeypatch):
     paths = [(r.path, r.query.get("fieldSelector")) for r in server.requests]
     assert not [p for p, _ in paths if p.startswith("/api/v1/nodes/")], "no per-node read"
     node_lists = [r.query.get("limit") for r in server.requests if r.path == "/api/v1/nodes"]
-    assert sorted(node_lists) == ["1", "500"], "every node once (pages of 500), and one for the cluster's coordinates"
+    # every node once (pages of 500); the cluster's coordinates come from that list when it is in flight or done,
+    # else from one limit=1 read (the probes start together: which asks first is the scheduler's choice)
+    assert sorted(node_lists) in (["500"], ["1", "500"]), node_lists
     pods = [(p, s) for p, s in paths if p.endswith("/pods")]
     assert pods == [("/api/v1/pods", "status.phase!=Succeeded,status.phase!=Failed")], "one cluster-wide pod list"
     events = [(p, s) for p, s in paths if p.endswith("/events")]

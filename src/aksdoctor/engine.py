@@ -42,6 +42,10 @@ class Engine:
         t0 = time.perf_counter()
         if deadline is None:
             deadline = getattr(ev.options, "deadline", None) or time.monotonic() + ev.options.timeout
+        if ev.target.kind == "Pod":
+            from .probes.owners import prefetch_owner
+
+            prefetch_owner(ev)  # the fix is fitted to the pod's owner: its chain is read beside the walk, not after
         walk = self._walk(self.runbooks[runbook_id], ev, deadline=deadline)
         source.cluster = source.cluster or cluster_id(walk.facts)
         diagnosis = Diagnosis(

@@ -126,6 +126,27 @@ def resolve(ev: Evidence, obj: dict[str, Any]) -> Owner:
     return ev.memo(("derived", "owner", ns, kind, name), lambda: _resolve(ev, obj, ns))
 
 
+def prefetch_owner(ev: Evidence) -> None:
+    """Start reading the target pod's owner chain (ReplicaSet, Deployment, ...) and the namespace's HPAs now, in
+    the background: the fix builder needs them after the walk, and the walk does not (live only; see
+    Evidence.prefetch). The chain is memoized, so the fix builder joins it."""
+    ns = ev.target.namespace or ""
+    ev.prefetch(lambda: ev.list("horizontalpodautoscalers", ns), lambda: resolve(ev, ev.pod()), lambda: _top(ev))
+
+
+def _top(ev: Evidence) -> None:
+    """The Deployment a pod's ReplicaSet is named for (its pod-template-hash suffix), read beside the ReplicaSet
+    rather than after it: the chain then takes one round less. A guess that the ReplicaSet's own owner reference
+    does not confirm is never used (resolve follows the references)."""
+    pod = ev.pod()
+    ref = _controller(pod)
+    if ref is None or ref.get("kind") != "ReplicaSet":
+        return
+    guess = _infer(pod, "ReplicaSet", str(ref.get("name", "")))
+    if guess is not None:
+        _read(ev, guess[0], guess[1], ev.target.namespace or "")
+
+
 def _resolve(ev: Evidence, obj: dict[str, Any], ns: str) -> Owner:
     kind, name = str(obj.get("kind") or "Pod"), str(dig(obj, "metadata.name", ""))
     chain = [f"{kind.lower()}/{name}"]

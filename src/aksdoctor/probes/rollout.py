@@ -8,6 +8,7 @@ ProgressDeadlineExceeded marks a rollout past spec.progressDeadlineSeconds.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -159,6 +160,7 @@ def new_pods(ev: Evidence) -> Outcome:
         out.skipped = [Skipped("rollout.new_pods", reason, exc.grant)]
         return out
     order = ("config-error", "image-pull", "oomkilled", "liveness", "crashloop", "pending", "not-ready")
+    _prefetch_pods(ev, r.new_pods)
     findings = [_pod_problem(ev, pod) for pod in r.new_pods]
     for answer in order:
         hit = next((f for f in findings if f.answer == answer), None)
@@ -373,9 +375,17 @@ _KEYS = {
 
 
 def _rollout(ev: Evidence) -> Rollout:
+    # Reads the walk makes whatever it finds start with the workload's: the namespace's ReplicaSets and the HPAs
+    # (the fix is fitted to an HPA-managed workload). Then the new ReplicaSet's pods and events go together, then
+    # each new pod's events and crashed containers' logs: three dependent rounds (issue 17).
     ns = ev.target.namespace
+    deployment_target = ev.target.kind not in ("StatefulSet", "DaemonSet")
+    ev.prefetch(
+        lambda: ev.list("horizontalpodautoscalers", ns),
+        *([lambda: ev.list("replicasets", ns)] if deployment_target else []),
+    )
     deployment = _workload(ev)
-    if ev.target.kind in ("StatefulSet", "DaemonSet"):
+    if not deployment_target:
         return _controller_rollout(ev, deployment)
     uid = dig(deployment, "metadata.uid")
     owned = [
@@ -391,6 +401,7 @@ def _rollout(ev: Evidence) -> Rollout:
         hash_label = dig(new_rs, "metadata.labels.pod-template-hash")
         selector = f"pod-template-hash={hash_label}" if hash_label else None
         rs_uid = dig(new_rs, "metadata.uid")
+        ev.prefetch(lambda: ev.events_for(new_rs))  # FailedCreate and the progress deadline read them
         try:
             pods = [
                 p
@@ -411,6 +422,35 @@ class _Finding:
     facts: dict[str, Any]
 
 
+_PREFETCH_PODS = 20  # a rollout of hundreds of pods reads the first ones together, the rest as needed
+
+
+def _prefetch_pods(ev: Evidence, pods: list[dict[str, Any]]) -> None:
+    """Every pod's events and its crashed containers' previous logs at once (what _pod_problem reads, pod by pod)."""
+    reads: list[Any] = []
+    for pod in pods[:_PREFETCH_PODS]:
+        reads.append(functools.partial(ev.events_for, pod))
+        name, ns = str(dig(pod, "metadata.name")), str(dig(pod, "metadata.namespace"))
+        for status in _container_statuses(pod):
+            if _crashed(status):
+                cname = str(status.get("name", ""))
+                reads.append(functools.partial(ev.logs, ns, name, cname, previous=True, tail=20))
+    ev.prefetch(*reads)
+
+
+def _container_statuses(pod: dict[str, Any]) -> list[dict[str, Any]]:
+    return (dig(pod, "status.initContainerStatuses", []) or []) + (dig(pod, "status.containerStatuses", []) or [])
+
+
+def _crashed(status: dict[str, Any]) -> bool:
+    """A container in a crash loop, or one that exited non-zero and restarted: its previous log says why."""
+    last = dig(status, "lastState.terminated") or dig(status, "state.terminated") or {}
+    waiting = dig(status, "state.waiting") or {}
+    return waiting.get("reason") == "CrashLoopBackOff" or (
+        bool(last) and last.get("exitCode", 0) != 0 and status.get("restartCount", 0) > 0
+    )
+
+
 def _pod_problem(ev: Evidence, pod: dict[str, Any]) -> _Finding:
     name, ns = str(dig(pod, "metadata.name")), str(dig(pod, "metadata.namespace"))
     src = f"Pod {ns}/{name}"
@@ -418,9 +458,7 @@ def _pod_problem(ev: Evidence, pod: dict[str, Any]) -> _Finding:
     specs = {c["name"]: c for c in dig(pod, "spec.containers", []) or []}
     init_specs = {c["name"]: c for c in dig(pod, "spec.initContainers", []) or []}
     kills = _probe_kills(ev, pod)
-    for status in (dig(pod, "status.initContainerStatuses", []) or []) + (
-        dig(pod, "status.containerStatuses", []) or []
-    ):
+    for status in _container_statuses(pod):
         cname = status.get("name", "")
         waiting = dig(status, "state.waiting") or {}
         last = dig(status, "lastState.terminated") or dig(status, "state.terminated") or {}
@@ -444,9 +482,7 @@ def _pod_problem(ev: Evidence, pod: dict[str, Any]) -> _Finding:
         if cname in kills and (reason == "CrashLoopBackOff" or status.get("restartCount", 0) > 0 or last):
             spec = specs.get(cname) or init_specs.get(cname) or {}
             return _Finding("liveness", *_liveness(ev, pod, status, spec, kills[cname], init=cname in init_specs))
-        if reason == "CrashLoopBackOff" or (
-            last and last.get("exitCode", 0) != 0 and status.get("restartCount", 0) > 0
-        ):
+        if _crashed(status):
             line = _terminated_line(cname, status, last, src)
             tail = _log_tail(ev, ns, name, cname)
             evidence = [line] + (

@@ -6,6 +6,7 @@ every probe that asks (a 403 is not retried).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Callable
@@ -104,6 +105,16 @@ class Evidence:
                 future.set_exception(exc)
         return future.result()
 
+    def prefetch(self, *reads: Callable[[], Any]) -> None:
+        """Start reads a probe will make, each in its own daemon thread, without waiting: the later identical
+        read joins the one in flight (memo) instead of taking a round of its own. Only reads the probe makes
+        anyway belong here; an error stays in the memo for that read. A bundle answers from memory: nothing
+        to start there, nor in a scan, whose lists are preloaded (a thread per read would cost, not save)."""
+        if self.mode != "live" or self._preloaded:
+            return
+        for read in reads:
+            threading.Thread(target=_quietly, args=(read,), name="aksdoctor-prefetch", daemon=True).start()
+
     # ---- Kubernetes ----------------------------------------------------------------------------
     def get(self, key: str, name: str, namespace: str | None = None) -> dict[str, Any]:
         """One object by resource key ('pods', 'nodes', ...)."""
@@ -140,8 +151,27 @@ class Evidence:
             return found[:limit] if limit is not None else found
         return self.memo(
             ("list", key, namespace, labels, fields, limit),
-            lambda: self.kube.list(resource(key), namespace, label_selector=labels, field_selector=fields, limit=limit),
+            lambda: self._seeded(
+                key, self.kube.list(resource(key), namespace, label_selector=labels, field_selector=fields, limit=limit)
+            ),
         )
+
+    def _seeded(self, key: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A listed object answers a later get of it (a handover reads the pod a rollout listed): the same object
+        as the API server returned it a moment ago, not a second request."""
+        namespaced = resource(key).namespaced
+        with self._lock:
+            for obj in items:
+                meta = obj.get("metadata") or {}
+                name = meta.get("name")
+                if not name:
+                    continue
+                slot = ("get", key, meta.get("namespace") if namespaced else None, name)
+                if slot not in self._memo:
+                    done: Future[Any] = Future()
+                    done.set_result(obj)
+                    self._memo[slot] = done
+        return items
 
     def _from_preloaded(self, key: str, namespace: str | None) -> list[dict[str, Any]] | None:
         with self._lock:
@@ -200,8 +230,15 @@ class Evidence:
         return self.get("nodes", name)
 
     def any_node(self) -> dict[str, Any]:
-        """One node of the cluster (for its providerID): a list with limit=1."""
-        nodes = self.list("nodes", limit=1)
+        """One node of the cluster (for its providerID): a list with limit=1, unless every node is being listed
+        or was (a probe of the same run started it): then that list, not another request."""
+        with self._lock:
+            listed = self._memo.get(("list", "nodes", None, None, None, None))
+        nodes = None
+        if listed is not None and listed.exception() is None:  # waits for a list in flight
+            nodes = listed.result()
+        if not nodes:
+            nodes = self.list("nodes", limit=1)
         if not nodes:
             raise NotFound("nodes in the cluster", kind="Node")
         return nodes[0]
@@ -337,6 +374,11 @@ class Evidence:
         coords = self.cluster_coordinates()
         azure = self.require_azure("the AKS managed cluster")
         return azure.managed_cluster(coords["subscription"], coords["resource_group"], coords["cluster"])
+
+
+def _quietly(read: Callable[[], Any]) -> None:
+    with contextlib.suppress(Exception):  # kept in the memo for the probe that makes the same read
+        read()
 
 
 def event_time(event: dict[str, Any]) -> str:

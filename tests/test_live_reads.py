@@ -1,0 +1,71 @@
+"""Live reads of a rollout diagnosis (issue 17): the reads every walk makes leave together, so a Deployment's rollout
+takes three dependent rounds (workload + ReplicaSets + HPAs; the new ReplicaSet's pods and events; the pods' events
+and crashed logs), and an object a list returned is not read again (a handover to the pod's runbook reads the pod
+the rollout listed). bench/bench_imagepull.py --case rollout-new-pods-crashloop -v shows the same requests."""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+from conftest import EXAMPLES
+from live import azure_mock, served
+
+
+def _live(cli, case: str, tmp_path, monkeypatch, latency: float = 0.0):
+    bundle = EXAMPLES / case
+    args = shlex.split((bundle / "COMMAND").read_text())[1:]
+    extra = [] if (bundle / "azure").is_dir() else ["--no-azure"]
+    with served(bundle, tmp_path, latency=latency) as (server, kubeconfig), azure_mock(bundle, monkeypatch):
+        server.clear_requests()
+        result = cli(*args, "--kubeconfig", kubeconfig, "--context", "fixture", "-o", "json", *extra)
+        requests = sorted(server.requests, key=lambda r: r.at)
+    return json.loads(result.stdout), requests
+
+
+def _rounds(requests) -> list[list[str]]:
+    """Requests grouped by dependency depth: one deeper than every request completed before it was sent."""
+    depth: list[int] = []
+    for i, req in enumerate(requests):
+        depth.append(1 + max((depth[j] for j in range(i) if requests[j].done <= req.at), default=0))
+    out: list[list[str]] = [[] for _ in range(max(depth, default=0))]
+    for req, d in zip(requests, depth, strict=True):
+        out[d - 1].append(req.path)
+    return out
+
+
+def test_a_crashlooping_rollout_takes_three_rounds(cli, tmp_path, monkeypatch):
+    report, requests = _live(cli, "rollout-new-pods-crashloop", tmp_path, monkeypatch, latency=0.1)
+    assert report["causes"][0]["id"] == "new-pods-crashloop"
+    rounds = _rounds(requests)
+    assert len(rounds) == 3, rounds
+    first, second, third = (sorted(r) for r in rounds)
+    assert first == [
+        "/apis/apps/v1/namespaces/shop/deployments/web",
+        "/apis/apps/v1/namespaces/shop/replicasets",
+        "/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers",
+    ]
+    assert second == ["/api/v1/namespaces/shop/events", "/api/v1/namespaces/shop/pods"]
+    assert third == ["/api/v1/namespaces/shop/events", "/api/v1/namespaces/shop/pods/web-5c9d7b6f4-a/log"]
+
+
+def test_a_handover_does_not_read_again_the_pod_the_rollout_listed(cli, tmp_path, monkeypatch):
+    report, requests = _live(cli, "rollout-daemonset-image-pull", tmp_path, monkeypatch)
+    assert report["causes"][0]["id"] == "new-pods-image-pull"
+    listed = [r for r in requests if r.path == "/api/v1/namespaces/shop/pods"]
+    assert listed, "the DaemonSet's pods are listed"
+    assert not [r.path for r in requests if r.path.startswith("/api/v1/namespaces/shop/pods/")]
+
+
+def test_a_pods_owner_chain_is_read_beside_the_walk(cli, tmp_path, monkeypatch):
+    # the fix is fitted to the pod's owner (pod -> ReplicaSet -> Deployment, and the HPAs): those reads start with
+    # the walk, the Deployment named by the ReplicaSet's pod-template-hash suffix beside the ReplicaSet itself
+    report, requests = _live(cli, "imagepull-acr-pull-permission-missing", tmp_path, monkeypatch, latency=0.1)
+    assert report["causes"][0]["id"] == "acr-pull-permission-missing"
+    rounds = [sorted(r) for r in _rounds(requests)]
+    assert rounds == [
+        ["/api/v1/namespaces/shop/pods/web-7d9f8-x2x", "/api/v1/nodes",
+         "/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers"],
+        ["/api/v1/namespaces/shop/events", "/apis/apps/v1/namespaces/shop/deployments/web",
+         "/apis/apps/v1/namespaces/shop/replicasets/web-7d9f8"],
+    ]
