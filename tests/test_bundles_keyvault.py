@@ -133,3 +133,21 @@ def test_vault_commands_name_the_vaults_own_subscription(cli, tmp_path):
     rule = next(c for c in commands if c.startswith("az keyvault network-rule add"))
     assert f"--resource-group rg-shop-secrets --subscription {other} " in rule
     assert f"--subnet {SUBNET}" in rule  # the subnet stays in the cluster's subscription
+
+
+def test_workload_identity_off_on_the_cluster_outranks_the_pods_wiring(cli, tmp_path):
+    # the ServiceAccount lacks its client-id annotation AND the cluster issues no workload identity tokens: the
+    # cluster is the cause (annotating alone would not help), the annotation an "also seen" note
+    import shutil
+
+    case = "keyvault-serviceaccount-annotation-missing"
+    bundle = tmp_path / "off"
+    shutil.copytree(example(case), bundle)
+    arm = bundle / "azure" / "arm.jsonl"
+    arm.write_text(arm.read_text().replace('"workloadIdentity":{"enabled":true}', '"workloadIdentity":{"enabled":false}'))
+    args = shlex.split((example(case) / "COMMAND").read_text())[1:]
+    report = json.loads(cli(*args, "--bundle", str(bundle), "-o", "json").stdout)
+    assert [c["id"] for c in report["causes"]] == ["workload-identity-disabled"]
+    assert "--enable-workload-identity" in report["causes"][0]["fix"][0]["command"]
+    assert any(n.startswith("also seen:") and "serviceaccount-annotation-missing" in n for n in report["notes"])
+    assert ("keyvault.workload_identity_enabled", "disabled") in [(s["probe"], s["outcome"]) for s in report["trace"]]
