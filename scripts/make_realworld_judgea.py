@@ -1861,6 +1861,47 @@ def pending_aks2665_backoff_subnet_cannot_hold_a_node() -> None:
     )
 
 
+@case
+def pending_aks542_manual_pool_full_and_core_quota_used() -> None:
+    """Azure/AKS#542: adding a node to a pool by hand failed ("exceeding quota limits of Core. Maximum allowed: 10,
+    Current in use: 10, Additional requested: 2"). A pool that does not autoscale and whose nodes are full is the
+    first thing the walk meets; the regional vCPU quota, already used up, is the binding constraint: the quota
+    request comes first, the `az aks nodepool scale` after it (scaling first fails exactly as the issue shows)."""
+    ns, pool, pool_id = "default", "nodepool1", "28993262"
+    nodes = [on_aks(n, i) for i, n in enumerate(aks_pool_nodes(pool, pool_id, 5, cpu="1900m", memory="5Gi"))]
+    fill = [filler(ns, "api", n["metadata"]["name"], "1700m", "1Gi") for n in nodes]
+    scheduler = ("0/5 nodes are available: 5 Insufficient cpu. preemption: 0/5 nodes are available: 5 No preemption "
+                 "victims found for incoming pod.")
+    target, rs = pending_app(ns, "worker", "6d8c7b9f5", "r7m2k", {"cpu": "500m", "memory": "512Mi"}, scheduler)
+    recs = arm_records(
+        [{"name": pool, "count": 5, "vmSize": "Standard_DS2_v2", "mode": "System", "enableAutoScaling": False}],
+        {"cores": (10, 10), "standardDSv2Family": (10, 100)},
+    )
+    recs[3]["body"]["value"].append({"name": "Standard_DS2_v2", "numberOfCores": 2, "osDiskSizeInMB": 1047552,
+                                     "resourceDiskSizeInMB": 14336, "memoryInMB": 7168, "maxDataDiskCount": 8})
+    write_case(
+        "pending-aks542-manual-pool-full-and-core-quota-used",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/Azure/AKS/issues/542",
+            'Azure Portal Experience - Scaling cluster failed & cluster entered "failed state" due to core quota',
+            "github-issue",
+            "Deployment failed. Correlation ID: <correlation-id> exceeding quota limits of Core. Maximum allowed: 10, "
+            "Current in use: 10, Additional requested: 2.",
+            "problem",
+            "vm-quota-exceeded",
+            ["az quota update --resource-name cores", "value=12", "az aks nodepool scale"],
+            ["the regional core quota: 10 allowed, 10 in use, 2 more for one node", "adding a node by hand"],
+            ["five Standard_DS2_v2 nodes (10 vCPUs) without autoscaler, full by CPU requests", "the pending pod",
+             "names and region"],
+        ),
+        files={"nodes": nodes, "pods": [*fill, target], "replicasets": [rs], "configmaps": [],
+               "events": [event(target, "FailedScheduling", scheduler, count=9)]},
+        azure=recs,
+    )
+
+
 def main() -> None:
     for fn in CASES.values():
         fn()

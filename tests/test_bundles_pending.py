@@ -250,3 +250,30 @@ def test_a_backoff_without_a_message_reads_the_pools_subnet(cli, tmp_path):
     _code, report, _ = run(cli, roomy)
     assert [c["id"] for c in report["causes"]] == ["too-many-pods"]
     assert any("40 of 251 addresses in use, 211 free" in n for n in report["notes"])
+
+
+def test_a_full_pool_whose_quota_is_used_up_asks_for_the_quota_first(cli, tmp_path):
+    # Azure/AKS#542: scaling the manual pool by hand fails on the regional core quota (10 of 10 used): the quota is
+    # the binding constraint, its request the first fix, the pool's own action after it; at the autoscaler's
+    # maximum the same holds for raising --max-count
+    import shutil
+
+    from corpus import REALWORLD, run
+
+    case = REALWORLD / "pending-aks542-manual-pool-full-and-core-quota-used"
+    _code, report = run(cli, case)[:2]
+    (cause,) = report["causes"]
+    commands = [f["command"] for f in cause["fix"]]
+    assert cause["id"] == "vm-quota-exceeded"
+    assert commands[0].startswith("az quota update --resource-name cores") and "value=12" in commands[0]
+    assert commands[1] == "az aks nodepool scale -g rg-shop-prod --cluster-name aks-prod -n nodepool1 --node-count 6"
+    assert "pool nodepool1 also does not autoscale (5 nodes)" in report["notes"]
+
+    at_max = tmp_path / "at-max"
+    shutil.copytree(case, at_max)
+    arm = at_max / "azure" / "arm.jsonl"
+    arm.write_text(arm.read_text().replace('"enableAutoScaling":false', '"enableAutoScaling":true,"minCount":1,"maxCount":5'))
+    _code, report = run(cli, at_max)[:2]
+    commands = [f["command"] for f in report["causes"][0]["fix"]]
+    assert report["causes"][0]["id"] == "vm-quota-exceeded" and commands[0].startswith("az quota update")
+    assert "--update-cluster-autoscaler --min-count 1 --max-count 6" in commands[1]

@@ -147,10 +147,22 @@ def _decide(
             "no TriggeredScaleUp event seen yet",
         }
         return Outcome.of("in-progress", notes=notes, **(facts | (quota or {}) | waiting))
-    notes = _quota_note(quota)
+    if quota and quota["quota_short"]:
+        # Raising the maximum or scaling the pool by hand would fail on the quota first: it is the binding
+        # constraint, and the pool's own limit is named beside it (its fix follows the quota request).
+        pool = chosen.pool
+        limit = (
+            f"pool {pool.name} is also at its autoscaler maximum ({pool.count} of {pool.max_count} nodes)"
+            if pool.autoscale
+            else f"pool {pool.name} also does not autoscale ({pool.count} nodes)"
+        )
+        more = {"pool_at_max": pool.autoscale or None, "pool_manual": (not pool.autoscale) or None}
+        return Outcome.of(
+            "quota", (quota["quota_text"], quota["quota_source"]), notes=[limit], **(facts | quota | more)
+        )
     if chosen.pool.autoscale:
-        return Outcome.of("max-reached", notes=notes, **(facts | (quota or {})))
-    return Outcome.of("disabled", notes=notes, **(facts | (quota or {})))
+        return Outcome.of("max-reached", **(facts | (quota or {})))
+    return Outcome.of("disabled", **(facts | (quota or {})))
 
 
 def _from_signals_only(ev: Evidence, signals: Signals, why: Skipped) -> Outcome:
@@ -640,12 +652,6 @@ def _first_short(table: dict[str, dict[str, Any]], names: list[str], need: int) 
         if limit - used < need:
             return name, limit, used, str(dig(usage, "name.localizedValue", name))
     return None
-
-
-def _quota_note(quota: dict[str, Any] | None) -> list[str]:
-    if not quota or not quota.get("quota_short"):
-        return []
-    return [f"quota, too: {quota['quota_text']}; raise it before adding nodes"]
 
 
 def _quota_from_message(message: str) -> dict[str, Any]:
