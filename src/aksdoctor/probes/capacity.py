@@ -628,6 +628,7 @@ def _quota(ev: Evidence, chosen: PoolTemplate, nodes: int, skipped: list[Skipped
         return {
             "quota_short": True,
             "vm_family": name,
+            "quota_name": quota_name(name, label),
             "quota_limit": limit,
             "quota_used": used,
             "quota_free": free,
@@ -683,7 +684,17 @@ def _quota_from_message(message: str) -> dict[str, Any]:
     location = re.search(r"Location:\s*([\w-]+)", message)
     if location:
         out["location"] = location.group(1)
+    if out.get("vm_family"):
+        out["quota_name"] = quota_name(str(out["vm_family"]))
     return out
+
+
+_QUOTA_NAMES = {"cores": "Total Regional vCPUs", "lowprioritycores": "Total Regional Low-priority vCPUs"}
+
+
+def quota_name(family: str, label: str = "") -> str:
+    """How the portal names a compute quota: the usage's localized name, else the family's with "vCPUs"."""
+    return label or _QUOTA_NAMES.get(family.lower(), f"{family} vCPUs")
 
 
 # ---- autoscaler signals -----------------------------------------------------------------------------
