@@ -147,12 +147,32 @@ def test_timeout_is_a_deadline_against_a_hostile_server(tmp_path, mode):
     assert doc["kind"] in ("error", "scan")
 
 
+def test_a_list_that_needs_more_pages_reads_them_larger(tmp_path, monkeypatch):
+    # the first page is kubectl's 500; a list that did not fit it is read on in pages of 2000 (fewer sequential
+    # round trips for a cluster-wide pod list), every item once and in order
+    from aksdoctor.sources import kube_live
+    from aksdoctor.sources.kube_live import LiveKube
+    from aksdoctor.sources.resources import resource
+
+    monkeypatch.setattr(kube_live, "PAGE_SIZE", 1)
+    monkeypatch.setattr(kube_live, "NEXT_PAGE_SIZE", 2)
+    with served(BUNDLE, tmp_path) as (server, kubeconfig):
+        kube = LiveKube(kubeconfig=kubeconfig, context="fixture")
+        items = kube.list(resource("events"), "shop")
+        limits = [r.query.get("limit") for r in server.requests if r.path == "/api/v1/namespaces/shop/events"]
+    want = [o for o in bundle_objects(BUNDLE) if o.get("kind") == "Event"]
+    assert len(want) >= 3, "the bundle needs a few events for this test"
+    assert len(items) == len(want) and len({i["metadata"]["name"] for i in items}) == len(want)
+    assert limits[0] == "1" and set(limits[1:]) == {"2"} and len(limits) == 1 + -(-(len(want) - 1) // 2)
+
+
 def test_paging_follows_several_pages_and_an_expired_continue(tmp_path, monkeypatch):
     from aksdoctor.sources import kube_live
     from aksdoctor.sources.kube_live import LiveKube
     from aksdoctor.sources.resources import resource
 
     monkeypatch.setattr(kube_live, "PAGE_SIZE", 1)
+    monkeypatch.setattr(kube_live, "NEXT_PAGE_SIZE", 1)
     with served(BUNDLE, tmp_path) as (server, kubeconfig):
         kube = LiveKube(kubeconfig=kubeconfig, context="fixture")
         names = sorted(p["metadata"]["name"] for p in kube.list(resource("nodes")))

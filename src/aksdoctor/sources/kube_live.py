@@ -28,6 +28,9 @@ except ImportError:  # pragma: no cover - a dependency; json gives the same obje
     _loads = json.loads
 
 PAGE_SIZE = 500
+# A list that did not fit its first page is a big one (a cluster-wide pod list): its next pages are read larger,
+# each a round trip less of a sequential chain (10k pods: 20 pages of 500 -> 1 of 500 and 5 of 2000).
+NEXT_PAGE_SIZE = 2000
 MAX_PAGES = 400  # 200k objects: past it an API server that keeps answering `continue` is not trusted
 # A raw body that may hold a terminal control character (JSON escapes C0 as \u00XX; C1 and bidi come raw).
 _CONTROL_IN_JSON = re.compile(
@@ -77,7 +80,8 @@ class LiveKube:
         token = None
         where = {"res": res, "verb": "list", "namespace": namespace}
         for _page in range(MAX_PAGES):
-            page_size = PAGE_SIZE if limit is None else min(PAGE_SIZE, limit - len(items))
+            size = NEXT_PAGE_SIZE if token else PAGE_SIZE
+            page_size = size if limit is None else min(size, limit - len(items))
             page_query = {**query, "limit": page_size} | ({"continue": token} if token else {})
             try:
                 page = self._get_json(res.path(namespace), page_query, **where)
