@@ -1902,6 +1902,48 @@ def pending_aks542_manual_pool_full_and_core_quota_used() -> None:
     )
 
 
+@case
+def pending_az104lab417_scale_of_an_autoscaling_pool() -> None:
+    """MicrosoftLearning/AZ-104-MicrosoftAzureAdministrator#417: `az aks nodepool scale` on a pool whose cluster
+    autoscaler is on answers "Cannot scale cluster autoscaler enabled node pool." Here the pool autoscales (1 to 3
+    nodes, one node, full) and the autoscaler is in backoff with no message: the pod waits on CPU, and the fix that
+    adds nodes must be one AKS accepts for that pool (its autoscaler bounds), not the refused manual scale."""
+    ns, pool, pool_id = "default", "agentpool", "41729360"
+    nodes = [on_aks(n, i) for i, n in enumerate(aks_pool_nodes(pool, pool_id, 1, cpu="1900m", memory="5Gi"))]
+    fill = [filler(ns, "web", nodes[0]["metadata"]["name"], "1800m", "1Gi")]
+    scheduler = "0/1 nodes are available: 1 Insufficient cpu."
+    target, rs = pending_app(ns, "batch", "7c9d8b6f5", "w3n8p", {"cpu": "500m", "memory": "256Mi"}, scheduler)
+    events = [event(target, "FailedScheduling", scheduler, count=7),
+              event(target, "NotTriggerScaleUp", "pod didn't trigger scale-up: 1 in backoff after failed scale-up",
+                    kind="Normal", component="cluster-autoscaler")]
+    recs = arm_records(
+        [{"name": pool, "count": 1, "vmSize": "Standard_DS2_v2", "mode": "System", "enableAutoScaling": True,
+          "minCount": 1, "maxCount": 3}],
+        {"cores": (2, 100), "standardDSv2Family": (2, 100)},
+    )
+    recs[3]["body"]["value"].append({"name": "Standard_DS2_v2", "numberOfCores": 2, "osDiskSizeInMB": 1047552,
+                                     "resourceDiskSizeInMB": 14336, "memoryInMB": 7168, "maxDataDiskCount": 8})
+    write_case(
+        "pending-az104lab417-scale-of-an-autoscaling-pool",
+        command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
+        expected=expect(
+            "pending",
+            "https://github.com/MicrosoftLearning/AZ-104-MicrosoftAzureAdministrator/issues/417",
+            "scale cluster autoscaler - 9c",
+            "github-issue",
+            'After running the command in Cloud Shell, there is an error "Cannot scale cluster autoscaler enabled '
+            'node pool."',
+            "problem",
+            "insufficient-cpu",
+            ["az aks nodepool update", "--update-cluster-autoscaler --min-count 2 --max-count 3"],
+            ["a pool with its autoscaler on (enabled by default in the lab)", "a manual scale of it refused"],
+            ["one full Standard_DS2_v2 node, min 1 max 3", "the backoff without message", "the pending pod", "names"],
+        ),
+        files={"nodes": nodes, "pods": [*fill, target], "replicasets": [rs], "configmaps": [], "events": events},
+        azure=recs,
+    )
+
+
 def main() -> None:
     for fn in CASES.values():
         fn()

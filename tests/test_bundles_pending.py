@@ -277,3 +277,20 @@ def test_a_full_pool_whose_quota_is_used_up_asks_for_the_quota_first(cli, tmp_pa
     commands = [f["command"] for f in report["causes"][0]["fix"]]
     assert report["causes"][0]["id"] == "vm-quota-exceeded" and commands[0].startswith("az quota update")
     assert "--update-cluster-autoscaler --min-count 1 --max-count 6" in commands[1]
+
+
+def test_a_pool_whose_autoscaler_is_on_is_not_scaled_by_hand(cli):
+    # MicrosoftLearning/AZ-104#417: `az aks nodepool scale` of an autoscaling pool answers "Cannot scale cluster
+    # autoscaler enabled node pool", and --enable-cluster-autoscaler on it fails too: with the managed cluster read,
+    # the fix moves the autoscaler's bounds; without Azure the pool's autoscaler is unknown and the scale stays
+    from corpus import REALWORLD, run
+
+    case = REALWORLD / "pending-az104lab417-scale-of-an-autoscaling-pool"
+    _code, report, _ = run(cli, case)
+    commands = [f["command"] for f in report["causes"][0]["fix"]]
+    assert report["causes"][0]["id"] == "insufficient-cpu"
+    assert not [c for c in commands if c.startswith("az aks nodepool scale") or "--enable-cluster-autoscaler" in c]
+    assert ("az aks nodepool update -g rg-shop-prod --cluster-name aks-prod -n agentpool --update-cluster-autoscaler "
+            "--min-count 2 --max-count 3") in commands
+    _code, report, _ = run(cli, case, "--no-azure")
+    assert any(c["command"].startswith("az aks nodepool scale") for c in report["causes"][0]["fix"])

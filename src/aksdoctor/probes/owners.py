@@ -525,7 +525,52 @@ def fit(ev: Evidence, fixes: list[Fix], facts: dict[str, Any] | None = None) -> 
     return unique
 
 
+def _pool_scale(ev: Evidence, fix: Fix) -> Fix:
+    """`az aks nodepool scale` of a pool whose cluster autoscaler is on (as the managed cluster the run read says)
+    fails ("Cannot scale cluster autoscaler enabled node pool"): the autoscaler's bounds are what can be changed.
+    A min-count of the wanted node count makes AKS add the nodes now; the max-count keeps room above it."""
+    words = shlex.split(fix.command)
+    pool, count = _option(words, "-n", "--name"), _option(words, "-c", "--node-count")
+    profile = _pool_profile(ev, pool)
+    if profile is None or not profile.get("enableAutoScaling") or not (count or "").isdigit():
+        return fix
+    wanted = int(count or 0)
+    low = max(int(profile.get("minCount") or 0), wanted)
+    high = max(int(profile.get("maxCount") or 0), wanted)
+    group, name = _option(words, "-g", "--resource-group"), _option(words, "--cluster-name")
+    command = shlex.join([
+        "az", "aks", "nodepool", "update", "-g", str(group), "--cluster-name", str(name), "-n", str(pool),
+        "--update-cluster-autoscaler", "--min-count", str(low), "--max-count", str(high),
+    ])
+    explain = (
+        f"{fix.explain}; pool {pool} autoscales ({profile.get('minCount')}-{profile.get('maxCount')} nodes) and AKS "
+        f"refuses a manual scale of it (Cannot scale cluster autoscaler enabled node pool): a min-count of {low} makes "
+        "AKS add the nodes now; lower it again once the pods run"
+    ).lstrip("; ")
+    return Fix(command, explain)
+
+
+def _pool_profile(ev: Evidence, pool: str | None) -> dict[str, Any] | None:
+    """The agent pool as the managed cluster the run already read shows it (None when it was not read)."""
+    cluster = ev.peek(("azure", "managed_cluster"))
+    if not isinstance(cluster, dict) or not pool:
+        return None
+    return next((p for p in dig(cluster, "properties.agentPoolProfiles", []) or [] if p.get("name") == pool), None)
+
+
+def _option(words: list[str], *names: str) -> str | None:
+    for i, word in enumerate(words[:-1]):
+        if word in names:
+            return words[i + 1]
+    return None
+
+
 def _fit_one(ev: Evidence, fix: Fix, facts: dict[str, Any]) -> list[Fix]:
+    if fix.command.startswith("az aks nodepool scale "):
+        return [_pool_scale(ev, fix)]
+    if fix.command.startswith("az aks nodepool update ") and " --enable-cluster-autoscaler" in fix.command:
+        profile = _pool_profile(ev, _option(shlex.split(fix.command), "-n", "--name"))
+        return [] if profile is not None and profile.get("enableAutoScaling") else [fix]  # on already: AKS refuses
     cmd = _parse(fix.command, ev.target.namespace or "default")
     if cmd is None:
         return [fix]

@@ -115,6 +115,15 @@ class Evidence:
         for read in reads:
             threading.Thread(target=_quietly, args=(read,), name="aksdoctor-prefetch", daemon=True).start()
 
+    def peek(self, key: tuple[Any, ...]) -> Any:
+        """What a read of this memo key returned, if the run made it and it succeeded; None otherwise. Reads
+        nothing: for fixes fitted to what the run saw (a pool's autoscaler in the managed cluster)."""
+        with self._lock:
+            future = self._memo.get(key)
+        if future is None or not future.done() or future.exception() is not None:
+            return None
+        return future.result()
+
     # ---- Kubernetes ----------------------------------------------------------------------------
     def get(self, key: str, name: str, namespace: str | None = None) -> dict[str, Any]:
         """One object by resource key ('pods', 'nodes', ...)."""
