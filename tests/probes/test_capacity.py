@@ -227,6 +227,7 @@ def test_figures_of_an_azure_quota_error():
         "quota_needed": 16,
         "quota_new_limit": 1516,
         "location": "westeurope",
+        "quota_name": "standardDSv3Family vCPUs",
     }
 
 

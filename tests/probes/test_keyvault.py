@@ -448,8 +448,10 @@ def test_an_unadmitted_egress_ip_gets_every_fix_with_the_real_names(cli, tmp_pat
     )
     assert commands(report) == [
         f"az network vnet subnet update --ids {SUBNET} --service-endpoints Microsoft.Storage Microsoft.KeyVault",
-        f"az keyvault network-rule add --name kv-shop-prod --resource-group rg-shop-secrets --subnet {SUBNET}",
-        "az keyvault network-rule add --name kv-shop-prod --resource-group rg-shop-secrets --ip-address 20.61.15.42",
+        f"az keyvault network-rule add --name kv-shop-prod --resource-group rg-shop-secrets --subscription {SUB} "
+        f"--subnet {SUBNET}",
+        f"az keyvault network-rule add --name kv-shop-prod --resource-group rg-shop-secrets --subscription {SUB} "
+        "--ip-address 20.61.15.42",
     ]
 
 
