@@ -294,3 +294,20 @@ def test_a_pool_whose_autoscaler_is_on_is_not_scaled_by_hand(cli):
             "--min-count 2 --max-count 3") in commands
     _code, report, _ = run(cli, case, "--no-azure")
     assert any(c["command"].startswith("az aks nodepool scale") for c in report["causes"][0]["fix"])
+
+
+def test_a_pod_asking_more_gpus_than_any_listed_size_has_is_told_the_most_there_is(cli, tmp_path):
+    # the region lists GPU sizes, but none with 8 GPUs: no size is suggested, and the summary names the largest
+    import shutil
+
+    from corpus import REALWORLD, run
+
+    bundle = tmp_path / "eight"
+    shutil.copytree(REALWORLD / "pending-mln487-gpu-model-on-cpu-only-cluster", bundle)
+    pods = bundle / "kubernetes" / "pods.yaml"
+    pods.write_text(pods.read_text().replace("nvidia.com/gpu: '1'", "nvidia.com/gpu: '8'"))
+    _code, report, _ = run(cli, bundle)
+    (cause,) = report["causes"]
+    assert cause["id"] == "request-exceeds-node-size" and "<" not in cause["summary"]
+    assert "offers 8 nvidia.com/gpu: the most is 1 (" in cause["summary"]
+    assert [f["command"].split(" --")[0] for f in cause["fix"]] == ["az vm list-skus"]

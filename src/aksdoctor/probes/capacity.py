@@ -1047,14 +1047,25 @@ def _size_advice(
     if lacking == [GPU]:
         gpus = f"{requests.other.get(GPU, 0):g}"
         n_series = sorted(str(z.get("name")) for z in sizes if gpu_count(str(z.get("name") or "")) != 0)
-        advice = (
-            f"None of the {len(sizes)} VM sizes listed for this subscription{where} is of the N-series (GPU): "
-            "a GPU pool needs a region that offers it, or a support request for the N-series there."
-            if not n_series
-            else f"No VM size listed for this subscription{where} is known to offer {gpus} {GPU} (N-series "
-            f"listed: {', '.join(n_series[:6])}{', …' if len(n_series) > 6 else ''}; their GPU counts are not in "
-            "aksdoctor's table)."
-        )
+        known = {name: gpu_count(name) for name in n_series if gpu_count(name)}
+        listed = f"{', '.join(n_series[:6])}{', …' if len(n_series) > 6 else ''}"
+        if not n_series:
+            advice = (
+                f"None of the {len(sizes)} VM sizes listed for this subscription{where} is of the N-series (GPU): "
+                "a GPU pool needs a region that offers it, or a support request for the N-series there."
+            )
+        elif known:
+            most = max(known, key=lambda name: known[name] or 0)
+            advice = (
+                f"No VM size listed for this subscription{where} offers {gpus} {GPU}: the most is {known[most]} "
+                f"({most}); the pod asks for more GPUs than one node of the region can have (N-series listed: "
+                f"{listed})."
+            )
+        else:
+            advice = (
+                f"No VM size listed for this subscription{where} is known to offer {gpus} {GPU} (N-series listed: "
+                f"{listed}; their GPU counts are not in aksdoctor's table)."
+            )
         return {"size_advice": advice, "gpu_sizes_missing": True, "location": location or None}
     if lacking:
         return {
