@@ -36,6 +36,8 @@ EXTERNAL = {
     ("python", "scripts/release.py"): "tests/test_artifacts.py runs it",
     ("python", "bench/bench_startup.py"): "a benchmark (the file must exist)",
     ("python", "bench/bench_imagepull.py"): "a benchmark (the file must exist)",
+    ("python", "bench/bench_live_vs_kubectl.py"): "a benchmark (the file must exist)",
+    ("python", "bench/bench_pending_scale.py"): "a benchmark (the file must exist)",
     (".", ".venv/bin/activate"): "shell",
     ("az", "login"): "Azure CLI: no Azure here",
     ("az", "aks", "get-credentials"): "Azure CLI: no Azure here",
