@@ -1861,6 +1861,11 @@ def pending_aks2665_backoff_subnet_cannot_hold_a_node() -> None:
     )
 
 
+# Standard_DS2_v2 as Microsoft.Compute/locations/{region}/vmSizes lists it (the cases' pools are of that size)
+DS2_V2 = {"name": "Standard_DS2_v2", "numberOfCores": 2, "osDiskSizeInMB": 1047552, "resourceDiskSizeInMB": 14336,
+          "memoryInMB": 7168, "maxDataDiskCount": 8}
+
+
 @case
 def pending_aks542_manual_pool_full_and_core_quota_used() -> None:
     """Azure/AKS#542: adding a node to a pool by hand failed ("exceeding quota limits of Core. Maximum allowed: 10,
@@ -1877,8 +1882,7 @@ def pending_aks542_manual_pool_full_and_core_quota_used() -> None:
         [{"name": pool, "count": 5, "vmSize": "Standard_DS2_v2", "mode": "System", "enableAutoScaling": False}],
         {"cores": (10, 10), "standardDSv2Family": (10, 100)},
     )
-    recs[3]["body"]["value"].append({"name": "Standard_DS2_v2", "numberOfCores": 2, "osDiskSizeInMB": 1047552,
-                                     "resourceDiskSizeInMB": 14336, "memoryInMB": 7168, "maxDataDiskCount": 8})
+    recs[3]["body"]["value"].append(DS2_V2)
     write_case(
         "pending-aks542-manual-pool-full-and-core-quota-used",
         command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",
@@ -1921,8 +1925,7 @@ def pending_az104lab417_scale_of_an_autoscaling_pool() -> None:
           "minCount": 1, "maxCount": 3}],
         {"cores": (2, 100), "standardDSv2Family": (2, 100)},
     )
-    recs[3]["body"]["value"].append({"name": "Standard_DS2_v2", "numberOfCores": 2, "osDiskSizeInMB": 1047552,
-                                     "resourceDiskSizeInMB": 14336, "memoryInMB": 7168, "maxDataDiskCount": 8})
+    recs[3]["body"]["value"].append(DS2_V2)
     write_case(
         "pending-az104lab417-scale-of-an-autoscaling-pool",
         command=f"aksdoctor pending {target['metadata']['name']} -n {ns}",

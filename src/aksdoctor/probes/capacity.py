@@ -243,7 +243,7 @@ def _subnet(ev: Evidence, pool: Pool, skipped: list[Skipped]) -> dict[str, Any] 
         return None
     try:
         room = subnet_room(ev, pool.subnet_id)
-        per_node, how = addresses_per_node(ev.managed_cluster(), pool.max_pods, pool.pod_subnet_id)
+        per_node, why = addresses_per_node(ev.managed_cluster(), pool.max_pods, pool.pod_subnet_id)
     except DataUnavailable as exc:
         skipped.append(Skipped("capacity.scale_out", f"could not {exc.what}: {exc.reason}", exc.grant))
         return None
@@ -254,8 +254,9 @@ def _subnet(ev: Evidence, pool: Pool, skipped: list[Skipped]) -> dict[str, Any] 
     return room.facts() | {
         "ips_per_node": per_node,
         "no_node_fits": room.free < per_node,
-        "subnet_text": f"{room.text()}; a new node of pool {pool.name} takes "
-        + (how.replace(" each", " addresses", 1) if per_node > 1 else "1 address"),
+        "subnet_text": f"{room.text()}; a new node of pool {pool.name} takes {per_node} "
+        + ("addresses" if per_node > 1 else "address")
+        + (f" ({why})" if why else ""),
         "subnet_source": f"subnet {pool.subnet_id}",
     }
 

@@ -131,7 +131,12 @@ def prefetch_owner(ev: Evidence) -> None:
     the background: the fix builder needs them after the walk, and the walk does not (live only; see
     Evidence.prefetch). The chain is memoized, so the fix builder joins it."""
     ns = ev.target.namespace or ""
-    ev.prefetch(lambda: ev.list("horizontalpodautoscalers", ns), lambda: resolve(ev, ev.pod()), lambda: _top(ev))
+    ev.prefetch(lambda: hpas(ev, ns), lambda: resolve(ev, ev.pod()), lambda: _top(ev))
+
+
+def hpas(ev: Evidence, ns: str) -> list[dict[str, Any]]:
+    """The namespace's HorizontalPodAutoscalers: the one read the fix builder makes (and prefetches join)."""
+    return ev.list("horizontalpodautoscalers", ns)
 
 
 def _top(ev: Evidence) -> None:
@@ -235,10 +240,10 @@ def _hpa(ev: Evidence, kind: str, name: str, ns: str) -> tuple[str, int | None, 
     if kind not in ("Deployment", "StatefulSet", "ReplicaSet"):
         return "", None, None
     try:
-        hpas = ev.list("horizontalpodautoscalers", ns)
+        found = hpas(ev, ns)
     except (DataUnavailable, NotFound):
         return "", None, None
-    for hpa in hpas:
+    for hpa in found:
         target = dig(hpa, "spec.scaleTargetRef", {}) or {}
         if target.get("kind") == kind and target.get("name") == name:
             return str(dig(hpa, "metadata.name", "")), dig(hpa, "spec.minReplicas"), dig(hpa, "spec.maxReplicas")

@@ -21,6 +21,7 @@ from ..model import Outcome, Skipped, Target
 from ..sources.evidence import Evidence
 from ..sources.selectors import dig
 from .image_ref import closest
+from .owners import hpas
 from .pods import PULL_REASONS
 from .quantity import InvalidQuantity, format_memory, memory_bytes
 from .registry import probe
@@ -380,10 +381,7 @@ def _rollout(ev: Evidence) -> Rollout:
     # each new pod's events and crashed containers' logs: three dependent rounds (issue 17).
     ns = ev.target.namespace
     deployment_target = ev.target.kind not in ("StatefulSet", "DaemonSet")
-    ev.prefetch(
-        lambda: ev.list("horizontalpodautoscalers", ns),
-        *([lambda: ev.list("replicasets", ns)] if deployment_target else []),
-    )
+    ev.prefetch(lambda: hpas(ev, ns), *([lambda: ev.list("replicasets", ns)] if deployment_target else []))
     deployment = _workload(ev)
     if not deployment_target:
         return _controller_rollout(ev, deployment)
@@ -433,8 +431,7 @@ def _prefetch_pods(ev: Evidence, pods: list[dict[str, Any]]) -> None:
         name, ns = str(dig(pod, "metadata.name")), str(dig(pod, "metadata.namespace"))
         for status in _container_statuses(pod):
             if _crashed(status):
-                cname = str(status.get("name", ""))
-                reads.append(functools.partial(ev.logs, ns, name, cname, previous=True, tail=20))
+                reads.append(functools.partial(_previous_log, ev, ns, name, str(status.get("name", ""))))
     ev.prefetch(*reads)
 
 
@@ -681,9 +678,14 @@ def _terminated_line(cname: str, status: dict[str, Any], last: dict[str, Any], s
     )
 
 
+def _previous_log(ev: Evidence, ns: str, pod: str, container: str) -> str:
+    """The crashed instance's last lines: the one log read of this module (prefetched as it is)."""
+    return ev.logs(ns, pod, container, previous=True, tail=20)
+
+
 def _log_tail(ev: Evidence, ns: str, pod: str, container: str) -> str:
     try:
-        text = ev.logs(ns, pod, container, previous=True, tail=20)
+        text = _previous_log(ev, ns, pod, container)
     except (DataUnavailable, NotFound):
         return ""
     lines = [scrub(line.rstrip()) for line in text.splitlines() if line.strip()][-5:]

@@ -42,12 +42,12 @@ class SubnetRoom:
 
 
 def addresses_per_node(cluster: dict[str, Any], max_pods: int, pod_subnet_id: str) -> tuple[int, str]:
-    """Addresses of the node subnet one new node takes, and how that number comes about."""
+    """Addresses of the node subnet one new node takes, and why that many ("Azure CNI: maxPods 30 + 1"; "" for 1)."""
     net = dig(cluster, "properties.networkProfile", {}) or {}
     cni = net.get("networkPlugin") == "azure" and net.get("networkPluginMode") != "overlay" and not pod_subnet_id
     if cni:
-        return max_pods + 1, f"{max_pods + 1} each (Azure CNI: maxPods {max_pods} + 1)"
-    return 1, "1 each"
+        return max_pods + 1, f"Azure CNI: maxPods {max_pods} + 1"
+    return 1, ""
 
 
 def subnet_room(ev: Evidence, subnet_id: str) -> SubnetRoom | None:

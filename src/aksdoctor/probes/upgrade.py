@@ -333,7 +333,7 @@ def _surge_check(ev: Evidence) -> SurgeResult:
 def _subnet_check(
     ev: Evidence, state: PoolState, pool: PoolInfo, evidence: list[Any], notes: list[str], skipped: list[Skipped]
 ) -> SurgeResult | None:
-    per_node, how = addresses_per_node(state.cluster, pool.max_pods, pool.pod_subnet_id)
+    per_node, why = addresses_per_node(state.cluster, pool.max_pods, pool.pod_subnet_id)
     if not pool.subnet_id:
         notes.append(f"pool {pool.name} is on the AKS-managed VNet: its subnet was not checked")
         return None
@@ -349,7 +349,8 @@ def _subnet_check(
         return None
     free, need = room.free, pool.surge_nodes * per_node
     line = (
-        f"{room.text()}; pool {pool.name}'s {pool.surge_nodes} surge node(s) need {need}, {how}",
+        f"{room.text()}; pool {pool.name}'s {pool.surge_nodes} surge node(s) need {need}, {per_node} each"
+        + (f" ({why})" if why else ""),
         f"subnet {pool.subnet_id}",
     )
     evidence.append(line)

@@ -220,7 +220,7 @@ def _identity_federated_with(ev: Evidence, want: str) -> tuple[dict[str, Any], d
     """The one user-assigned identity of the subscription with a federated credential that trusts this subject from
     this cluster's issuer (None when none, several, or nothing could be read: the fix then says how to find it)."""
     try:
-        issuer = dig(ev.managed_cluster(), "properties.oidcIssuerProfile.issuerURL") or ""
+        issuer = _issuer(ev)
         identities = managed_identities(ev) if issuer else []
     except (DataUnavailable, NotFound):
         return None
@@ -236,6 +236,11 @@ def _identity_federated_with(ev: Evidence, want: str) -> tuple[dict[str, Any], d
         if cred is not None:
             found.append((identity, cred, f"federated credentials of {identity['name']}"))
     return found[0] if len(found) == 1 else None
+
+
+def _issuer(ev: Evidence) -> str:
+    """The cluster's OIDC issuer URL, as federated credentials must name it ("" when it has none)."""
+    return str(dig(ev.managed_cluster(), "properties.oidcIssuerProfile.issuerURL") or "")
 
 
 def _optional_get(ev: Evidence, key: str, name: str, ns: str) -> dict[str, Any] | None:
@@ -351,7 +356,7 @@ def check_federation(ev: Evidence) -> Outcome:
     identity = identity_by_client_id(ev, plan.client_id) if plan.client_id else None
     if identity is None:
         return Outcome.unknown(f"client id {plan.client_id or '(none)'} is not a managed identity aksdoctor sees")
-    issuer = dig(ev.managed_cluster(), "properties.oidcIssuerProfile.issuerURL") or ""
+    issuer = _issuer(ev)
     if not issuer:
         return Outcome.unknown("the cluster has no OIDC issuer")
     want = subject(ev)
