@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .engine import Engine, not_diagnosed, spawn
-from .errors import DataUnavailable, SourceUnavailable
+from .errors import AksDoctorError, DataUnavailable, SourceUnavailable
 from .model import Diagnosis, ScanResult, SourceInfo, Status, Target
 from .probes.pods import workload_of
 from .probes.routing import route
@@ -25,6 +25,10 @@ _LISTS = (
     "pods", "events", "replicasets", "deployments", "statefulsets", "daemonsets", "nodes", "nodemetrics",
     "services", "endpointslices",
 )  # fmt: skip
+# Read beside the lists above when they can be: the fix builder's HPA check and the upgrade runbook's PDBs
+# then answer from memory rather than a request per namespace (made one after another while routing pods). One
+# that cannot be read is simply not preloaded: the finding that needs it reads it and says what it could not.
+_EXTRAS = ("horizontalpodautoscalers", "poddisruptionbudgets")
 _WORKLOADS = (("deployments", "Deployment"), ("statefulsets", "StatefulSet"), ("daemonsets", "DaemonSet"))
 _CLUSTER_WIDE = ("nodes", "nodemetrics")
 _WORKERS = 8
@@ -102,6 +106,7 @@ def _read_lists(
     lists: dict[str, list[dict[str, Any]]] = {}
     skipped: list[str] = []
     futures = {key: spawn(ev.kube.list, _res(key), None if key in _CLUSTER_WIDE else namespace) for key in _LISTS}
+    extras = {key: spawn(ev.kube.list, _res(key), namespace) for key in _EXTRAS}
     for key, future in futures.items():
         try:
             lists[key] = future.result(timeout=max(0.0, deadline - time.monotonic()))
@@ -119,6 +124,11 @@ def _read_lists(
             skipped.append(f"could not {exc.what}: {exc.reason}")
             continue
         ev.preload(key, lists[key], None if key in _CLUSTER_WIDE else namespace)
+    for key, future in extras.items():
+        try:
+            ev.preload(key, future.result(timeout=max(0.0, deadline - time.monotonic())), namespace)
+        except (FutureTimeout, AksDoctorError):
+            continue
     return lists, skipped
 
 
@@ -133,6 +143,7 @@ def _targets(
         for w in lists.get(key, [])
         if _stuck(w)
     }
+    stuck_namespaces = {ns for _kind, ns, _name in stuck}
     kinds = {kind.lower(): kind for _key, kind in _WORKLOADS}
     targets: dict[tuple[str, str, str | None, str], tuple[str, Target, str]] = {}
     if "rollout" in available and "rollout" in wanted:
@@ -146,9 +157,10 @@ def _targets(
             continue
         ns, name = dig(pod, "metadata.namespace"), dig(pod, "metadata.name")
         pod_ev = ev.for_target(Target("Pod", name, ns))
-        kind, _, owner = workload_of(pod_ev, pod).partition("/")
-        if (kind, ns, owner) in stuck:
-            continue  # the workload's rollout finding covers its pods (their cause is nested there)
+        if ns in stuck_namespaces:  # the owner chain only where a stuck workload could own the pod
+            kind, _, owner = workload_of(pod_ev, pod).partition("/")
+            if (kind, ns, owner) in stuck:
+                continue  # the workload's rollout finding covers its pods (their cause is nested there)
         try:
             chosen = route(pod_ev, available)
         except Exception as exc:  # noqa: BLE001 - a pod that cannot be routed is an error entry, not the scan

@@ -39,8 +39,18 @@ _PATTERNS = (
 )
 
 
+# Every pattern above needs one of these (case-folded as they are): a text with none is returned as it is, after
+# one search instead of seven substitutions (a 10k-pod scan scrubs every event message and condition).
+_ANY = re.compile(
+    r"(?i)private key|authorization|bearer|eyj|accountkey|sharedaccess|sig=|pwd=|passw|secret|token|api[_-]?key"
+    r"|access[_-]?key|credential|://"
+)
+
+
 def scrub(text: str) -> str:
     """The text with everything that looks like a credential replaced by <redacted>."""
+    if not _ANY.search(text):
+        return text
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text

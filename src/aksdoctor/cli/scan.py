@@ -86,13 +86,19 @@ def _scan(
                         raise
                     errors.append(f"context {ctx}: {exc.message}")
     finally:
+        # Frozen first: re-enabled on millions of objects no pass has seen, the collector's first pass would walk
+        # every one (a fifth of a second at 10k pods). They are unfrozen once the report is out.
+        gc.freeze()
         gc.enable()
-    merged = _merge(results, errors, contexts)
-    if flags.redact:
-        from ..render.redact import redact
+    try:
+        merged = _merge(results, errors, contexts)
+        if flags.redact:
+            from ..render.redact import redact
 
-        merged.findings = [redact(f) for f in merged.findings]
-    _print(merged, flags.output)
+            merged.findings = [redact(f) for f in merged.findings]
+        _print(merged, flags.output)
+    finally:
+        gc.unfreeze()
     return int(merged.exit_status)
 
 

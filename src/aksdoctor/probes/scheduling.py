@@ -239,9 +239,9 @@ class NodeState:
     requested: Resources
     daemonsets: Resources
 
-    @property
+    @functools.cached_property
     def free(self) -> Resources:
-        """Allocatable minus the requests of the pods bound to it."""
+        """Allocatable minus the requests of the pods bound to it (once per node: every pod checked reads it)."""
         return self.allocatable.minus(self.requested)
 
 
@@ -475,7 +475,8 @@ def _fit_analysis(ev: Evidence) -> FitAnalysis:
     view = cluster_view(ev)
     requests = pod_requests(pod)
     zones, skipped = _volume_terms(ev, pod)
-    verdicts = [NodeVerdict(n, _failures(pod, n, requests, view, zones)) for n in view.nodes]
+    needs = _PodTerms(pod, view)
+    verdicts = [NodeVerdict(n, _failures(pod, n, requests, view, zones, needs)) for n in view.nodes]
     fit = FitAnalysis(requests=requests, verdicts=verdicts, skipped=skipped)
     fit.category = _classify(fit)
     fit.facts = _common_facts(ev, pod, fit) | _CATEGORY_FACTS.get(fit.category, _no_facts)(ev, pod, fit, view)
@@ -483,17 +484,48 @@ def _fit_analysis(ev: Evidence) -> FitAnalysis:
     return fit
 
 
+class _PodTerms:
+    """What the predicates need of one pod, read once for all the nodes it is checked against: a pod's check is
+    then linear in nodes (topology spread counts its domains once, not once per node)."""
+
+    _CORDON = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
+
+    def __init__(self, pod: dict[str, Any], view: ClusterView) -> None:
+        self.tolerations = dig(pod, "spec.tolerations") or []
+        self.tolerates_cordon = tolerates(self.tolerations, self._CORDON)
+        self.ports = host_ports(pod)
+        own = dig(pod, "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution")
+        self.anti_affinity = bool(own) or bool(view.repelling)
+        self.spread = _spread_domains(pod, view)
+        self._untolerated: dict[tuple[tuple[Any, Any, Any], ...], list[dict[str, Any]]] = {}
+
+    def untolerated(self, taints: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """untolerated(pod, taints), once per distinct set of taints (a pool's nodes share theirs)."""
+        key = tuple((t.get("key"), t.get("value"), t.get("effect")) for t in taints)
+        found = self._untolerated.get(key)
+        if found is None:
+            found = self._untolerated[key] = [
+                t
+                for t in taints
+                if t.get("effect") in ("NoSchedule", "NoExecute") and not tolerates(self.tolerations, t)
+            ]
+        return found
+
+
 def _failures(
-    pod: dict[str, Any], node: NodeState, requests: Resources, view: ClusterView, zones: list[list[dict[str, Any]]]
+    pod: dict[str, Any],
+    node: NodeState,
+    requests: Resources,
+    view: ClusterView,
+    zones: list[list[dict[str, Any]]],
+    needs: _PodTerms,
 ) -> dict[Reason, str]:
     out: dict[Reason, str] = {}
-    bad = untolerated(pod, node.taints)
+    bad = needs.untolerated(node.taints) if node.taints else []
     state_taints = [t for t in bad if t.get("key") in NOT_READY_TAINTS]
     if not node.ready or state_taints:
         out[Reason.NOT_READY] = "NotReady" if not node.ready else describe_taint(state_taints[0])
-    if node.cordoned and not tolerates(
-        dig(pod, "spec.tolerations") or [], {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
-    ):
+    if node.cordoned and not needs.tolerates_cordon:
         out[Reason.UNSCHEDULABLE] = "cordoned (spec.unschedulable)"
     other = [
         t for t in bad if t.get("key") not in NOT_READY_TAINTS and t.get("key") != "node.kubernetes.io/unschedulable"
@@ -506,15 +538,15 @@ def _failures(
         out[Reason.VOLUME_ZONE] = "outside the volume's node affinity"
     for short in node.free.short(requests):
         out[short] = _shortfall(short, node, requests)
-    wanted = host_ports(pod)
-    held = [h for h in view.host_ports.get(node.name, []) if any(_ports_conflict(w, h[:3]) for w in wanted)]
-    if held:
-        _ip, proto, port, holder = held[0]
-        out[Reason.PORTS] = f"hostPort {port}/{proto} held by pod {holder}"
-    anti = _anti_affinity_conflict(pod, node, view)
+    if needs.ports:
+        held = [h for h in view.host_ports.get(node.name, []) if any(_ports_conflict(w, h[:3]) for w in needs.ports)]
+        if held:
+            _ip, proto, port, holder = held[0]
+            out[Reason.PORTS] = f"hostPort {port}/{proto} held by pod {holder}"
+    anti = _anti_affinity_conflict(pod, node, view) if needs.anti_affinity else ""
     if anti:
         out[Reason.ANTI_AFFINITY] = anti
-    spread = _spread_violation(pod, node, view)
+    spread = _spread_violation(node, needs.spread)
     if spread:
         out[Reason.SPREAD] = spread
     return out
@@ -609,14 +641,25 @@ def _in_term_namespaces(term: dict[str, Any], own_ns: str, other: dict[str, Any]
     return dig(other, "metadata.namespace") in spaces
 
 
-def _spread_violation(pod: dict[str, Any], node: NodeState, view: ClusterView) -> str:
+@dataclass
+class _SpreadDomains:
+    """One DoNotSchedule topology spread constraint of a pod: how many matching pods each eligible domain holds."""
+
+    key: str
+    counts: dict[str, int]
+    lowest: int
+    max_skew: Any
+
+
+def _spread_domains(pod: dict[str, Any], view: ClusterView) -> list[_SpreadDomains]:
+    """The pod's DoNotSchedule constraints, in order, each with its domains counted once (PodTopologySpread's
+    PreFilter): eligible nodes are those with the key that the pod's node selector and affinity admit."""
     ns = dig(pod, "metadata.namespace")
+    out = []
     for c in dig(pod, "spec.topologySpreadConstraints") or []:
         if c.get("whenUnsatisfiable", "DoNotSchedule") != "DoNotSchedule":
             continue
         key = c.get("topologyKey", "")
-        if key not in node.labels:
-            return f"no {key} label (missing required label)"
         eligible = [n for n in view.nodes if key in n.labels and matches_node(pod, n.labels, n.name)]
         counts = {n.labels[key]: 0 for n in eligible}
         domain_of = {n.name: n.labels[key] for n in eligible}
@@ -631,9 +674,17 @@ def _spread_violation(pod: dict[str, Any], node: NodeState, view: ClusterView) -
         lowest = min(counts.values()) if counts else 0
         if len(counts) < int(c.get("minDomains") or 1):
             lowest = 0
-        skew = counts.get(node.labels[key], 0) + 1 - lowest
-        if skew > int(c.get("maxSkew", 1)):
-            return f"{key}={node.labels[key]} would be at skew {skew} (maxSkew {c.get('maxSkew', 1)})"
+        out.append(_SpreadDomains(key, counts, lowest, c.get("maxSkew", 1)))
+    return out
+
+
+def _spread_violation(node: NodeState, constraints: list[_SpreadDomains]) -> str:
+    for c in constraints:
+        if c.key not in node.labels:
+            return f"no {c.key} label (missing required label)"
+        skew = c.counts.get(node.labels[c.key], 0) + 1 - c.lowest
+        if skew > int(c.max_skew):
+            return f"{c.key}={node.labels[c.key]} would be at skew {skew} (maxSkew {c.max_skew})"
     return ""
 
 
