@@ -372,7 +372,10 @@ def tolerates(tolerations: Iterable[dict[str, Any]], taint: dict[str, Any]) -> b
 
 def untolerated(pod: dict[str, Any], taints: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """NoSchedule / NoExecute taints the pod does not tolerate."""
-    tolerations = dig(pod, "spec.tolerations") or []
+    return _untolerated(dig(pod, "spec.tolerations") or [], taints)
+
+
+def _untolerated(tolerations: list[dict[str, Any]], taints: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [t for t in taints if t.get("effect") in ("NoSchedule", "NoExecute") and not tolerates(tolerations, t)]
 
 
@@ -504,11 +507,7 @@ class _PodTerms:
         key = tuple((t.get("key"), t.get("value"), t.get("effect")) for t in taints)
         found = self._untolerated.get(key)
         if found is None:
-            found = self._untolerated[key] = [
-                t
-                for t in taints
-                if t.get("effect") in ("NoSchedule", "NoExecute") and not tolerates(self.tolerations, t)
-            ]
+            found = self._untolerated[key] = _untolerated(self.tolerations, taints)
         return found
 
 
@@ -521,7 +520,7 @@ def _failures(
     needs: _PodTerms,
 ) -> dict[Reason, str]:
     out: dict[Reason, str] = {}
-    bad = needs.untolerated(node.taints) if node.taints else []
+    bad = needs.untolerated(node.taints)
     state_taints = [t for t in bad if t.get("key") in NOT_READY_TAINTS]
     if not node.ready or state_taints:
         out[Reason.NOT_READY] = "NotReady" if not node.ready else describe_taint(state_taints[0])
