@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,14 @@ def served(bundle: Path, tmp_path: Path, *, latency: float = 0.0) -> Iterator[tu
 
 
 @contextlib.contextmanager
-def azure_mock(bundle: Path, monkeypatch: Any) -> Iterator[responses.RequestsMock]:
-    """Azure answered by `responses` from the bundle's recordings; the real SDK clients, a fake credential."""
+def azure_mock(
+    bundle: Path, monkeypatch: Any, *, latency: float = 0.0, timings: list[tuple[float, float, str]] | None = None
+) -> Iterator[responses.RequestsMock]:
+    """Azure answered by `responses` from the bundle's recordings; the real SDK clients, a fake credential.
+
+    With `latency`, every response waits that long; with `timings`, each request appends (sent, answered, url)
+    in time.monotonic() seconds (the clock of the API server fixture) (benchmarks count the dependent Azure rounds from them).
+    """
     import azure.identity
 
     monkeypatch.setattr(azure.identity, "DefaultAzureCredential", lambda **_: StaticCredential())
@@ -70,12 +77,32 @@ def azure_mock(bundle: Path, monkeypatch: Any) -> Iterator[responses.RequestsMoc
             parts = urlsplit(rec.url)
             params = {k: v for k, v in parse_qsl(parts.query) if k != "api-version"}
             pattern = re.escape(f"{parts.scheme}://{parts.netloc}") + re.escape(parts.path).replace("%2F", "(?:%2F|/)")
-            mock.add(
-                rec.method,
-                re.compile(pattern + r"(\?.*)?$", re.IGNORECASE),
-                body=json.dumps(rec.body),
-                status=rec.status,
-                content_type="application/json",
-                match=[matchers.query_param_matcher(params, strict_match=False)] if params else [],
+            url = re.compile(pattern + r"(\?.*)?$", re.IGNORECASE)
+            match = [matchers.query_param_matcher(params, strict_match=False)] if params else []
+            if not latency and timings is None:
+                mock.add(
+                    rec.method,
+                    url,
+                    body=json.dumps(rec.body),
+                    status=rec.status,
+                    content_type="application/json",
+                    match=match,
+                )
+                continue
+            mock.add_callback(
+                rec.method, url, callback=_answer(rec, latency, timings), content_type="application/json", match=match
             )
         yield mock
+
+
+def _answer(rec: Any, latency: float, timings: list[tuple[float, float, str]] | None) -> Any:
+    body = json.dumps(rec.body)
+
+    def callback(request: Any) -> tuple[int, dict[str, str], str]:
+        sent = time.monotonic()
+        time.sleep(latency)
+        if timings is not None:
+            timings.append((sent, time.monotonic(), request.url))
+        return rec.status, {}, body
+
+    return callback

@@ -175,6 +175,16 @@ def test_replay_requires_recorded_query_parameters():
         replay._find("GET", "https://management.azure.com/x/roleAssignments?$filter=principalId eq 'b'")
 
 
+def test_replay_answers_a_later_page_only_with_a_recording_of_that_page():
+    first = Recording("GET", "https://management.azure.com/x/vaults?api-version=1", 200, {"value": [], "nextLink": "n"})
+    second = Recording("GET", "https://management.azure.com/x/vaults?$skiptoken=p2", 200, {"value": []})
+    replay = ReplayTransport([first, second])
+    assert replay._find("GET", "https://management.azure.com/x/vaults?api-version=2") is first
+    assert replay._find("GET", "https://management.azure.com/x/vaults?$skiptoken=p2&api-version=2") is second
+    with pytest.raises(NoRecording):  # the first page recorded does not answer for a page that is not
+        replay._find("GET", "https://management.azure.com/x/vaults?$skiptoken=p3")
+
+
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "POST"])
 def test_read_only_guard_refuses_writes(method):
     with pytest.raises(ReadOnlyViolation, match=f"refused {method} management.azure.com"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from urllib.parse import urlsplit
 
 from conftest import EXAMPLES
 from live import azure_mock, served
@@ -64,11 +65,58 @@ def test_a_pods_owner_chain_is_read_beside_the_walk(cli, tmp_path, monkeypatch):
     assert report["causes"][0]["id"] == "acr-pull-permission-missing"
     rounds = [sorted(r) for r in _rounds(requests)]
     assert rounds == [
-        ["/api/v1/namespaces/shop/pods/web-7d9f8-x2x", "/api/v1/nodes",
-         "/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers"],
-        ["/api/v1/namespaces/shop/events", "/apis/apps/v1/namespaces/shop/deployments/web",
-         "/apis/apps/v1/namespaces/shop/replicasets/web-7d9f8"],
+        [
+            "/api/v1/namespaces/shop/pods/web-7d9f8-x2x",
+            "/api/v1/nodes",
+            "/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers",
+        ],
+        [
+            "/api/v1/namespaces/shop/events",
+            "/apis/apps/v1/namespaces/shop/deployments/web",
+            "/apis/apps/v1/namespaces/shop/replicasets/web-7d9f8",
+        ],
     ]
+
+
+def test_an_acr_diagnosis_takes_two_azure_rounds_after_the_kubernetes_ones(cli, tmp_path, monkeypatch):
+    # the subscription comes from the node's providerID: the registries are listed beside the managed clusters (not
+    # after them), the cluster the list found is not read again, so the role assignments are the first Azure read
+    # that waits, and the role they grant (Storage Blob Data Reader, not in the built-in table) the second
+    bundle = EXAMPLES / "imagepull-acr-pull-permission-missing"
+    args = shlex.split((bundle / "COMMAND").read_text())[1:]
+    timings: list[tuple[float, float, str]] = []
+    with (
+        served(bundle, tmp_path, latency=0.1) as (server, kubeconfig),
+        azure_mock(bundle, monkeypatch, latency=0.1, timings=timings),
+    ):
+        server.clear_requests()
+        result = cli(*args, "--kubeconfig", kubeconfig, "--context", "fixture", "-o", "json")
+        kube = sorted(server.requests, key=lambda r: r.at)
+    assert json.loads(result.stdout)["causes"][0]["id"] == "acr-pull-permission-missing"
+    calls = sorted(timings)
+    paths = [urlsplit(url).path.rsplit("/providers/", 1)[-1] for _, _, url in calls]
+    assert not [p for p in paths if p.startswith("Microsoft.ContainerService/managedClusters/")], paths
+    listed = {p: (at, done) for (at, done, _), p in zip(calls, paths, strict=True)}
+    clusters, registries = (
+        listed["Microsoft.ContainerService/managedClusters"],
+        listed["Microsoft.ContainerRegistry/registries"],
+    )
+    assert registries[0] < clusters[1] and clusters[0] < registries[1], "the two lists overlap"
+    kube_rounds = _depth([(r.at, r.done) for r in kube])
+    assert kube_rounds == 2
+    assert _depth([(r.at, r.done) for r in kube] + [(at, done) for at, done, _ in calls]) - kube_rounds == 2, paths
+    assert paths[-2:] == [
+        "Microsoft.Authorization/roleAssignments",
+        "Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+    ]
+
+
+def _depth(requests: list[tuple[float, float]]) -> int:
+    """The longest chain of (sent, answered) requests each sent after the one before was answered."""
+    ordered, depth = sorted(requests), []
+    for i, (at, _) in enumerate(ordered):
+        depth.append(1 + max((depth[j] for j in range(i) if ordered[j][1] <= at), default=0))
+    return max(depth, default=0)
 
 
 def _failing_pod(ns: str, i: int) -> list[dict]:

@@ -90,6 +90,9 @@ def test_bundle_diagnosis_imports_no_kubernetes_client(tmp_path):
     mods, out, code = _imports(DIAGNOSIS, tmp_path)
     assert code == 1 and json.loads(out)["causes"][0]["id"] == "acr-pull-permission-missing"
     assert "kubernetes" not in mods and "urllib3" not in mods
+    # its Azure reads (clusters, registries, role assignments and definitions) are recorded bodies, read as they
+    # are: no SDK client (the SDK modules cost ~300 ms; tests/test_azure_replay.py)
+    assert "azure" not in mods and "azure.core" not in mods
     assert "rich" not in mods  # -o json renders without rich
     assert "pydantic" not in mods  # typer < 0.29: 0.29 coerces every parameter through a pydantic TypeAdapter
     assert {"aksdoctor.probes.pods", "aksdoctor.probes.acr"} <= set(mods)  # imagepull's probes ...

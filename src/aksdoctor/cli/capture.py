@@ -153,7 +153,10 @@ def _capture_scan(out: Path, flags: common.Flags, all_namespaces: bool, threshol
 
 def _coordinates(diagnosis: Any, ev: Any) -> dict[str, str]:
     """The cluster's Azure coordinates whenever they are known (not only when the cause's fix used them), so
-    a replay finds the managed cluster the same way the run did."""
+    a replay finds the managed cluster the same way the run did: by its name, or by listing the subscription's
+    clusters (then the list is the recording that holds it, and a name would have the replay read it by name)."""
+    if ev.azure is not None and ev.peek(("azure", "listed_cluster")) is not None:
+        return {"subscription": ev.cluster_coordinates()["subscription"]}
     parts = diagnosis.source.cluster.split("/")
     if len(parts) >= 9:
         return {"subscription": parts[2], "resourceGroup": parts[4], "cluster": parts[8]}

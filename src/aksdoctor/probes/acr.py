@@ -135,6 +135,7 @@ def _digest_exists(ev: Evidence, image: str, ref: Any) -> Outcome:
 @probe("acr.kubelet_can_pull")
 def kubelet_can_pull(ev: Evidence) -> Outcome:
     """Does the cluster's kubelet identity hold a role that allows pulling from the registry?"""
+    ev.prefetch(ev.managed_cluster)  # found by listing the subscription's clusters, beside its registries
     registry = acr_registry(ev)
     kubelet = kubelet_identity(ev)
     registry_id = registry["id"]
@@ -197,8 +198,8 @@ def network_open(ev: Evidence) -> Outcome:
 # ---- shared reads -------------------------------------------------------------------------------
 def acr_registry(ev: Evidence) -> dict[str, Any]:
     """The ACR resource behind the failing image's host, found in the cluster's subscription."""
-    # The cluster's coordinates come from a node, not the pod: ask first so both reads overlap.
-    sub = ev.cluster_coordinates()["subscription"]
+    # The subscription comes from a node, not the pod: ask first so both reads overlap.
+    sub = ev.subscription()
     failing = failing_container(ev)
     if failing is None or failing.ref is None or not failing.ref.is_acr:
         raise AzureNotConfigured("find the container registry", reason="the failing image is not on an ACR")

@@ -547,7 +547,7 @@ def _find_vault(ev: Evidence) -> dict[str, Any]:
 
 def _other_subscriptions(ev: Evidence) -> list[str]:
     """The caller's subscriptions but the cluster's (empty when they cannot be listed)."""
-    mine = ev.cluster_coordinates()["subscription"].lower()
+    mine = ev.subscription().lower()
     try:
         return [s for s in ev.kv_read("subscriptions") if s.lower() != mine]
     except DataUnavailable:
@@ -555,7 +555,7 @@ def _other_subscriptions(ev: Evidence) -> list[str]:
 
 
 def _vaults(ev: Evidence) -> list[dict[str, Any]]:
-    return ev.kv_read("vaults", ev.cluster_coordinates()["subscription"])
+    return ev.kv_read("vaults", ev.subscription())
 
 
 def _vault_by_id(ev: Evidence, vault_id: str) -> dict[str, Any]:
@@ -563,7 +563,7 @@ def _vault_by_id(ev: Evidence, vault_id: str) -> dict[str, Any]:
 
 
 def _deleted_vaults(ev: Evidence) -> list[dict[str, Any]]:
-    return ev.kv_read("deleted_vaults", ev.cluster_coordinates()["subscription"])
+    return ev.kv_read("deleted_vaults", ev.subscription())
 
 
 def _vault_missing(ev: Evidence, name: str) -> Outcome:

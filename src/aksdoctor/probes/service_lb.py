@@ -45,7 +45,7 @@ def annotation(obj: dict[str, Any], key: str) -> str:
 
 def _network(ev: Evidence, what: str, key: tuple[Any, ...], fn: Any, *, action: str, scope: str) -> Any:
     azure = ev.require_azure(what)
-    sub = ev.cluster_coordinates()["subscription"]
+    sub = ev.subscription()
     client = azure.client(NETWORK, sub)
     return ev.memo(("azure", "network", *key), lambda: azure.call(what, lambda: fn(client), action=action, scope=scope))
 

@@ -446,7 +446,7 @@ def check_tenant(ev: Evidence) -> Outcome:
 # ---- Azure reads -----------------------------------------------------------------------------------
 def managed_identities(ev: Evidence) -> list[dict[str, Any]]:
     """User-assigned managed identities of the cluster's subscription (ARM JSON)."""
-    return ev.kv_read("identities", ev.cluster_coordinates()["subscription"])
+    return ev.kv_read("identities", ev.subscription())
 
 
 def identity_by_client_id(ev: Evidence, client_id: str) -> dict[str, Any] | None:

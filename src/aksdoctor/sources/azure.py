@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import quote, urlencode
 
 from ..errors import ApiError, AzureNotConfigured, Forbidden, NotCaptured, NotFound
 from .selectors import parse_resource_id
@@ -19,6 +20,7 @@ from .selectors import parse_resource_id
 T = TypeVar("T")
 
 ACR_AUDIENCE = "https://containerregistry.azure.net"
+ARM = "https://management.azure.com"
 _COMPUTE = "azure.mgmt.compute:ComputeManagementClient"
 _CLIENTS = {
     "containerservice": "azure.mgmt.containerservice:ContainerServiceClient",
@@ -51,56 +53,60 @@ class AzureReader:
     # ---- ARM: Microsoft.ContainerService -------------------------------------------------------
     def managed_cluster(self, subscription: str, resource_group: str, name: str) -> dict[str, Any]:
         """GET the managed cluster."""
-        client = self._client("containerservice", subscription)
-        what = f"read managed cluster {name} in resource group {resource_group}"
         scope = _rg_scope(subscription, resource_group)
-        return self._call(
-            what,
-            lambda: arm_json(client.managed_clusters.get(resource_group, name)),
+        return self._read(
+            f"read managed cluster {name} in resource group {resource_group}",
+            lambda: arm_json(self._client("containerservice", subscription).managed_clusters.get(resource_group, name)),
             action="Microsoft.ContainerService/managedClusters/read",
             scope=scope,
+            url=f"{ARM}{scope}/providers/Microsoft.ContainerService/managedClusters/{name}",
+            shape=_one,
         )
 
     def managed_clusters(self, subscription: str) -> list[dict[str, Any]]:
         """List the managed clusters of a subscription."""
-        client = self._client("containerservice", subscription)
-        return self._call(
+        return self._read(
             f"list managed clusters in subscription {subscription}",
-            lambda: [arm_json(m) for m in client.managed_clusters.list()],
+            lambda: [arm_json(m) for m in self._client("containerservice", subscription).managed_clusters.list()],
             action="Microsoft.ContainerService/managedClusters/read",
             scope=f"/subscriptions/{subscription}",
+            url=f"{ARM}/subscriptions/{subscription}/providers/Microsoft.ContainerService/managedClusters",
+            shape=_values,
         )
 
     # ---- ARM: Microsoft.ContainerRegistry -----------------------------------------------------
     def registries(self, subscription: str) -> list[dict[str, Any]]:
         """List the container registries of a subscription."""
-        client = self._client("containerregistry", subscription)
-        return self._call(
+        return self._read(
             f"list container registries in subscription {subscription}",
-            lambda: [arm_json(r) for r in client.registries.list()],
+            lambda: [arm_json(r) for r in self._client("containerregistry", subscription).registries.list()],
             action="Microsoft.ContainerRegistry/registries/read",
             scope=f"/subscriptions/{subscription}",
+            url=f"{ARM}/subscriptions/{subscription}/providers/Microsoft.ContainerRegistry/registries",
+            shape=_values,
         )
 
     # ---- ARM: Microsoft.Compute (regional quota and VM sizes) --------------------------------
     def compute_usages(self, subscription: str, location: str) -> list[dict[str, Any]]:
         """Compute quota usages of a region (Microsoft.Compute/locations/{region}/usages)."""
-        client = self.client(_COMPUTE, subscription)
-        return self._call(
+        return self._read(
             f"list compute usages in {location}",
-            lambda: [arm_json(u) for u in client.usage.list(location)],
+            lambda: [arm_json(u) for u in self.client(_COMPUTE, subscription).usage.list(location)],
             action="Microsoft.Compute/locations/usages/read",
             scope=f"/subscriptions/{subscription}",
+            url=f"{ARM}/subscriptions/{subscription}/providers/Microsoft.Compute/locations/{location}/usages",
+            shape=_values,
         )
 
     def vm_sizes(self, subscription: str, location: str) -> list[dict[str, Any]]:
         """VM sizes of a region (name, numberOfCores, memoryInMB)."""
-        client = self.client(_COMPUTE, subscription)
-        return self._call(
+        return self._read(
             f"list VM sizes in {location}",
-            lambda: [arm_json(s) for s in client.virtual_machine_sizes.list(location)],
+            lambda: [arm_json(s) for s in self.client(_COMPUTE, subscription).virtual_machine_sizes.list(location)],
             action="Microsoft.Compute/locations/vmSizes/read",
             scope=f"/subscriptions/{subscription}",
+            url=f"{ARM}/subscriptions/{subscription}/providers/Microsoft.Compute/locations/{location}/vmSizes",
+            shape=_values,
         )
 
     # ---- ARM: Microsoft.Authorization ---------------------------------------------------------
@@ -111,39 +117,51 @@ class AzureReader:
         (https://learn.microsoft.com/rest/api/authorization/role-assignments/list-for-scope); callers
         keep only the ones whose scope contains the resource, and filter by principal themselves.
         """
-        client = self._client("authorization", _subscription_of(scope))
         flt = f"principalId eq '{principal_id}'"
-        found = self._call(
+
+        def sdk() -> list[dict[str, Any]]:
+            client = self._client("authorization", _subscription_of(scope))
+            return [arm_json(a) for a in client.role_assignments.list_for_scope(scope, filter=flt)]
+
+        found = self._read(
             f"read role assignments on {scope}",
-            lambda: [arm_json(a) for a in client.role_assignments.list_for_scope(scope, filter=flt)],
+            sdk,
             action="Microsoft.Authorization/roleAssignments/read",
             scope=scope,
+            url=f"{ARM}/{scope.strip('/')}/providers/Microsoft.Authorization/roleAssignments?"
+            + urlencode({"$filter": flt}),
+            shape=_values,
         )
         return [a for a in found if _prop(a, "principalId", "").lower() == principal_id.lower()]
 
     def role_definition(self, role_definition_id: str) -> dict[str, Any]:
         """GET a role definition by its full id."""
-        client = self._client("authorization", _subscription_of(role_definition_id) or "-")
-        return self._call(
+
+        def sdk() -> dict[str, Any]:
+            client = self._client("authorization", _subscription_of(role_definition_id) or "-")
+            return arm_json(client.role_definitions.get_by_id(role_definition_id))
+
+        return self._read(
             f"read role definition {role_definition_id.rsplit('/', 1)[-1]}",
-            lambda: arm_json(client.role_definitions.get_by_id(role_definition_id)),
+            sdk,
             action="Microsoft.Authorization/roleDefinitions/read",
             scope=role_definition_id.split("/providers/Microsoft.Authorization", 1)[0] or "/",
+            url=f"{ARM}/{role_definition_id.strip('/')}",
+            shape=_one,
         )
 
     # ---- ACR data plane ------------------------------------------------------------------------
     def acr_tags(self, login_server: str, repository: str) -> list[str]:
         """Tag names of a repository; NotFound(kind='repository') when the registry does not know it."""
-        from azure.containerregistry import ContainerRegistryClient
-
-        client = self.data_plane(ContainerRegistryClient, endpoint=f"https://{login_server}", audience=ACR_AUDIENCE)
         what = f"list tags of repository {repository} in {login_server}"
         try:
-            return self._call(
+            return self._read(
                 what,
-                lambda: [t.name for t in client.list_tag_properties(repository)],
+                lambda: [t.name for t in self._acr(login_server).list_tag_properties(repository)],
                 action="Microsoft.ContainerRegistry/registries/pull/read (or AcrPull) for the caller",
                 scope=login_server,
+                url=f"https://{login_server}/acr/v1/{quote(repository, safe='')}/_tags",
+                shape=_tags,
             )
         except NotFound:
             raise NotFound(f"repository {repository} in {login_server}", kind="repository", name=repository) from None
@@ -151,19 +169,18 @@ class AzureReader:
     def acr_manifests(self, login_server: str, repository: str) -> list[dict[str, Any]]:
         """Manifests of a repository, tagged or not: [{"digest": "sha256:...", "tags": [...]}];
         NotFound(kind='repository') when the registry does not know it."""
-        from azure.containerregistry import ContainerRegistryClient
-
-        client = self.data_plane(ContainerRegistryClient, endpoint=f"https://{login_server}", audience=ACR_AUDIENCE)
         what = f"list manifests of repository {repository} in {login_server}"
         try:
-            return self._call(
+            return self._read(
                 what,
                 lambda: [
                     {"digest": m.digest, "tags": list(m.tags or [])}
-                    for m in client.list_manifest_properties(repository)
+                    for m in self._acr(login_server).list_manifest_properties(repository)
                 ],
                 action="Microsoft.ContainerRegistry/registries/pull/read (or AcrPull) for the caller",
                 scope=login_server,
+                url=f"https://{login_server}/acr/v1/{quote(repository, safe='')}/_manifests",
+                shape=_manifests,
             )
         except NotFound:
             raise NotFound(f"repository {repository} in {login_server}", kind="repository", name=repository) from None
@@ -202,6 +219,25 @@ class AzureReader:
     def _client(self, kind: str, subscription: str) -> Any:
         return self.client(_CLIENTS[kind], subscription)
 
+    def _acr(self, login_server: str) -> Any:
+        from azure.containerregistry import ContainerRegistryClient
+
+        return self.data_plane(ContainerRegistryClient, endpoint=f"https://{login_server}", audience=ACR_AUDIENCE)
+
+    def _read(
+        self,
+        what: str,
+        fn: Callable[[], T],
+        *,
+        action: str,
+        scope: str,
+        url: str,
+        shape: Callable[[list[Any]], T],
+    ) -> T:
+        """One of this class's own reads, through the SDK client (`fn`). `url` is the REST request `fn` makes
+        and `shape` builds `fn`'s result from its response bodies: ReplayAzure answers from the recordings."""
+        return self._call(what, fn, action=action, scope=scope)
+
     def _call(self, what: str, fn: Callable[[], T], *, action: str, scope: str) -> T:
         from azure.core.exceptions import (
             ClientAuthenticationError,
@@ -211,7 +247,7 @@ class AzureReader:
             ServiceResponseError,
         )
 
-        from .azure_transport import NoRecording
+        from .recordings import NoRecording
 
         self.calls += 1
         try:
@@ -258,17 +294,97 @@ def live_azure(
     return AzureReader(credential, transport_factory=transport, mode="live", context=context)
 
 
-def replay_azure(transport: Any, *, context: dict[str, str] | None = None) -> AzureReader:
+def replay_azure(recordings: list[Any], *, context: dict[str, str] | None = None) -> AzureReader:
     """An AzureReader answering from a bundle's recorded responses (no network, no real token)."""
-    from .azure_transport import ReadOnlyTransport
+    return ReplayAzure(recordings, context=context)
 
-    return AzureReader(
-        StaticCredential(),
-        transport_factory=lambda: ReadOnlyTransport(transport),
-        mode="bundle",
-        context=context,
-        retry_total=0,
-    )
+
+class ReplayAzure(AzureReader):
+    """A bundle's Azure: this class's own reads (managed clusters, registries, role assignments and definitions,
+    compute usages and sizes, ACR tags and manifests) answered from the recorded bodies without importing an SDK;
+    a recorded error, anything that is not a plain recorded body, and every other read (client(), data_plane())
+    through the real SDK clients over the replay transport, which word errors as a live run does. Live and bundle
+    runs of every example and real-world case give the same report (tests/test_live_parity.py)."""
+
+    def __init__(self, recordings: list[Any], *, context: dict[str, str] | None = None) -> None:
+        from .recordings import Recordings
+
+        self.recordings = Recordings(recordings)
+
+        def transport() -> Any:
+            from .azure_transport import ReadOnlyTransport, ReplayTransport
+
+            return ReadOnlyTransport(ReplayTransport(self.recordings))
+
+        super().__init__(StaticCredential(), transport_factory=transport, mode="bundle", context=context, retry_total=0)
+        self._direct = True
+
+    def wrap_transports(self, wrap: Callable[[Any], Any]) -> None:
+        """Capture records what goes through the transports: every read takes the SDK path from now on."""
+        self._direct = False
+        super().wrap_transports(wrap)
+
+    def _read(
+        self,
+        what: str,
+        fn: Callable[[], T],
+        *,
+        action: str,
+        scope: str,
+        url: str,
+        shape: Callable[[list[Any]], T],
+    ) -> T:
+        from .recordings import NoRecording
+
+        if not self._direct:
+            return super()._read(what, fn, action=action, scope=scope, url=url, shape=shape)
+        try:
+            bodies = self._bodies(url)
+        except NoRecording:
+            self.calls += 1
+            raise NotCaptured(what, reason="the bundle holds no recorded Azure response for it") from None
+        except _PageLoop as loop:
+            self.calls += 1
+            raise ApiError(what, reason=f"the recorded pages link back to an earlier page ({loop})") from None
+        if bodies is not None:
+            try:
+                result = shape(bodies)
+            except (AttributeError, KeyError, TypeError):
+                result = None  # not the shape the SDK reads: its own deserializer decides
+            if result is not None:
+                self.calls += 1
+                return result
+        return super()._read(what, fn, action=action, scope=scope, url=url, shape=shape)
+
+    def _bodies(self, url: str) -> list[Any] | None:
+        """The recorded body of `url` and of every nextLink after it; None when a page is not a plain 2xx JSON
+        body (an error, a Link header: the SDK path answers those). NoRecording when a page is not recorded."""
+        import json
+
+        bodies: list[Any] = []
+        seen: set[str] = set()
+        while url:
+            if url in seen:
+                raise _PageLoop(url)
+            seen.add(url)
+            rec = self.recordings.find("GET", url)
+            if not 200 <= rec.status < 300 or any(k.lower() == "link" for k in rec.headers):
+                return None
+            body = rec.body
+            if isinstance(body, str):
+                try:
+                    body = json.loads(body)
+                except ValueError:
+                    return None
+            if not isinstance(body, dict):
+                return None
+            bodies.append(body)
+            url = body.get("nextLink") or ""
+        return bodies
+
+
+class _PageLoop(Exception):
+    """A recorded nextLink that leads back to a page already read (a hand-edited bundle)."""
 
 
 class DeadlineCredential:
@@ -340,6 +456,26 @@ def arm_json(model: Any) -> dict[str, Any]:
     return dict(model)
 
 
+def _one(bodies: list[dict[str, Any]]) -> dict[str, Any]:
+    return dict(bodies[0])
+
+
+def _values(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [dict(item) for body in bodies for item in body.get("value") or []]
+
+
+def _tags(bodies: list[dict[str, Any]]) -> list[str]:
+    return [str(tag["name"]) for body in bodies for tag in body.get("tags") or []]
+
+
+def _manifests(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"digest": m["digest"], "tags": list(m.get("tags") or [])}
+        for body in bodies
+        for m in body.get("manifests") or []
+    ]
+
+
 def _prop(obj: dict[str, Any], key: str, default: Any = None) -> Any:
     return (obj.get("properties") or {}).get(key, default)
 
@@ -370,4 +506,12 @@ def _forbidden(what: str, exc: BaseException, *, action: str, scope: str) -> For
     )
 
 
-__all__ = ["AzureReader", "StaticCredential", "arm_json", "live_azure", "parse_resource_id", "replay_azure"]
+__all__ = [
+    "AzureReader",
+    "ReplayAzure",
+    "StaticCredential",
+    "arm_json",
+    "live_azure",
+    "parse_resource_id",
+    "replay_azure",
+]

@@ -217,7 +217,7 @@ def _line_of(path: Path, doc_line: int, item: int | None, at: list[Any]) -> int:
 def open_bundle(root: str | Path) -> tuple[BundleKube, Any]:
     """The Kubernetes and Azure readers of a bundle (Azure is None when the bundle has no azure/)."""
     from .azure import replay_azure
-    from .azure_transport import ReplayTransport, load_recordings
+    from .recordings import load_recordings
 
     root = Path(root)
     kube = BundleKube(root)
@@ -225,7 +225,7 @@ def open_bundle(root: str | Path) -> tuple[BundleKube, Any]:
     if not azure_dir.is_dir():
         return kube, None
     context = _read_context(azure_dir / "context.json")
-    return kube, replay_azure(ReplayTransport(load_recordings(azure_dir)), context=context)
+    return kube, replay_azure(load_recordings(azure_dir), context=context)
 
 
 def _documents(path: Path) -> list[tuple[Any, int]]:

@@ -268,8 +268,15 @@ class Evidence:
         """Subscription, resource group and name of the managed cluster, from flags, the bundle, or providerID."""
         return self.memo(("azure", "coordinates"), self._cluster_coordinates)
 
+    def subscription(self) -> str:
+        """The cluster's subscription (flags, the bundle, or a node's providerID), without finding the cluster
+        itself: reads scoped to the subscription need not wait for the managed-cluster list."""
+        ctx = self.require_azure("the AKS managed cluster").context
+        return self.options.subscription or ctx.get("subscription") or self._provider_id().group("sub")
+
     def managed_cluster(self) -> dict[str, Any]:
-        """The managed cluster (ARM JSON)."""
+        """The managed cluster (ARM JSON); the entry of the managed-cluster list when the cluster was found by
+        listing (a list returns whole clusters: the GET would read it again)."""
         return self.memo(("azure", "managed_cluster"), self._managed_cluster)
 
     def registries(self, subscription: str) -> list[dict[str, Any]]:
@@ -353,20 +360,14 @@ class Evidence:
         name = opts.cluster or ctx.get("cluster")
         if sub and rg and name:
             return {"subscription": sub, "resource_group": rg, "cluster": name}
-        node = self.any_node()
-        match = _PROVIDER_ID.match(dig(node, "spec.providerID", "") or "")
-        if not match:
-            raise AzureNotConfigured(
-                "find the AKS managed cluster",
-                reason=f"node {dig(node, 'metadata.name')} has no Azure providerID (is this an AKS cluster?)",
-                grant="pass --subscription, --resource-group and --cluster",
-            )
+        match = self._provider_id()
         sub = sub or match.group("sub")
         node_rg = match.group("rg")
         for cluster in azure.managed_clusters(sub):
             if str(dig(cluster, "properties.nodeResourceGroup", "")).lower() == node_rg.lower():
                 from .azure import parse_resource_id
 
+                self.memo(("azure", "listed_cluster"), lambda found=cluster: found)  # managed_cluster() takes it
                 parsed = parse_resource_id(cluster.get("id", ""))
                 return {
                     "subscription": sub,
@@ -379,8 +380,22 @@ class Evidence:
             grant="pass --subscription, --resource-group and --cluster",
         )
 
+    def _provider_id(self) -> re.Match[str]:
+        node = self.any_node()
+        match = _PROVIDER_ID.match(dig(node, "spec.providerID", "") or "")
+        if not match:
+            raise AzureNotConfigured(
+                "find the AKS managed cluster",
+                reason=f"node {dig(node, 'metadata.name')} has no Azure providerID (is this an AKS cluster?)",
+                grant="pass --subscription, --resource-group and --cluster",
+            )
+        return match
+
     def _managed_cluster(self) -> dict[str, Any]:
         coords = self.cluster_coordinates()
+        listed = self.peek(("azure", "listed_cluster"))
+        if listed is not None:
+            return listed
         azure = self.require_azure("the AKS managed cluster")
         return azure.managed_cluster(coords["subscription"], coords["resource_group"], coords["cluster"])
 
