@@ -349,7 +349,7 @@ class ReplayAzure(AzureReader):
         if bodies is not None:
             try:
                 result = shape(bodies)
-            except (AttributeError, KeyError, TypeError):
+            except (AttributeError, KeyError, TypeError, ValueError):
                 result = None  # not the shape the SDK reads: its own deserializer decides
             if result is not None:
                 self.calls += 1
@@ -362,12 +362,12 @@ class ReplayAzure(AzureReader):
         import json
 
         bodies: list[Any] = []
-        seen: set[str] = set()
+        seen: set[int] = set()  # the recordings read: a nextLink back to one of them is a loop, however spelled
         while url:
-            if url in seen:
-                raise _PageLoop(url)
-            seen.add(url)
             rec = self.recordings.find("GET", url)
+            if id(rec) in seen:
+                raise _PageLoop(url)
+            seen.add(id(rec))
             if not 200 <= rec.status < 300 or any(k.lower() == "link" for k in rec.headers):
                 return None
             body = rec.body
