@@ -11,6 +11,7 @@ import json
 import pytest
 
 from aksdoctor.errors import AksDoctorError, ApiError, Forbidden, NotCaptured, NotFound
+from aksdoctor.sources import keyvault_arm
 from aksdoctor.sources.azure import AzureReader, ReplayAzure, StaticCredential
 from aksdoctor.sources.azure_transport import ReadOnlyTransport, ReplayTransport
 from aksdoctor.sources.recordings import Recording
@@ -177,6 +178,21 @@ CASES = {
         [_rec("https://contoso.azurecr.io/acr/v1/shop%2Fweb/_tags", TAGS)],
         lambda az: az.acr_tags("contoso.azurecr.io", "shop/web"),
     ),
+    "key vault secret metadata (KeyVault.DataPlane/GetSecrets.recorded-paged-maxresults1.json)": (
+        [
+            _rec("https://kv-shop.vault.azure.net/secrets?api-version=7.6", {"value": [{"id": "https://kv-shop.vault.azure.net/secrets/db-password", "attributes": {"enabled": True, "exp": 1793520000, "nbf": 1761984000, "created": 1761984000, "updated": 1761984000, "recoveryLevel": "Recoverable+Purgeable", "recoverableDays": 90}, "tags": {}}], "nextLink": "https://kv-shop.vault.azure.net/secrets?api-version=7.6&$skiptoken=eyJOZXh0TWFya2VyIjoiMiJ9&maxresults=1"}),
+            _rec("https://kv-shop.vault.azure.net/secrets?api-version=7.6&$skiptoken=eyJOZXh0TWFya2VyIjoiMiJ9&maxresults=1", {"value": [{"id": "https://kv-shop.vault.azure.net/secrets/tls-cert", "attributes": {"enabled": False}, "managed": True}, {"id": "https://kv-shop.vault.azure.net/secrets/bare"}], "nextLink": None}),
+        ],
+        lambda az: keyvault_arm.secret_properties(az, "https://kv-shop.vault.azure.net/", "/subscriptions/x/vaults/kv-shop", "kv-shop"),
+    ),
+    "a subnet (Microsoft.Network)": (
+        [_rec(f"{ARM}/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-aks/subnets/aks-nodes?api-version=2024-05-01", {"name": "aks-nodes", "id": f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-aks/subnets/aks-nodes", "properties": {"addressPrefix": "10.240.0.0/24", "serviceEndpoints": [{"service": "Microsoft.KeyVault", "locations": ["*"], "provisioningState": "Succeeded"}], "provisioningState": "Succeeded", "privateEndpointNetworkPolicies": "Disabled", "privateLinkServiceNetworkPolicies": "Enabled"}, "type": "Microsoft.Network/virtualNetworks/subnets"})],
+        lambda az: keyvault_arm.subnet(az, f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-aks/subnets/aks-nodes"),
+    ),
+    "the subscriptions of the caller": (
+        [_rec(f"{ARM}/subscriptions?api-version=2022-12-01", {"value": [{"id": f"/subscriptions/{SUB}", "subscriptionId": SUB, "displayName": "prod", "state": "Enabled"}, {"id": "/subscriptions/x", "displayName": "no id"}]})],
+        keyvault_arm.subscriptions,
+    ),
     "a next page not recorded": (
         [_rec(f"{CLUSTERS}", {"value": [_cluster("aks-a", "MC_a")], "nextLink": f"{CLUSTERS}?$skiptoken=gone"})],
         lambda az: az.managed_clusters(SUB),
@@ -240,3 +256,88 @@ def test_a_plain_recorded_body_is_read_without_the_sdk(monkeypatch):
         replay.role_assignments(REGISTRY, PRINCIPAL)
     assert made == ["azure.mgmt.authorization:AuthorizationManagementClient"]
     assert replay.calls == 2
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "key vault secret metadata (KeyVault.DataPlane/GetSecrets.recorded-paged-maxresults1.json)",
+        "a subnet (Microsoft.Network)",
+        "the subscriptions of the caller",
+    ],
+)
+def test_the_keyvault_runbooks_reads_need_no_sdk_client_either(case, monkeypatch):
+    recordings, read = CASES[case]
+    replay, _sdk = _readers(recordings)
+    monkeypatch.setattr(replay, "client", lambda *a, **k: pytest.fail("SDK client made"))
+    monkeypatch.setattr(replay, "data_plane", lambda *a, **k: pytest.fail("SDK data-plane client made"))
+    assert read(replay)
+
+
+def _asked(reader, read) -> list[tuple[str, str, str]]:
+    """The (method, host, path) of every request a read made of an empty bundle (then NotCaptured)."""
+    from aksdoctor.sources.recordings import Recordings, _match_key
+
+    asked: list[tuple[str, str, str]] = []
+    real = Recordings.find
+
+    def spy(self, method, url):
+        asked.append(_match_key(method, url))
+        return real(self, method, url)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Recordings, "find", spy)
+        with pytest.raises(NotCaptured):
+            read(reader)
+    return asked
+
+
+VAULT = f"/subscriptions/{SUB}/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-shop"
+IDENTITY = (
+    f"/subscriptions/{SUB}/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-web"
+)
+SUBNET = (
+    f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-aks/subnets/nodes"
+)
+VNET = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-aks"
+PE = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/privateEndpoints/pe-kv"
+PIP = f"/subscriptions/{SUB}/resourceGroups/MC_rg_aks_westeurope/providers/Microsoft.Network/publicIPAddresses/pip-1"
+ZONE = f"/subscriptions/{SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net"
+READS = {
+    "managed_cluster": lambda az: az.managed_cluster(SUB, "rg1", "aks-a"),
+    "managed_clusters": lambda az: az.managed_clusters(SUB),
+    "registries": lambda az: az.registries(SUB),
+    "compute_usages": lambda az: az.compute_usages(SUB, "westeurope"),
+    "vm_sizes": lambda az: az.vm_sizes(SUB, "westeurope"),
+    "role_assignments": lambda az: az.role_assignments(REGISTRY, PRINCIPAL),
+    "role_definition": lambda az: az.role_definition(DEFINITION["id"]),
+    "acr_tags": lambda az: az.acr_tags("contoso.azurecr.io", "shop/web"),
+    "acr_manifests": lambda az: az.acr_manifests("contoso.azurecr.io", "shop/web"),
+    "vaults": lambda az: keyvault_arm.vaults(az, SUB),
+    "vault": lambda az: keyvault_arm.vault(az, VAULT),
+    "deleted_vaults": lambda az: keyvault_arm.deleted_vaults(az, SUB),
+    "secret_properties": lambda az: keyvault_arm.secret_properties(az, "https://kv-shop.vault.azure.net", VAULT, "kv"),
+    "subscriptions": keyvault_arm.subscriptions,
+    "identities": lambda az: keyvault_arm.identities(az, SUB),
+    "identity": lambda az: keyvault_arm.identity(az, IDENTITY),
+    "federated_credentials": lambda az: keyvault_arm.federated_credentials(az, IDENTITY),
+    "subnet": lambda az: keyvault_arm.subnet(az, SUBNET),
+    "public_ip": lambda az: keyvault_arm.public_ip(az, PIP),
+    "private_endpoint": lambda az: keyvault_arm.private_endpoint(az, PE),
+    "zone_groups": lambda az: keyvault_arm.zone_groups(az, PE),
+    "vnets": lambda az: keyvault_arm.vnets(az, SUB, "rg-net"),
+    "peerings": lambda az: keyvault_arm.peerings(az, VNET),
+    "zone_links": lambda az: keyvault_arm.zone_links(az, ZONE),
+}
+
+
+def test_every_read_of_the_keyvault_runbook_is_in_the_table():
+    assert set(keyvault_arm.READS) <= set(READS)
+
+
+@pytest.mark.parametrize("name", list(READS))
+def test_a_bundle_read_asks_for_the_url_the_sdk_asks_for(name):
+    # a recording is found under the URL the SDK requests (capture records those): the bundle's own reading must
+    # ask for the same one, or a recorded answer would be "not captured"; here for every read, recorded or not
+    replay, sdk = _readers([])
+    assert _asked(replay, READS[name]) == _asked(sdk, READS[name])[:1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,14 @@ from conftest import ROOT, example
 WATCH = ("typer", "rich", "rich.markdown", "pydantic", "kubernetes", "azure", "azure.core", "yaml", "urllib3")
 # probe modules of other runbooks than imagepull's (probes/__init__.py imports a probe's module on first use)
 OTHER_PROBES = tuple(f"aksdoctor.probes.{m}" for m in ("keyvault", "scheduling", "capacity", "service", "node_health"))
-WATCH += ("jsonschema", "kubernetes_validate", "jsonschema_rs", "aksdoctor.probes.pods", "aksdoctor.probes.acr", *OTHER_PROBES)
+WATCH += (
+    "jsonschema",
+    "kubernetes_validate",
+    "jsonschema_rs",
+    "aksdoctor.probes.pods",
+    "aksdoctor.probes.acr",
+    *OTHER_PROBES,
+)
 BUNDLE = "imagepull-acr-pull-permission-missing"
 DIAGNOSIS = ["imagepull", "web-7d9f8-x2x", "-n", "shop", "--bundle", str(example(BUNDLE)), "-o", "json"]
 
@@ -235,3 +243,41 @@ def test_an_edited_torn_or_unsafe_runbook_file_is_parsed_afresh(monkeypatch, tmp
     _fresh_parse_caches(runbook)
     assert str(runbook._document(book)["when"]) == "2024-01-01" and not isinstance(runbook._document(book)["when"], str)
     assert not list((tmp_path / "cache" / "aksdoctor").glob("runbook.demo.*.json"))
+
+
+def test_no_bundle_whose_azure_answers_are_plain_bodies_imports_the_azure_sdk(tmp_path):
+    """Every example and real-world case whose azure/ recordings are all 2xx bodies is diagnosed without importing
+    azure-core or any SDK client (a recorded error goes through the SDK, which words it as a live run does)."""
+    from conftest import EXAMPLES
+    from corpus import REALWORLD
+
+    plain = []
+    for folder in sorted(EXAMPLES.iterdir()) + sorted(REALWORLD.iterdir()):
+        if not (folder / "COMMAND").is_file() or not (folder / "azure").is_dir():
+            continue
+        lines = [ln for f in (folder / "azure").glob("*.jsonl") for ln in f.read_text().splitlines() if ln.strip()]
+        if all(200 <= json.loads(ln).get("status", 200) < 300 for ln in lines):
+            args = [*shlex.split((folder / "COMMAND").read_text())[1:], "--bundle", str(folder), "-o", "json"]
+            plain.append((folder.name, args))
+    assert len(plain) > 100
+    code = (
+        "import contextlib, io, json, sys\n"
+        "import aksdoctor.cli\n"
+        "def _exit(code):\n    raise SystemExit(code)\n"
+        "aksdoctor.cli._exit = _exit\n"
+        "from aksdoctor.cli import run\n"
+        f"for name, args in {plain!r}:\n"
+        "    sys.argv = ['aksdoctor', *args]\n"
+        "    with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "        try:\n            run()\n        except SystemExit:\n            pass\n"
+        "    assert json.loads(out.getvalue()), name\n"
+        "    sdk = sorted(m for m in sys.modules if m == 'azure' or m.startswith('azure.'))\n"
+        "    if sdk:\n        print(name, sdk[:3])\n        break\n"
+        "else:\n    print('none')\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "none", f"imported the Azure SDK: {done.stdout.strip()}"

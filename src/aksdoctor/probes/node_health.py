@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import DataUnavailable, NotFound, TargetNotFound
 from ..model import Outcome
-from ..sources.azure import arm_json
+from ..sources.azure import ARM, arm_json, arm_one
 from ..sources.evidence import Evidence, event_time
 from ..sources.selectors import dig
 from .cse_exit_codes import describe_exit_status
@@ -449,15 +449,18 @@ def vmss_instance(ev: Evidence) -> Outcome:
         return Outcome.unknown(f"providerID {provider or '(none)'} names no VMSS instance")
     sub, rg, vmss, instance = match.group("sub", "rg", "vmss", "id")
     azure = ev.require_azure(f"the instance view of VMSS {vmss} instance {instance}")
-    client = azure.client(_COMPUTE, sub)
     scope = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmss}"
     view_json = ev.memo(
         ("azure", "vmss_instance_view", sub.lower(), rg.lower(), vmss, instance),
         lambda: azure.call(
             f"read the instance view of VMSS {vmss} instance {instance}",
-            lambda: arm_json(client.virtual_machine_scale_set_vms.get_instance_view(rg, vmss, instance)),
+            lambda: arm_json(
+                azure.client(_COMPUTE, sub).virtual_machine_scale_set_vms.get_instance_view(rg, vmss, instance)
+            ),
             action=INSTANCE_VIEW_ACTION,
             scope=scope,
+            url=f"{ARM}{scope}/virtualMachines/{instance}/instanceView",
+            shape=arm_one,
         ),
     )
     return classify_instance_view(view_json, source=f"instance view of {vmss}/virtualMachines/{instance}")

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import DataUnavailable, NotFound
 from ..model import Outcome
-from ..sources.azure import arm_json, parse_resource_id
+from ..sources.azure import ARM, arm_json, arm_list, arm_one, parse_resource_id
 from ..sources.evidence import Evidence
 from ..sources.roles import grants, role_name
 from ..sources.selectors import dig
@@ -43,11 +43,23 @@ def annotation(obj: dict[str, Any], key: str) -> str:
     return str(((obj.get("metadata") or {}).get("annotations") or {}).get(ANN + key) or "")
 
 
-def _network(ev: Evidence, what: str, key: tuple[Any, ...], fn: Any, *, action: str, scope: str) -> Any:
+def _network(
+    ev: Evidence, what: str, key: tuple[Any, ...], fn: Any, *, action: str, scope: str, path: str, shape: Any
+) -> Any:
+    """A Microsoft.Network read with the cluster's subscription; `path` is its URL after the subscription."""
     azure = ev.require_azure(what)
     sub = ev.subscription()
-    client = azure.client(NETWORK, sub)
-    return ev.memo(("azure", "network", *key), lambda: azure.call(what, lambda: fn(client), action=action, scope=scope))
+    return ev.memo(
+        ("azure", "network", *key),
+        lambda: azure.call(
+            what,
+            lambda: fn(azure.client(NETWORK, sub)),
+            action=action,
+            scope=scope,
+            url=f"{ARM}/subscriptions/{sub}{path}",
+            shape=shape,
+        ),
+    )
 
 
 def _cluster(ev: Evidence) -> tuple[dict[str, Any], str, str]:
@@ -187,6 +199,8 @@ def _quota(ev: Evidence, message: str, shown: Any, facts: dict[str, Any]) -> Out
             lambda c: [arm_json(u) for u in c.usages.list(location)],
             action="Microsoft.Network/locations/usages/read",
             scope=f"/subscriptions/{ev.cluster_coordinates()['subscription']}",
+            path=f"/providers/Microsoft.Network/locations/{location}/usages",
+            shape=arm_list,
         )
         for usage in usages:
             if dig(usage, "name.value") in ("PublicIPAddresses", "StaticPublicIPAddresses"):
@@ -228,6 +242,8 @@ def _find_public_ip(ev: Evidence, ip_or_name: str) -> dict[str, Any] | None:
             lambda c: [arm_json(p) for p in c.public_ip_addresses.list_all()],
             action="Microsoft.Network/publicIPAddresses/read",
             scope=f"/subscriptions/{ev.cluster_coordinates()['subscription']}",
+            path="/providers/Microsoft.Network/publicIPAddresses",
+            shape=arm_list,
         )
     except (DataUnavailable, NotFound):
         return {}
@@ -327,6 +343,8 @@ def _lb_rules(ev: Evidence, svc: dict[str, Any]) -> tuple[dict[str, Any], list[d
         lambda c: arm_json(c.load_balancers.get(node_rg, lb_name)),
         action="Microsoft.Network/loadBalancers/read",
         scope=f"/subscriptions/{ev.cluster_coordinates()['subscription']}/resourceGroups/{node_rg}",
+        path=f"/resourceGroups/{node_rg}/providers/Microsoft.Network/loadBalancers/{lb_name}",
+        shape=arm_one,
     )
     prefix = "a" + str(dig(svc, "metadata.uid", "")).replace("-", "")
     rules = [r for r in dig(lb, "properties.loadBalancingRules", []) or [] if str(r.get("name", "")).startswith(prefix)]
@@ -442,6 +460,8 @@ def nsg_rules(ev: Evidence) -> Outcome:
         lambda c: arm_json(c.subnets.get(rg, vnet, subnet_name)),
         action="Microsoft.Network/virtualNetworks/subnets/read",
         scope=subnet_id,
+        path=f"/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet_name}",
+        shape=arm_one,
     )
     nsg_id = str(dig(subnet, "properties.networkSecurityGroup.id", "") or "")
     nsg_parts = parse_resource_id(nsg_id)
@@ -460,6 +480,8 @@ def nsg_rules(ev: Evidence) -> Outcome:
         lambda c: arm_json(c.network_security_groups.get(nsg_rg, nsg_name)),
         action="Microsoft.Network/networkSecurityGroups/read",
         scope=nsg_id,
+        path=f"/resourceGroups/{nsg_rg}/providers/Microsoft.Network/networkSecurityGroups/{nsg_name}",
+        shape=arm_one,
     )
     rules = sorted(
         [

@@ -203,12 +203,26 @@ class AzureReader:
                 self._clients[key] = cls(self._credential, subscription, **kwargs)
             return self._clients[key]
 
-    def call(self, what: str, fn: Callable[[], T], *, action: str, scope: str) -> T:
+    def call(
+        self,
+        what: str,
+        fn: Callable[[], T],
+        *,
+        action: str,
+        scope: str,
+        url: str | None = None,
+        shape: Callable[[list[Any]], T] | None = None,
+    ) -> T:
         """Run one SDK read; its errors become NotFound / Forbidden / NotCaptured / ApiError / AzureNotConfigured.
 
-        `what` starts with a verb ("read vault kv-shop"); `action` and `scope` say what to grant on a 403.
+        `what` starts with a verb ("read vault kv-shop"); `action` and `scope` say what to grant on a 403. With
+        `url` (the GET `fn` sends: tests/test_azure_replay.py checks it against the SDK's) and `shape` (`fn`'s
+        result from the response bodies: arm_one, arm_list), a bundle answers from the recorded body without the
+        SDK; `fn` must create its client itself, lazily.
         """
-        return self._call(what, fn, action=action, scope=scope)
+        if url is None or shape is None:
+            return self._call(what, fn, action=action, scope=scope)
+        return self._read(what, fn, action=action, scope=scope, url=url, shape=shape)
 
     def data_plane(self, factory: Callable[..., T], **kwargs: Any) -> T:
         """A data-plane SDK client (Key Vault, ACR) on this reader's credential and transport."""
@@ -340,7 +354,7 @@ class ReplayAzure(AzureReader):
             return super()._read(what, fn, action=action, scope=scope, url=url, shape=shape)
         try:
             bodies = self._bodies(url)
-        except NoRecording:
+        except NoRecording:  # `url` is the request the SDK makes (tests/test_azure_replay.py): not recorded
             self.calls += 1
             raise NotCaptured(what, reason="the bundle holds no recorded Azure response for it") from None
         except _PageLoop as loop:
@@ -358,7 +372,7 @@ class ReplayAzure(AzureReader):
 
     def _bodies(self, url: str) -> list[Any] | None:
         """The recorded body of `url` and of every nextLink after it; None when a page is not a plain 2xx JSON
-        body (an error, a Link header: the SDK path answers those). NoRecording when a page is not recorded."""
+        body (an error, a Link header: the SDK path answers those); NoRecording when a page is not recorded."""
         import json
 
         bodies: list[Any] = []
@@ -456,12 +470,17 @@ def arm_json(model: Any) -> dict[str, Any]:
     return dict(model)
 
 
-def _one(bodies: list[dict[str, Any]]) -> dict[str, Any]:
+def arm_one(bodies: list[dict[str, Any]]) -> dict[str, Any]:
+    """The shape of a GET of one resource: its body (what arm_json of the SDK model gives)."""
     return dict(bodies[0])
 
 
-def _values(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def arm_list(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The shape of an ARM list: the `value` items of every page."""
     return [dict(item) for body in bodies for item in body.get("value") or []]
+
+
+_one, _values = arm_one, arm_list
 
 
 def _tags(bodies: list[dict[str, Any]]) -> list[str]:
@@ -507,10 +526,13 @@ def _forbidden(what: str, exc: BaseException, *, action: str, scope: str) -> For
 
 
 __all__ = [
+    "ARM",
     "AzureReader",
     "ReplayAzure",
     "StaticCredential",
     "arm_json",
+    "arm_list",
+    "arm_one",
     "live_azure",
     "parse_resource_id",
     "replay_azure",
