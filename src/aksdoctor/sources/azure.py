@@ -54,59 +54,59 @@ class AzureReader:
     def managed_cluster(self, subscription: str, resource_group: str, name: str) -> dict[str, Any]:
         """GET the managed cluster."""
         scope = _rg_scope(subscription, resource_group)
-        return self._read(
+        return self.call(
             f"read managed cluster {name} in resource group {resource_group}",
             lambda: arm_json(self._client("containerservice", subscription).managed_clusters.get(resource_group, name)),
             action="Microsoft.ContainerService/managedClusters/read",
             scope=scope,
             url=f"{ARM}{scope}/providers/Microsoft.ContainerService/managedClusters/{name}",
-            shape=_one,
+            shape=arm_one,
         )
 
     def managed_clusters(self, subscription: str) -> list[dict[str, Any]]:
         """List the managed clusters of a subscription."""
-        return self._read(
+        return self.call(
             f"list managed clusters in subscription {subscription}",
             lambda: [arm_json(m) for m in self._client("containerservice", subscription).managed_clusters.list()],
             action="Microsoft.ContainerService/managedClusters/read",
             scope=f"/subscriptions/{subscription}",
             url=f"{ARM}/subscriptions/{subscription}/providers/Microsoft.ContainerService/managedClusters",
-            shape=_values,
+            shape=arm_list,
         )
 
     # ---- ARM: Microsoft.ContainerRegistry -----------------------------------------------------
     def registries(self, subscription: str) -> list[dict[str, Any]]:
         """List the container registries of a subscription."""
-        return self._read(
+        return self.call(
             f"list container registries in subscription {subscription}",
             lambda: [arm_json(r) for r in self._client("containerregistry", subscription).registries.list()],
             action="Microsoft.ContainerRegistry/registries/read",
             scope=f"/subscriptions/{subscription}",
             url=f"{ARM}/subscriptions/{subscription}/providers/Microsoft.ContainerRegistry/registries",
-            shape=_values,
+            shape=arm_list,
         )
 
     # ---- ARM: Microsoft.Compute (regional quota and VM sizes) --------------------------------
     def compute_usages(self, subscription: str, location: str) -> list[dict[str, Any]]:
         """Compute quota usages of a region (Microsoft.Compute/locations/{region}/usages)."""
-        return self._read(
+        return self.call(
             f"list compute usages in {location}",
             lambda: [arm_json(u) for u in self.client(_COMPUTE, subscription).usage.list(location)],
             action="Microsoft.Compute/locations/usages/read",
             scope=f"/subscriptions/{subscription}",
             url=f"{ARM}/subscriptions/{subscription}/providers/Microsoft.Compute/locations/{location}/usages",
-            shape=_values,
+            shape=arm_list,
         )
 
     def vm_sizes(self, subscription: str, location: str) -> list[dict[str, Any]]:
         """VM sizes of a region (name, numberOfCores, memoryInMB)."""
-        return self._read(
+        return self.call(
             f"list VM sizes in {location}",
             lambda: [arm_json(s) for s in self.client(_COMPUTE, subscription).virtual_machine_sizes.list(location)],
             action="Microsoft.Compute/locations/vmSizes/read",
             scope=f"/subscriptions/{subscription}",
             url=f"{ARM}/subscriptions/{subscription}/providers/Microsoft.Compute/locations/{location}/vmSizes",
-            shape=_values,
+            shape=arm_list,
         )
 
     # ---- ARM: Microsoft.Authorization ---------------------------------------------------------
@@ -123,14 +123,14 @@ class AzureReader:
             client = self._client("authorization", _subscription_of(scope))
             return [arm_json(a) for a in client.role_assignments.list_for_scope(scope, filter=flt)]
 
-        found = self._read(
+        found = self.call(
             f"read role assignments on {scope}",
             sdk,
             action="Microsoft.Authorization/roleAssignments/read",
             scope=scope,
             url=f"{ARM}/{scope.strip('/')}/providers/Microsoft.Authorization/roleAssignments?"
             + urlencode({"$filter": flt}),
-            shape=_values,
+            shape=arm_list,
         )
         return [a for a in found if _prop(a, "principalId", "").lower() == principal_id.lower()]
 
@@ -141,13 +141,13 @@ class AzureReader:
             client = self._client("authorization", _subscription_of(role_definition_id) or "-")
             return arm_json(client.role_definitions.get_by_id(role_definition_id))
 
-        return self._read(
+        return self.call(
             f"read role definition {role_definition_id.rsplit('/', 1)[-1]}",
             sdk,
             action="Microsoft.Authorization/roleDefinitions/read",
             scope=role_definition_id.split("/providers/Microsoft.Authorization", 1)[0] or "/",
             url=f"{ARM}/{role_definition_id.strip('/')}",
-            shape=_one,
+            shape=arm_one,
         )
 
     # ---- ACR data plane ------------------------------------------------------------------------
@@ -155,7 +155,7 @@ class AzureReader:
         """Tag names of a repository; NotFound(kind='repository') when the registry does not know it."""
         what = f"list tags of repository {repository} in {login_server}"
         try:
-            return self._read(
+            return self.call(
                 what,
                 lambda: [t.name for t in self._acr(login_server).list_tag_properties(repository)],
                 action="Microsoft.ContainerRegistry/registries/pull/read (or AcrPull) for the caller",
@@ -171,7 +171,7 @@ class AzureReader:
         NotFound(kind='repository') when the registry does not know it."""
         what = f"list manifests of repository {repository} in {login_server}"
         try:
-            return self._read(
+            return self.call(
                 what,
                 lambda: [
                     {"digest": m.digest, "tags": list(m.tags or [])}
@@ -220,9 +220,7 @@ class AzureReader:
         result from the response bodies: arm_one, arm_list), a bundle answers from the recorded body without the
         SDK; `fn` must create its client itself, lazily.
         """
-        if url is None or shape is None:
-            return self._call(what, fn, action=action, scope=scope)
-        return self._read(what, fn, action=action, scope=scope, url=url, shape=shape)
+        return self._call(what, fn, action=action, scope=scope)
 
     def data_plane(self, factory: Callable[..., T], **kwargs: Any) -> T:
         """A data-plane SDK client (Key Vault, ACR) on this reader's credential and transport."""
@@ -237,20 +235,6 @@ class AzureReader:
         from azure.containerregistry import ContainerRegistryClient
 
         return self.data_plane(ContainerRegistryClient, endpoint=f"https://{login_server}", audience=ACR_AUDIENCE)
-
-    def _read(
-        self,
-        what: str,
-        fn: Callable[[], T],
-        *,
-        action: str,
-        scope: str,
-        url: str,
-        shape: Callable[[list[Any]], T],
-    ) -> T:
-        """One of this class's own reads, through the SDK client (`fn`). `url` is the REST request `fn` makes
-        and `shape` builds `fn`'s result from its response bodies: ReplayAzure answers from the recordings."""
-        return self._call(what, fn, action=action, scope=scope)
 
     def _call(self, what: str, fn: Callable[[], T], *, action: str, scope: str) -> T:
         from azure.core.exceptions import (
@@ -314,11 +298,12 @@ def replay_azure(recordings: list[Any], *, context: dict[str, str] | None = None
 
 
 class ReplayAzure(AzureReader):
-    """A bundle's Azure: this class's own reads (managed clusters, registries, role assignments and definitions,
-    compute usages and sizes, ACR tags and manifests) answered from the recorded bodies without importing an SDK;
-    a recorded error, anything that is not a plain recorded body, and every other read (client(), data_plane())
-    through the real SDK clients over the replay transport, which word errors as a live run does. Live and bundle
-    runs of every example and real-world case give the same report (tests/test_live_parity.py)."""
+    """A bundle's Azure: every read that names its URL and shape (call(url=, shape=): this class's own, the
+    keyvault runbook's, the network and instance-view reads of probes) answered from the recorded bodies without
+    importing an SDK, and "not captured" when its URL is not recorded; a recorded error, anything that is not a
+    plain recorded body, and a read that names no URL through the real SDK clients over the replay transport,
+    which word errors as a live run does. Live and bundle runs of every example and real-world case give the same
+    report (tests/test_live_parity.py)."""
 
     def __init__(self, recordings: list[Any], *, context: dict[str, str] | None = None) -> None:
         from .recordings import Recordings
@@ -338,20 +323,21 @@ class ReplayAzure(AzureReader):
         self._direct = False
         super().wrap_transports(wrap)
 
-    def _read(
+    def call(
         self,
         what: str,
         fn: Callable[[], T],
         *,
         action: str,
         scope: str,
-        url: str,
-        shape: Callable[[list[Any]], T],
+        url: str | None = None,
+        shape: Callable[[list[Any]], T] | None = None,
     ) -> T:
+        """A read that names its URL and shape, from the recorded body; any other through the SDK (`fn`)."""
         from .recordings import NoRecording
 
-        if not self._direct:
-            return super()._read(what, fn, action=action, scope=scope, url=url, shape=shape)
+        if not self._direct or url is None or shape is None:
+            return super().call(what, fn, action=action, scope=scope)
         try:
             bodies = self._bodies(url)
         except NoRecording:  # `url` is the request the SDK makes (tests/test_azure_replay.py): not recorded
@@ -368,7 +354,7 @@ class ReplayAzure(AzureReader):
             if result is not None:
                 self.calls += 1
                 return result
-        return super()._read(what, fn, action=action, scope=scope, url=url, shape=shape)
+        return super().call(what, fn, action=action, scope=scope)
 
     def _bodies(self, url: str) -> list[Any] | None:
         """The recorded body of `url` and of every nextLink after it; None when a page is not a plain 2xx JSON
@@ -478,9 +464,6 @@ def arm_one(bodies: list[dict[str, Any]]) -> dict[str, Any]:
 def arm_list(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The shape of an ARM list: the `value` items of every page."""
     return [dict(item) for body in bodies for item in body.get("value") or []]
-
-
-_one, _values = arm_one, arm_list
 
 
 def _tags(bodies: list[dict[str, Any]]) -> list[str]:
