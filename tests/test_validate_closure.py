@@ -110,10 +110,13 @@ def test_a_cached_closure_is_read_back_and_a_cut_one_computed_again(tmp_path, mo
     monkeypatch.undo()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     entry.write_bytes(entry.read_bytes()[:100])
+    stale = entry.with_name(f"schema.{validate.SCHEMA_VERSION}.pod-v1.1-2-3-4.json")  # of an older schema file
+    stale.write_bytes(b"{}")
     validate._validator.cache_clear()
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": ["x"]}, "spec": {"containers": []}}
     assert validate.schema_error(pod) is not None  # still judged, from the definitions read afresh
     assert orjson.loads(entry.read_bytes())["$defs"]  # and the cut entry written whole again
+    assert not stale.exists()  # the closure of another version of the schema files is not kept
 
 
 def test_a_reference_outside_the_definitions_falls_back_to_all_of_them():

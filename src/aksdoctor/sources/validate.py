@@ -112,10 +112,10 @@ def _registry_for(path: Path, schema: Any) -> Any:
     import jsonschema_rs
     import orjson
 
-    from ..usercache import read_cached, store_cached
+    from ..usercache import forget_cached, read_cached, store_cached
 
-    definitions = path.parent / "_definitions.json"
-    stamp = "-".join(str(int(x)) for f in (definitions, path) for x in (f.stat().st_size, f.stat().st_mtime_ns))
+    stats = [f.stat() for f in (path.parent / "_definitions.json", path)]
+    stamp = "-".join(f"{st.st_size}-{st.st_mtime_ns}" for st in stats)
     name = f"schema.{SCHEMA_VERSION}.{path.stem}.{stamp}.json"
     cached = read_cached(name)
     doc = None
@@ -129,6 +129,7 @@ def _registry_for(path: Path, schema: Any) -> Any:
         if doc is None:
             return _definitions()
         store_cached(name, orjson.dumps(doc))
+        forget_cached(f"schema.{SCHEMA_VERSION}.{path.stem}.", keep=name)  # the closure of an older schema file
     return jsonschema_rs.Registry([(_DEFINITIONS_URI, doc)])
 
 
