@@ -141,7 +141,7 @@ def test_every_pod_of_an_example_cut_short_never_gives_a_verdict(cli, tmp_path, 
 
 
 def test_exit_codes_internal_error_is_5_and_ctrl_c_is_130(cli, monkeypatch):
-    from aksdoctor.cli import common
+    from aksdoctor.cli import running as common
 
     def boom(*args, **kwargs):
         raise RuntimeError("boom \x1b[31mred")

@@ -18,6 +18,7 @@ WATCH = ("typer", "rich", "rich.markdown", "pydantic", "kubernetes", "azure", "a
 # probe modules of other runbooks than imagepull's (probes/__init__.py imports a probe's module on first use)
 OTHER_PROBES = tuple(f"aksdoctor.probes.{m}" for m in ("keyvault", "scheduling", "capacity", "service", "node_health"))
 WATCH += (
+    "aksdoctor.cli.main",
     "jsonschema",
     "kubernetes_validate",
     "jsonschema_rs",
@@ -103,6 +104,8 @@ def test_bundle_diagnosis_imports_no_kubernetes_client(tmp_path):
     assert "azure" not in mods and "azure.core" not in mods
     assert "rich" not in mods  # -o json renders without rich
     assert "pydantic" not in mods  # typer < 0.29: 0.29 coerces every parameter through a pydantic TypeAdapter
+    # a plain command line is parsed by cli/fast.py as typer would (tests/test_cli_fast.py): no typer, no app
+    assert "typer" not in mods and "aksdoctor.cli.main" not in mods
     assert {"aksdoctor.probes.pods", "aksdoctor.probes.acr"} <= set(mods)  # imagepull's probes ...
     assert not set(OTHER_PROBES) & set(mods)  # ... and no other runbook's
     # the OpenAPI check compiles kubernetes-validate's schema files with jsonschema-rs, importing neither
@@ -144,7 +147,18 @@ def test_a_runbook_file_is_parsed_once_for_declarations_and_the_run():
 def test_bundle_diagnosis_without_azure_imports_no_azure_sdk(tmp_path):
     mods, out, code = _imports([*DIAGNOSIS, "--no-azure"], tmp_path)
     assert code in (1, 3) and json.loads(out)["runbook"] == "imagepull"
-    assert not {"kubernetes", "azure", "azure.core", "urllib3", "rich"} & set(mods)
+    assert not {"kubernetes", "azure", "azure.core", "urllib3", "rich", "typer"} & set(mods)
+
+
+def test_a_command_line_the_fast_parser_leaves_goes_to_typer_and_its_error(tmp_path):
+    """`-o yaml` is refused by typer's choice, in typer's words, with the usage exit code; --debug and --help go
+    to typer too."""
+    mods, out, code = _imports([*DIAGNOSIS[:-1], "yaml"], tmp_path)
+    assert code == 2 and "typer" in mods and out == ""
+    mods, out, code = _imports([*DIAGNOSIS, "--debug"], tmp_path)
+    assert code == 1 and "typer" in mods and json.loads(out)["causes"][0]["id"] == "acr-pull-permission-missing"
+    mods, out, code = _imports(["imagepull", "--help"], tmp_path)
+    assert code == 0 and "typer" in mods and "Usage: aksdoctor imagepull [OPTIONS]" in out
 
 
 def test_runbooks_parse_the_same_with_the_c_loader():

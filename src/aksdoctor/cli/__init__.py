@@ -1,9 +1,10 @@
 """The command line: parse, call, render, exit. Heavy SDKs are imported only when a command runs.
 
 `run` is the console-script entry point (aksdoctor and kubectl-aksdoctor). It answers `--version` without
-importing typer, and `--help` from a cache of typer's own rendering (keyed on the version and the
-command modules' files, so an edited or added command renders afresh); everything else goes to the typer app
-in cli/main.py.
+importing typer, `--help` from a cache of typer's own rendering (keyed on the version and the
+command modules' files, so an edited or added command renders afresh), and a plain one-object diagnosis
+(`imagepull POD -n NS --bundle DIR -o json`) through cli/fast.py, which parses it as typer would; everything else
+goes to the typer app in cli/main.py.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ def run() -> None:
         _store_help(text)
         sys.stdout.write(text.replace("Usage: aksdoctor ", f"Usage: {prog} ", 1))
         return
+    from .fast import run as run_fast
+
+    code = run_fast(argv)  # a plain one-object diagnosis: no typer
+    if code is not None:
+        _exit(code)
     from .main import app
 
     try:

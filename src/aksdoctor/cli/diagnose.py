@@ -22,12 +22,7 @@ def diagnose(
     flags: common.Flags,
 ) -> None:
     """Start here: picks imagepull, pending, keyvault, rollout or service for the object, says which and why."""
-    # TYPE/NAME: any workload kind goes to rollout (split_target checks it); a bare name is a pod
-    prefix = target.split("/", 1)[0].lower() if "/" in target else ""
-    kind = "Pod" if prefix in ("", "po", "pod", "pods") else "Deployment"
-    declared = common.kind_of(prefix) if prefix else None
-    kind = declared if declared and declared not in ("Pod", "Deployment", "StatefulSet", "DaemonSet") else kind
-    common.diagnose("diagnose", kind, target, flags)
+    common.diagnose("diagnose", common.diagnose_kind(target), target, flags)
 
 
 __all__ = ["diagnose"]

@@ -13,7 +13,7 @@ SCHEMA_VERSION = "1"
 
 def report(diagnosis: Diagnosis) -> dict[str, Any]:
     """The report document for one diagnosis."""
-    from .redact import sanitize
+    from .sanitize import sanitize
 
     diagnosis = sanitize(diagnosis)
     return {

@@ -9,7 +9,7 @@ _STATUS = {Status.PROBLEM: "Problem found", Status.HEALTHY: "Healthy", Status.IN
 
 def render(diagnosis: Diagnosis) -> str:
     """The diagnosis as Markdown to paste into an incident."""
-    from .redact import sanitize
+    from .sanitize import sanitize
 
     d = sanitize(diagnosis)
     lines = [f"## aksdoctor {d.runbook}: {d.target}", ""]

@@ -3,12 +3,10 @@ placeholders, so a report can leave the team. The same value gets the same place
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import re
-from typing import Any
 
 from ..model import Diagnosis
+from .sanitize import map_strings, sanitize, strings_of
 
 _ARM_NAME = re.compile(
     r"/(subscriptions|resourceGroups|managedClusters|registries|vaults|userAssignedIdentities|"
@@ -113,49 +111,9 @@ def redact(diagnosis: Diagnosis) -> Diagnosis:
     if target.kind != "Cluster":  # "all-nodes" names no object
         r.learn(target.name, target.kind.lower())
     r.learn(diagnosis.source.context, "context")
-    for text in _strings(diagnosis):
+    for text in strings_of(diagnosis):
         r.scan(text)
-    return _map(diagnosis, r.text)
-
-
-def sanitize(diagnosis: Diagnosis) -> Diagnosis:
-    """A copy with every string safe for a terminal (no escape sequence, no control character but newline
-    and tab): the sources clean what they read; this keeps every renderer safe whatever reached the model."""
-    from ..scrub import clean
-
-    return _map(diagnosis, clean)
-
-
-def _strings(obj: Any) -> list[str]:
-    if isinstance(obj, enum.Enum):
-        return []
-    if isinstance(obj, str):
-        return [obj]
-    if dataclasses.is_dataclass(obj):
-        return [s for f in dataclasses.fields(obj) for s in _strings(getattr(obj, f.name))]
-    if isinstance(obj, (list, tuple)):
-        return [s for item in obj for s in _strings(item)]
-    if isinstance(obj, dict):
-        return [s for k, v in obj.items() for s in (*_strings(k), *_strings(v))]
-    return []
-
-
-def _map(obj: Any, fn: Any) -> Any:
-    if isinstance(obj, enum.Enum):
-        return obj
-    if isinstance(obj, str):
-        return fn(obj)
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return dataclasses.replace(
-            obj, **{f.name: _map(getattr(obj, f.name), fn) for f in dataclasses.fields(obj) if f.init}
-        )
-    if isinstance(obj, list):
-        return [_map(item, fn) for item in obj]
-    if isinstance(obj, tuple):
-        return tuple(_map(item, fn) for item in obj)
-    if isinstance(obj, dict):
-        return {fn(k) if isinstance(k, str) else k: _map(v, fn) for k, v in obj.items()}
-    return obj
+    return map_strings(diagnosis, r.text)
 
 
 __all__ = ["Redactor", "redact", "sanitize"]

@@ -20,7 +20,7 @@ _WORD = {Status.PROBLEM: "PROBLEM", Status.HEALTHY: "HEALTHY", Status.INCONCLUSI
 
 def render(diagnosis: Diagnosis, console: Console, *, verbose: bool = False) -> None:
     """Print the diagnosis for a person at a terminal (per-probe timings only when verbose)."""
-    from .redact import sanitize
+    from .sanitize import sanitize
 
     d = sanitize(diagnosis)
     style = _STYLE[d.status]
