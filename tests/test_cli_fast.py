@@ -29,7 +29,7 @@ def _click_command(name: str):
 def test_the_table_is_what_typer_builds_for_the_command(name):
     """Every option of the click command typer builds is in the table with the same names, value type, default
     source and count/flag nature (or is --help/--debug, which go to typer); exactly one required argument."""
-    runbook, kind, skip, own = fast.COMMANDS[name]
+    _runbook, _kind, skip, own = fast.COMMANDS[name]
     table = {field: (names, how) for field, names, how in fast.COMMON if field not in skip}
     table.update({"extra:" + key: ((flag,), "str") for flag, key in own.items()})
     by_names = {names: (field, how) for field, (names, how) in table.items()}

@@ -23,7 +23,6 @@ Pure: no I/O.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -220,6 +219,8 @@ def _numbers(text: str) -> list[int]:
 
 
 def _ratio(a: str, b: str) -> float:
+    import difflib  # only when a tag or repository is missing: a name to suggest
+
     return difflib.SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio()
 
 
